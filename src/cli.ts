@@ -1,0 +1,47 @@
+import { UsageError } from './cli/args.js';
+
+/** One `stormwatch <verb>`: returns the process exit code. */
+export type Verb = (argv: string[]) => Promise<number>;
+
+const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
+  serve: {
+    summary: 'run the alert server',
+    load: async () => (await import('./cli/serve.js')).serve,
+  },
+  proxy: {
+    summary: 'run the embedded Toxiproxy-compatible fault proxy',
+    load: async () => (await import('./cli/proxy.js')).proxy,
+  },
+};
+
+const HELP = `stormwatch — prove a real-time alert channel survives bad networks
+
+Usage: stormwatch <verb> [flags]   (stormwatch <verb> --help for details)
+
+Verbs:
+${Object.entries(verbs)
+  .map(([name, verb]) => `  ${name.padEnd(8)} ${verb.summary}`)
+  .join('\n')}
+`;
+
+/** Runs the CLI with `argv` (without node and script). Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 1 : 0;
+  }
+  const verb = verbs[name];
+  if (verb === undefined) {
+    process.stderr.write(`stormwatch: unknown verb "${name}" (expected ${Object.keys(verbs).join(', ')})\n`);
+    return 1;
+  }
+  try {
+    return await (await verb.load())(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`stormwatch ${name}: ${message}\n`);
+    if (!(error instanceof UsageError) && process.env.STORMWATCH_DEBUG) console.error(error);
+    return 1;
+  }
+}

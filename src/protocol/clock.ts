@@ -1,0 +1,162 @@
+/**
+ * The one source of time for every stormwatch component. Modules take a `Clock` instead of
+ * calling `setTimeout` or `Date.now`, so tests and the simulator can drive time.
+ */
+export interface Clock {
+  /** Current time in epoch milliseconds. */
+  now(): number;
+  /** Runs `callback` once after `delayMs` milliseconds; returns a handle for clearTimeout. */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  /** Cancels a timer; unknown or fired handles are ignored. */
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** Opaque timer handle; only the clock that made it understands it. */
+export type TimerHandle = { readonly timer: unknown };
+
+/** The real clock: `Date.now` and the host's timers. Works in Node and browsers. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delayMs) => ({ timer: globalThis.setTimeout(callback, delayMs) }),
+  clearTimeout: (handle) => {
+    globalThis.clearTimeout(handle.timer as ReturnType<typeof globalThis.setTimeout>);
+  },
+};
+
+interface Scheduled {
+  at: number;
+  order: number;
+  callback: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A virtual clock. Timers fire only when the owner advances time; ties fire in the order they
+ * were scheduled. Backed by a binary heap so millions of timers stay cheap.
+ */
+export class SimulatedClock implements Clock {
+  #now: number;
+  #order = 0;
+  #heap: Scheduled[] = [];
+  #live = 0;
+  #fired = 0;
+
+  /** @param startMs initial time in epoch milliseconds (default 0). */
+  constructor(startMs = 0) {
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
+    const entry: Scheduled = { at: this.#now + delay, order: this.#order++, callback, cancelled: false };
+    this.#push(entry);
+    this.#live++;
+    return { timer: entry };
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const entry = handle.timer as Scheduled;
+    if (!entry.cancelled) {
+      entry.cancelled = true;
+      this.#live--;
+    }
+  }
+
+  /** Timers scheduled and neither fired nor cancelled. */
+  get pendingTimers(): number {
+    return this.#live;
+  }
+
+  /** Timers fired since the clock was made. */
+  get firedTimers(): number {
+    return this.#fired;
+  }
+
+  /** Time of the next live timer, or undefined when none is pending. */
+  nextTimerAt(): number | undefined {
+    this.#dropCancelled();
+    return this.#heap[0]?.at;
+  }
+
+  /** Fires the next live timer, moving time to it. Returns false when none is pending. */
+  step(): boolean {
+    this.#dropCancelled();
+    const entry = this.#pop();
+    if (entry === undefined) return false;
+    this.#now = Math.max(this.#now, entry.at);
+    entry.cancelled = true;
+    this.#live--;
+    this.#fired++;
+    entry.callback();
+    return true;
+  }
+
+  /** Fires every timer due up to `now + ms` in order, then sets time to `now + ms`. */
+  advance(ms: number): void {
+    this.advanceTo(this.#now + ms);
+  }
+
+  /** Fires every timer due up to `timeMs` in order, then sets time to `timeMs`. */
+  advanceTo(timeMs: number): void {
+    for (;;) {
+      const next = this.nextTimerAt();
+      if (next === undefined || next > timeMs) break;
+      this.step();
+    }
+    if (timeMs > this.#now) this.#now = timeMs;
+  }
+
+  /**
+   * Fires timers until none is pending or `limit` have fired (a guard against timers that
+   * reschedule themselves forever). Returns the number fired.
+   */
+  runAll(limit = 100_000): number {
+    let fired = 0;
+    while (fired < limit && this.step()) fired++;
+    return fired;
+  }
+
+  #dropCancelled(): void {
+    while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.#pop();
+  }
+
+  #less(a: Scheduled, b: Scheduled): boolean {
+    return a.at < b.at || (a.at === b.at && a.order < b.order);
+  }
+
+  #push(entry: Scheduled): void {
+    const heap = this.#heap;
+    heap.push(entry);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#less(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): Scheduled | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && this.#less(heap[l]!, heap[smallest]!)) smallest = l;
+      if (r < heap.length && this.#less(heap[r]!, heap[smallest]!)) smallest = r;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,189 @@
+import { fail, ProtocolErrorCode, succeed, type ParseResult } from './errors.js';
+import {
+  describe,
+  isJsonObject,
+  readBoolean,
+  readEnum,
+  readIsoDate,
+  readNumber,
+  readSeq,
+  readString,
+  type FieldResult,
+  type JsonObject,
+} from './fields.js';
+import {
+  SEVERITIES,
+  type AlertInput,
+  type BreachAlertMessage,
+  type ClientMessage,
+  type ServerMessage,
+} from './messages.js';
+
+/** Longest ping id, alert id or epoch accepted, in characters. */
+const MAX_ID = 128;
+/** Longest alert title accepted, in characters. */
+export const MAX_TITLE = 500;
+/** Longest alert source accepted, in characters. */
+export const MAX_SOURCE = 200;
+/** Longest user id accepted, in characters. */
+export const MAX_USER_ID = 128;
+
+type Fields<T> = { [K in keyof T]: FieldResult<T[K]> };
+
+/** Collects field results into a value, or the first error as INVALID_FIELD. */
+function collect<T>(kind: string, fields: Fields<T>): ParseResult<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, result] of Object.entries(fields) as [string, FieldResult<unknown>][]) {
+    if (!result.ok) return fail(ProtocolErrorCode.INVALID_FIELD, `${kind}.${result.message}`);
+    out[key] = result.value;
+  }
+  return succeed(out as T);
+}
+
+const constant = <T>(value: T): FieldResult<T> => ({ ok: true, value });
+
+function decodeJson(data: unknown): ParseResult<JsonObject> {
+  if (typeof data !== 'string') {
+    return fail(ProtocolErrorCode.BINARY_FRAME, 'expected a JSON text frame, got a binary frame');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return fail(ProtocolErrorCode.MALFORMED_JSON, 'expected a JSON text frame, got invalid JSON');
+  }
+  if (!isJsonObject(value) || typeof value.type !== 'string') {
+    return fail(
+      ProtocolErrorCode.NOT_A_MESSAGE,
+      `expected an object with a string "type", got ${describe(value)}`,
+    );
+  }
+  return succeed(value);
+}
+
+/**
+ * Parses a frame a client sent. `data` is the frame as received: a string for text frames,
+ * anything else counts as a binary frame. Never throws.
+ */
+export function parseClientMessage(data: unknown): ParseResult<ClientMessage> {
+  const decoded = decodeJson(data);
+  if (!decoded.ok) return decoded;
+  const obj = decoded.value;
+  switch (obj.type) {
+    case 'ping':
+      return collect('ping', { type: constant('ping' as const), id: readString(obj, 'id', MAX_ID) });
+    case 'resume':
+      return collect('resume', {
+        type: constant('resume' as const),
+        lastSeq: readSeq(obj, 'lastSeq'),
+        epoch: readEpoch(obj),
+      });
+    case 'ack':
+      return collect('ack', { type: constant('ack' as const), seq: readSeq(obj, 'seq') });
+    default:
+      return fail(
+        ProtocolErrorCode.UNKNOWN_TYPE,
+        `expected type ping, resume or ack, got ${describe(obj.type)}`,
+      );
+  }
+}
+
+// A client that never connected resumes with epoch "" (it knows no epoch yet).
+function readEpoch(obj: JsonObject): FieldResult<string> {
+  const value = obj.epoch;
+  if (typeof value === 'string' && value.length <= MAX_ID) return { ok: true, value };
+  return { ok: false, message: `epoch: expected a string, got ${describe(value)}` };
+}
+
+/** Parses a frame a server sent. Never throws. */
+export function parseServerMessage(data: unknown): ParseResult<ServerMessage> {
+  const decoded = decodeJson(data);
+  if (!decoded.ok) return decoded;
+  const obj = decoded.value;
+  switch (obj.type) {
+    case 'hello': {
+      const hb = obj.heartbeat;
+      if (!isJsonObject(hb)) {
+        return fail(
+          ProtocolErrorCode.INVALID_FIELD,
+          `hello.heartbeat: expected an object, got ${describe(hb)}`,
+        );
+      }
+      const heartbeat = collect('hello.heartbeat', {
+        intervalMs: readNumber(hb, 'intervalMs'),
+        timeoutMs: readNumber(hb, 'timeoutMs'),
+      });
+      if (!heartbeat.ok) return heartbeat;
+      return collect('hello', {
+        type: constant('hello' as const),
+        connectionId: readString(obj, 'connectionId', MAX_ID),
+        epoch: readString(obj, 'epoch', MAX_ID),
+        serverTime: readNumber(obj, 'serverTime'),
+        heartbeat: constant(heartbeat.value),
+      });
+    }
+    case 'pong':
+      return collect('pong', {
+        type: constant('pong' as const),
+        id: readString(obj, 'id', MAX_ID),
+        timestamp: readIsoDate(obj, 'timestamp'),
+        serverTime: readNumber(obj, 'serverTime'),
+      });
+    case 'resumed':
+      return collect('resumed', {
+        type: constant('resumed' as const),
+        replayed: readSeq(obj, 'replayed'),
+        gap: readBoolean(obj, 'gap'),
+        missed: readSeq(obj, 'missed'),
+      });
+    case 'breach_alert':
+      return parseBreachAlert(obj);
+    case 'error':
+      return collect('error', {
+        type: constant('error' as const),
+        code: readString(obj, 'code', MAX_ID),
+        message: readString(obj, 'message'),
+      });
+    default:
+      return fail(
+        ProtocolErrorCode.UNKNOWN_TYPE,
+        `expected type hello, pong, resumed, breach_alert or error, got ${describe(obj.type)}`,
+      );
+  }
+}
+
+function parseBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
+  const seq = readSeq(obj, 'seq');
+  if (seq.ok && seq.value < 1) {
+    return fail(ProtocolErrorCode.INVALID_FIELD, 'breach_alert.seq: expected an integer >= 1');
+  }
+  return collect('breach_alert', {
+    type: constant('breach_alert' as const),
+    seq,
+    id: readString(obj, 'id', MAX_ID),
+    userId: readString(obj, 'userId', MAX_USER_ID),
+    severity: readEnum(obj, 'severity', SEVERITIES),
+    title: readString(obj, 'title', MAX_TITLE),
+    source: readString(obj, 'source', MAX_SOURCE),
+    detectedAt: readIsoDate(obj, 'detectedAt'),
+    publishedAt: readIsoDate(obj, 'publishedAt'),
+  });
+}
+
+/**
+ * Validates the body of `POST /api/alerts`. `detectedAt` is optional and defaults to
+ * `now` (an ISO string the caller passes, so the core stays free of clock reads).
+ */
+export function parseAlertInput(body: unknown, now: string): ParseResult<AlertInput> {
+  if (!isJsonObject(body)) {
+    return fail(ProtocolErrorCode.NOT_A_MESSAGE, `expected a JSON object, got ${describe(body)}`);
+  }
+  const withDefault = body.detectedAt === undefined ? { ...body, detectedAt: now } : body;
+  return collect('alert', {
+    userId: readString(withDefault, 'userId', MAX_USER_ID),
+    severity: readEnum(withDefault, 'severity', SEVERITIES),
+    title: readString(withDefault, 'title', MAX_TITLE),
+    source: readString(withDefault, 'source', MAX_SOURCE),
+    detectedAt: readIsoDate(withDefault, 'detectedAt'),
+  });
+}
