@@ -33,11 +33,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const verb = verbs[name];
   if (verb === undefined) {
-    process.stderr.write(`stormwatch: unknown verb "${name}" (expected ${Object.keys(verbs).join(', ')})\n`);
+    process.stderr.write(
+      `stormwatch: unknown verb "${name}" (expected ${Object.keys(verbs).join(', ')})\n`,
+    );
     return 1;
   }
   try {
-    return await (await verb.load())(rest);
+    return await (
+      await verb.load()
+    )(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`stormwatch ${name}: ${message}\n`);

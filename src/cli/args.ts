@@ -12,7 +12,13 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses flags strictly; unknown flags and missing values become a {@link UsageError}. */
-export function parseFlags<O extends Options>(verb: string, argv: string[], options: O) {
+export function parseFlags<O extends Options>(
+  verb: string,
+  argv: string[],
+  options: O,
+): ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {

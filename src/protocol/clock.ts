@@ -52,7 +52,12 @@ export class SimulatedClock implements Clock {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-    const entry: Scheduled = { at: this.#now + delay, order: this.#order++, callback, cancelled: false };
+    const entry: Scheduled = {
+      at: this.#now + delay,
+      order: this.#order++,
+      callback,
+      cancelled: false,
+    };
     this.#push(entry);
     this.#live++;
     return { timer: entry };

@@ -34,7 +34,10 @@ export function readString(
     return { ok: false, message: `${field}: expected a non-empty string, got ${describe(value)}` };
   }
   if (value.length > max) {
-    return { ok: false, message: `${field}: expected at most ${max} characters, got ${value.length}` };
+    return {
+      ok: false,
+      message: `${field}: expected at most ${max} characters, got ${value.length}`,
+    };
   }
   return { ok: true, value };
 }

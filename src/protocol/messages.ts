@@ -97,11 +97,7 @@ export interface ErrorMessage {
 export type ClientMessage = PingMessage | ResumeMessage | AckMessage;
 /** Every message a server may send. */
 export type ServerMessage =
-  | HelloMessage
-  | PongMessage
-  | ResumedMessage
-  | BreachAlertMessage
-  | ErrorMessage;
+  HelloMessage | PongMessage | ResumedMessage | BreachAlertMessage | ErrorMessage;
 
 /** Serializes a message as a JSON text frame. */
 export function encodeMessage(message: ClientMessage | ServerMessage): string {

@@ -71,7 +71,10 @@ export function parseClientMessage(data: unknown): ParseResult<ClientMessage> {
   const obj = decoded.value;
   switch (obj.type) {
     case 'ping':
-      return collect('ping', { type: constant('ping' as const), id: readString(obj, 'id', MAX_ID) });
+      return collect('ping', {
+        type: constant('ping' as const),
+        id: readString(obj, 'id', MAX_ID),
+      });
     case 'resume':
       return collect('resume', {
         type: constant('resume' as const),

@@ -1,0 +1,4 @@
+/** Metric names and definitions shared by the server, the runner and the dashboards. */
+export * from './names.js';
+export * from './server-metrics.js';
+export { Registry } from 'prom-client';

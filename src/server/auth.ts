@@ -1,0 +1,120 @@
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { BEARER_SUBPROTOCOL_PREFIX, systemClock } from '../protocol/index.js';
+import { ServerError, ServerErrorCode } from './errors.js';
+
+/** Roles a token may carry. `publisher` may POST alerts. */
+export type Role = 'user' | 'publisher';
+
+/** A verified token. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  /** Expiry in epoch milliseconds, when the token has one. */
+  expiresAtMs: number | undefined;
+}
+
+/** How tokens are verified: an HS256 secret or a JWKS URL. */
+export type AuthOptions = { secret: string } | { jwksUrl: string };
+
+/** Verifies a JWT and returns who it names. */
+export type TokenVerifier = (token: string, nowMs: number) => Promise<Principal>;
+
+/** Builds a verifier; HS256 for secrets, the key set's algorithms for JWKS. */
+export function createTokenVerifier(options: AuthOptions): TokenVerifier {
+  const key: Uint8Array | JWTVerifyGetKey =
+    'secret' in options
+      ? new TextEncoder().encode(options.secret)
+      : createRemoteJWKSet(new URL(options.jwksUrl));
+  const algorithms = 'secret' in options ? ['HS256'] : undefined;
+  return async (token, nowMs) => {
+    let payload: JWTPayload;
+    try {
+      const verified = await jwtVerify(token, key as Uint8Array, {
+        ...(algorithms === undefined ? {} : { algorithms }),
+        currentDate: new Date(nowMs),
+      });
+      payload = verified.payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new ServerError(ServerErrorCode.TOKEN_EXPIRED, 401, 'token expired');
+      }
+      throw new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'invalid token');
+    }
+    if (typeof payload.sub !== 'string' || payload.sub === '') {
+      throw new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'token has no sub claim');
+    }
+    const role = payload.role ?? 'user';
+    if (role !== 'user' && role !== 'publisher') {
+      throw new ServerError(
+        ServerErrorCode.UNAUTHORIZED,
+        401,
+        'token role must be user or publisher',
+      );
+    }
+    return {
+      userId: payload.sub,
+      role,
+      expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+    };
+  };
+}
+
+/** Claims for {@link signToken}. */
+export interface TokenClaims {
+  /** User id (`sub`). */
+  sub: string;
+  /** Default `user`. */
+  role?: Role;
+  /** Lifetime in seconds from `nowMs`. Default 3600. */
+  expiresInS?: number;
+  /** Issue time in epoch ms. Default: now. */
+  nowMs?: number;
+}
+
+/** Signs an HS256 token: for demos, tests, the runner's fleet and publisher. */
+export async function signToken(claims: TokenClaims, secret: string): Promise<string> {
+  const iat = Math.floor((claims.nowMs ?? systemClock.now()) / 1000);
+  return new SignJWT({ role: claims.role ?? 'user' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (claims.expiresInS ?? 3600))
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Where a request may carry its token. */
+export interface TokenSources {
+  authorization: string | undefined;
+  subprotocols: string | undefined;
+  query: string | undefined;
+}
+
+/**
+ * Finds the bearer token: `Authorization: Bearer …` first, then a `bearer.<jwt>` WebSocket
+ * subprotocol (browsers cannot set headers), then `?token=` as a last resort.
+ */
+export function extractToken(sources: TokenSources): string | undefined {
+  const header = sources.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (match?.[1] !== undefined) return match[1];
+  }
+  if (sources.subprotocols !== undefined) {
+    for (const raw of sources.subprotocols.split(',')) {
+      const protocol = raw.trim();
+      if (protocol.startsWith(BEARER_SUBPROTOCOL_PREFIX)) {
+        const token = protocol.slice(BEARER_SUBPROTOCOL_PREFIX.length);
+        if (token !== '') return token;
+      }
+    }
+  }
+  if (sources.query !== undefined && sources.query !== '') return sources.query;
+  return undefined;
+}

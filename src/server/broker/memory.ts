@@ -1,0 +1,84 @@
+import type { AlertInput, BreachAlertMessage } from '../../protocol/index.js';
+import type { AlertListener, Broker, HistorySlice } from './broker.js';
+
+/** Options of {@link createMemoryBroker}. */
+export interface MemoryBrokerOptions {
+  /** Alerts kept per user; older ones are dropped. Default 1000. */
+  historySize?: number;
+  /** The epoch of this broker's history. Default: a random UUID (a new one per broker). */
+  epoch?: string;
+}
+
+interface UserLog {
+  lastSeq: number;
+  /** Ring of the newest alerts, oldest first. */
+  alerts: BreachAlertMessage[];
+}
+
+/**
+ * An in-process broker. Its history lives as long as the object: a new broker is a new epoch,
+ * which is how clients learn that a restarted memory-backed server lost its history.
+ */
+export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
+  const historySize = options.historySize ?? 1000;
+  if (!Number.isSafeInteger(historySize) || historySize < 1) {
+    throw new RangeError(`historySize: expected an integer >= 1, got ${historySize}`);
+  }
+  const epoch = options.epoch ?? globalThis.crypto.randomUUID();
+  const users = new Map<string, UserLog>();
+  const listeners = new Set<AlertListener>();
+
+  const logOf = (userId: string): UserLog => {
+    let log = users.get(userId);
+    if (log === undefined) {
+      log = { lastSeq: 0, alerts: [] };
+      users.set(userId, log);
+    }
+    return log;
+  };
+
+  return {
+    publish(input: AlertInput, publishedAt: string, id: string) {
+      const log = logOf(input.userId);
+      log.lastSeq += 1;
+      const alert: BreachAlertMessage = {
+        type: 'breach_alert',
+        seq: log.lastSeq,
+        id,
+        ...input,
+        publishedAt,
+      };
+      log.alerts.push(alert);
+      if (log.alerts.length > historySize) log.alerts.shift();
+      for (const listener of listeners) listener(alert);
+      return Promise.resolve(alert);
+    },
+
+    history(userId: string, afterSeq: number, limit = historySize): Promise<HistorySlice> {
+      const log = users.get(userId) ?? { lastSeq: 0, alerts: [] };
+      const firstSeq = log.alerts[0]?.seq ?? log.lastSeq + 1;
+      // seq is gap-free, so the index of seq s is s - firstSeq.
+      const start = Math.max(0, afterSeq + 1 - firstSeq);
+      return Promise.resolve({
+        epoch,
+        alerts: log.alerts.slice(start, start + limit),
+        firstSeq,
+        lastSeq: log.lastSeq,
+      });
+    },
+
+    head(userId: string) {
+      return Promise.resolve({ epoch, lastSeq: users.get(userId)?.lastSeq ?? 0 });
+    },
+
+    subscribe(listener: AlertListener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    close() {
+      listeners.clear();
+      return Promise.resolve();
+    },
+  };
+}

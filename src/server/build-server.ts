@@ -1,0 +1,201 @@
+import websocket from '@fastify/websocket';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
+import { collectDefaultMetrics } from 'prom-client';
+import { CloseCode, SUBPROTOCOL, systemClock, type TimerHandle } from '../protocol/index.js';
+import { createServerMetrics, Registry } from '../metrics/index.js';
+import { createTokenVerifier } from './auth.js';
+import { createMemoryBroker } from './broker/memory.js';
+import type { AppContext } from './context.js';
+import { createAlertService, type AlertService } from './core/alert-service.js';
+import type { Broker } from './broker/broker.js';
+import { ServerError, ServerErrorCode } from './errors.js';
+import { httpReason, type ErrorBody } from './http-errors.js';
+import type { ServerOptions } from './options.js';
+import { REDACT_PATHS, redactUrl } from './redact.js';
+import { alertRoutes } from './routes/alerts.js';
+import { healthRoutes } from './routes/health.js';
+import { wsRoutes } from './routes/ws.js';
+import { VERSION } from './version.js';
+
+/** How a shutdown ends open sockets. */
+export type ShutdownMode =
+  /** Close frames with 1012: clients reconnect with backoff. */
+  | 'restart'
+  /** Close frames with 1001. */
+  | 'going-away'
+  /** No close frame: sockets are destroyed, as in a crash. */
+  | 'kill';
+
+/** Handle on the running alert server, decorated on the app as `app.alertServer`. */
+export interface AlertServerHandle {
+  service: AlertService;
+  broker: Broker;
+  registry: Registry;
+  /** Stops accepting, ends every socket as `mode` says, then closes the app. */
+  shutdown(mode: ShutdownMode): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    alertServer: AlertServerHandle;
+  }
+}
+
+function loggerOptions(
+  logger: ServerOptions['logger'],
+): NonNullable<FastifyServerOptions['logger']> {
+  if (logger === false || logger === undefined) return false;
+  const base = {
+    level: process.env.LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.ip ?? '',
+      }),
+    },
+  };
+  if (logger === true) return base;
+  return {
+    ...base,
+    ...(logger.level === undefined ? {} : { level: logger.level }),
+    ...(logger.stream === undefined ? {} : { stream: logger.stream }),
+  };
+}
+
+/**
+ * Builds the alert server: WebSocket delivery, publishing and polling API, health and metrics.
+ * Returns the Fastify app ready to `listen`; the caller owns listening and closing.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const ownsBroker = options.broker === undefined;
+  const broker = options.broker ?? createMemoryBroker({ historySize: options.historySize ?? 1000 });
+  const registry = options.registry ?? new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const metrics = createServerMetrics(registry, VERSION);
+  const shutdownGraceMs = options.shutdownGraceMs ?? 5000;
+
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    // Alert traffic and scrapes would drown the log; connections log their own open/close lines.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    forceCloseConnections: true,
+  });
+
+  const service = createAlertService({
+    broker,
+    clock,
+    metrics,
+    limits: options.limits,
+    heartbeat: options.heartbeat,
+    logger: app.log,
+  });
+
+  let closeMode: ShutdownMode | undefined;
+  const ctx: AppContext = {
+    service,
+    broker,
+    clock,
+    metrics,
+    registry,
+    verifyToken: createTokenVerifier(options.auth),
+    isShuttingDown: () => closeMode !== undefined,
+  };
+
+  const endSockets = async (mode: ShutdownMode): Promise<void> => {
+    if (mode === 'kill') {
+      service.terminateAll();
+      return;
+    }
+    const code = mode === 'restart' ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY;
+    service.closeAll(
+      code,
+      mode === 'restart' ? 'server restarting' : 'server going away',
+      mode === 'restart' ? 'restart' : 'shutdown',
+    );
+    // Close frames need the peer's answer; a peer that never answers must not hold shutdown.
+    const wss = app.websocketServer;
+    const open = [...wss.clients].filter((socket) => socket.readyState !== socket.CLOSED);
+    if (open.length > 0) {
+      let timer: TimerHandle | undefined;
+      await Promise.race([
+        Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve)))),
+        new Promise<void>((resolve) => {
+          timer = clock.setTimeout(resolve, shutdownGraceMs);
+        }),
+      ]);
+      if (timer !== undefined) clock.clearTimeout(timer);
+    }
+    for (const socket of wss.clients) socket.terminate();
+  };
+
+  await app.register(websocket, {
+    options: {
+      maxPayload: service.limits.maxFrameBytes,
+      // Select our subprotocol; never echo a bearer.<jwt> entry back.
+      handleProtocols: (protocols: Set<string>) =>
+        protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false,
+    },
+    preClose: async function preClose() {
+      closeMode ??= 'going-away';
+      await endSockets(closeMode);
+    },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const body: ErrorBody = {
+      error: httpReason(status),
+      code: status >= 500 ? 'SRV_INTERNAL' : (error.code ?? ServerErrorCode.BAD_REQUEST),
+      statusCode: status,
+      message: status >= 500 ? 'internal error' : error.message,
+    };
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: 'Not Found',
+      code: 'SRV_NOT_FOUND',
+      statusCode: 404,
+      message: `no route for ${request.method} ${redactUrl(request.url)}`,
+    };
+    return reply.code(404).send(body);
+  });
+
+  // The API speaks JSON only: other bodies get 415 rather than being read as strings.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(wsRoutes(ctx));
+  await app.register(alertRoutes(ctx));
+  await app.register(healthRoutes(ctx));
+
+  app.addHook('onClose', async () => {
+    service.dispose();
+    if (ownsBroker) await broker.close();
+  });
+
+  app.decorate('alertServer', {
+    service,
+    broker,
+    registry,
+    async shutdown(mode: ShutdownMode) {
+      if (closeMode !== undefined) return;
+      closeMode = mode;
+      await app.close();
+    },
+  } satisfies AlertServerHandle);
+
+  return app;
+}
+
+export { ServerError };

@@ -1,0 +1,16 @@
+import type { Clock } from '../protocol/index.js';
+import type { Registry, ServerMetrics } from '../metrics/index.js';
+import type { TokenVerifier } from './auth.js';
+import type { Broker } from './broker/broker.js';
+import type { AlertService } from './core/alert-service.js';
+
+/** What the route plugins share. */
+export interface AppContext {
+  service: AlertService;
+  broker: Broker;
+  clock: Clock;
+  metrics: ServerMetrics;
+  registry: Registry;
+  verifyToken: TokenVerifier;
+  isShuttingDown(): boolean;
+}

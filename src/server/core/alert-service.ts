@@ -1,0 +1,136 @@
+import {
+  systemClock,
+  type AlertInput,
+  type BreachAlertMessage,
+  type Clock,
+  type HeartbeatAdvice,
+} from '../../protocol/index.js';
+import type { ServerDisconnectReason, ServerMetrics } from '../../metrics/index.js';
+import type { Broker, HistorySlice } from '../broker/broker.js';
+import { ConnectLimiter, type Admission } from './connect-limiter.js';
+import { Session, type SessionInit } from './session.js';
+import {
+  DEFAULT_HEARTBEAT,
+  DEFAULT_LIMITS,
+  type ConnectionLimits,
+  type SessionLogger,
+  type SessionTransport,
+} from './types.js';
+
+/** Options of {@link createAlertService}. */
+export interface AlertServiceOptions {
+  broker: Broker;
+  /** Default: the system clock. */
+  clock?: Clock | undefined;
+  metrics?: ServerMetrics | undefined;
+  limits?: Partial<ConnectionLimits> | undefined;
+  heartbeat?: HeartbeatAdvice | undefined;
+  /** Makes connection and alert ids. Default: `crypto.randomUUID`. */
+  createId?: (() => string) | undefined;
+  logger?: SessionLogger | undefined;
+}
+
+/**
+ * The alert server without HTTP: admits connections, runs a {@link Session} per socket, fans
+ * published alerts out to every socket of their user (all tabs), and serves history. The
+ * Fastify routes and the simulator are both thin shells around it.
+ */
+export interface AlertService {
+  /** Counts a connection attempt against the per-user rate limit. */
+  admit(userId: string): Admission;
+  /** Starts a session on an open socket; returns it so the shell can feed it frames. */
+  open(transport: SessionTransport, init: Omit<SessionInit, 'connectionId'>): Session;
+  /** Stores an alert, assigns its seq and delivers it to the user's open sockets. */
+  publish(input: AlertInput): Promise<BreachAlertMessage>;
+  /** The user's alerts with seq > `afterSeq` (polling fallback). */
+  history(userId: string, afterSeq: number): Promise<HistorySlice>;
+  /** Closes every socket with `code` (1012 restart, 1001 going away). */
+  closeAll(code: number, reason: string, metricReason: ServerDisconnectReason): void;
+  /** Drops every socket without a close frame (hard restart). */
+  terminateAll(): void;
+  /** Open sessions. */
+  readonly connectionCount: number;
+  /** Unsubscribes from the broker (does not close it: the broker may outlive the server). */
+  dispose(): void;
+  readonly limits: ConnectionLimits;
+  readonly heartbeat: HeartbeatAdvice;
+}
+
+/** Builds an {@link AlertService}. */
+export function createAlertService(options: AlertServiceOptions): AlertService {
+  const clock = options.clock ?? systemClock;
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
+  const createId = options.createId ?? (() => globalThis.crypto.randomUUID());
+  const { broker, metrics, logger } = options;
+  const limiter = new ConnectLimiter(clock, limits.connectsPerMinute);
+  const byUser = new Map<string, Set<Session>>();
+  const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
+
+  const onClosed = (session: Session): void => {
+    const sessions = byUser.get(session.userId);
+    if (sessions?.delete(session) === true) {
+      metrics?.connections.dec();
+      if (sessions.size === 0) byUser.delete(session.userId);
+    }
+  };
+
+  const unsubscribe = broker.subscribe((alert) => {
+    const sessions = byUser.get(alert.userId);
+    if (sessions === undefined) return;
+    for (const session of sessions) session.deliver(alert);
+  });
+
+  const everySession = (): Session[] => [...byUser.values()].flatMap((set) => [...set]);
+
+  return {
+    limits,
+    heartbeat,
+    admit: (userId) => limiter.admit(userId),
+
+    open(transport, init) {
+      const session = new Session(env, transport, { ...init, connectionId: createId() }, onClosed);
+      let sessions = byUser.get(init.userId);
+      if (sessions === undefined) {
+        sessions = new Set();
+        byUser.set(init.userId, sessions);
+      }
+      // Registered before hello so no alert published from now on can slip past it.
+      sessions.add(session);
+      metrics?.connections.inc();
+      metrics?.connectionsOpened.inc();
+      logger?.info(
+        { event: 'ws_open', connectionId: session.connectionId, userId: init.userId },
+        'connection opened',
+      );
+      void session.start();
+      return session;
+    },
+
+    async publish(input) {
+      const alert = await broker.publish(input, new Date(clock.now()).toISOString(), createId());
+      metrics?.alertsPublished.inc({ severity: alert.severity });
+      return alert;
+    },
+
+    history: (userId, afterSeq) => broker.history(userId, afterSeq),
+
+    closeAll(code, reason, metricReason) {
+      for (const session of everySession()) session.close(code, reason, metricReason);
+    },
+
+    terminateAll() {
+      for (const session of everySession()) session.terminate();
+    },
+
+    get connectionCount() {
+      let count = 0;
+      for (const set of byUser.values()) count += set.size;
+      return count;
+    },
+
+    dispose() {
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,334 @@
+import {
+  CloseCode,
+  encodeMessage,
+  parseClientMessage,
+  ProtocolErrorCode,
+  type BreachAlertMessage,
+  type ResumeMessage,
+  type ServerMessage,
+  type TimerHandle,
+} from '../../protocol/index.js';
+import type { ServerDisconnectReason } from '../../metrics/index.js';
+import { FloodGuard } from './flood-guard.js';
+import type { AlertSink, SessionEnvironment, SessionTransport } from './types.js';
+
+/** Where a session is in its life. */
+export type SessionPhase =
+  | 'opening' // hello not sent yet; live alerts wait
+  | 'awaiting-resume' // hello sent; live alerts wait up to resumeWaitMs for a resume
+  | 'replaying' // a resume is being served; live alerts wait behind it
+  | 'live' // alerts flow as they are published
+  | 'closed';
+
+/** Identity and credentials of one connection. */
+export interface SessionInit {
+  userId: string;
+  connectionId: string;
+  /** When the token expires, epoch ms; the socket is closed with 4401 then. */
+  tokenExpiresAtMs?: number | undefined;
+}
+
+// A rejected frame costs this many flood tokens: garbage runs out the budget five times faster.
+const BAD_FRAME_COST = 5;
+// Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// Unacknowledged alerts remembered per connection for delivery timing.
+const MAX_PENDING_ACKS = 1000;
+
+/**
+ * The per-connection protocol: hello, ping/pong, resume and replay, ordered live delivery,
+ * acks, limits and token expiry. Free of Fastify and ws: it talks to a {@link SessionTransport}
+ * and reads time from the injected clock, so the simulator runs it unchanged.
+ *
+ * Ordering: every alert reaches the socket at most once and in seq order. Live alerts that
+ * arrive while the session is opening or replaying wait in `#pending` and are flushed after.
+ */
+export class Session implements AlertSink {
+  readonly userId: string;
+  readonly connectionId: string;
+  readonly openedAt: number;
+  readonly #env: SessionEnvironment;
+  readonly #transport: SessionTransport;
+  readonly #flood: FloodGuard;
+  readonly #onClosed: (session: Session) => void;
+  readonly #tokenExpiresAtMs: number | undefined;
+  #phase: SessionPhase = 'opening';
+  #pending: BreachAlertMessage[] = [];
+  #highestSent = 0;
+  #unacked = new Map<number, number>();
+  #resumeTimer: TimerHandle | undefined;
+  #expiryTimer: TimerHandle | undefined;
+  #idleTimer: TimerHandle | undefined;
+  #lastFrameAt: number;
+
+  constructor(
+    env: SessionEnvironment,
+    transport: SessionTransport,
+    init: SessionInit,
+    onClosed: (session: Session) => void,
+  ) {
+    this.#env = env;
+    this.#transport = transport;
+    this.#onClosed = onClosed;
+    this.userId = init.userId;
+    this.connectionId = init.connectionId;
+    this.#tokenExpiresAtMs = init.tokenExpiresAtMs;
+    this.openedAt = env.clock.now();
+    this.#lastFrameAt = this.openedAt;
+    this.#flood = new FloodGuard(env.clock, env.limits.messagesPerSecond);
+  }
+
+  /** Current phase. */
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+
+  /** Sends `hello` and arms the timers. Call once, right after the socket opened. */
+  async start(): Promise<void> {
+    this.#armExpiry();
+    this.#armIdle();
+    let epoch: string;
+    try {
+      epoch = (await this.#env.broker.head(this.userId)).epoch;
+    } catch (error) {
+      this.#internalError(error);
+      return;
+    }
+    if (this.#phase !== 'opening') return;
+    this.#send({
+      type: 'hello',
+      connectionId: this.connectionId,
+      epoch,
+      serverTime: this.#env.clock.now(),
+      heartbeat: this.#env.heartbeat,
+    });
+    this.#phase = 'awaiting-resume';
+    this.#resumeTimer = this.#env.clock.setTimeout(() => {
+      this.#resumeTimer = undefined;
+      if (this.#phase === 'awaiting-resume') this.#goLive();
+    }, this.#env.limits.resumeWaitMs);
+  }
+
+  /**
+   * Handles one incoming frame. `data` is a string for text frames and anything else for
+   * binary ones; `byteLength` is its size on the wire.
+   */
+  receive(data: unknown, byteLength: number): void {
+    if (this.#phase === 'closed') return;
+    this.#lastFrameAt = this.#env.clock.now();
+    if (byteLength > this.#env.limits.maxFrameBytes) {
+      this.close(
+        CloseCode.TOO_BIG,
+        `frame of ${byteLength} bytes exceeds ${this.#env.limits.maxFrameBytes}`,
+        'too_big',
+      );
+      return;
+    }
+    const parsed = parseClientMessage(data);
+    if (!this.#flood.take(parsed.ok ? 1 : BAD_FRAME_COST)) {
+      this.close(CloseCode.POLICY, 'too many messages', 'flood');
+      return;
+    }
+    if (!parsed.ok) {
+      this.#send({ type: 'error', code: parsed.error.code, message: parsed.error.message });
+      return;
+    }
+    const message = parsed.value;
+    switch (message.type) {
+      case 'ping': {
+        const now = this.#env.clock.now();
+        this.#env.metrics?.pings.inc();
+        this.#send({
+          type: 'pong',
+          id: message.id,
+          timestamp: new Date(now).toISOString(),
+          serverTime: now,
+        });
+        // A client that pings without resuming does not want to wait for live alerts.
+        if (this.#phase === 'awaiting-resume') this.#goLive();
+        return;
+      }
+      case 'ack':
+        this.#acknowledge(message.seq);
+        return;
+      case 'resume':
+        void this.#resume(message);
+        return;
+    }
+  }
+
+  /** Delivers a live alert for this session's user, in order and at most once. */
+  deliver(alert: BreachAlertMessage): void {
+    if (alert.userId !== this.userId) return;
+    if (this.#phase === 'live') this.#sendAlert(alert, 'sent');
+    else if (this.#phase !== 'closed') this.#pending.push(alert);
+  }
+
+  /** Closes the socket with `code` and records why. Idempotent. */
+  close(code: number, reason: string, metricReason: ServerDisconnectReason): void {
+    if (!this.#finish(metricReason, code)) return;
+    this.#transport.close(code, reason);
+  }
+
+  /** Drops the socket without a close frame (simulates a crash). Idempotent. */
+  terminate(): void {
+    if (!this.#finish('terminated', 1006)) return;
+    this.#transport.terminate();
+  }
+
+  /** The transport reports the peer closed or the socket died. Idempotent. */
+  handleTransportClosed(code: number): void {
+    this.#finish(disconnectReasonOf(code), code);
+  }
+
+  async #resume(message: ResumeMessage): Promise<void> {
+    if (this.#phase === 'opening') {
+      // hello is still on its way; a well-behaved client never resumes before it.
+      this.#send({
+        type: 'error',
+        code: ProtocolErrorCode.INVALID_FIELD,
+        message: 'resume: expected after hello',
+      });
+      return;
+    }
+    this.#clearResumeTimer();
+    this.#phase = 'replaying';
+    try {
+      const head = await this.#env.broker.head(this.userId);
+      const sameEpoch = message.epoch === head.epoch;
+      // A different epoch means the client's seq numbers belong to lost history.
+      const after = sameEpoch ? message.lastSeq : 0;
+      const slice = await this.#env.broker.history(this.userId, after);
+      if (this.#phase !== 'replaying') return;
+      let replayed = 0;
+      for (const alert of slice.alerts) {
+        if (this.#sendAlert(alert, 'replayed')) replayed += 1;
+      }
+      // firstSeq is the oldest seq still held: everything between the client's seq and it is gone.
+      const trimmed = Math.max(0, slice.firstSeq - after - 1);
+      const gap = trimmed > 0 || (!sameEpoch && message.epoch !== '');
+      this.#send({ type: 'resumed', replayed, gap, missed: trimmed });
+      this.#goLive();
+    } catch (error) {
+      this.#internalError(error);
+    }
+  }
+
+  #goLive(): void {
+    this.#clearResumeTimer();
+    this.#phase = 'live';
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const alert of pending) this.#sendAlert(alert, 'sent');
+  }
+
+  /** Sends an alert unless this socket already carried it or a later one. */
+  #sendAlert(alert: BreachAlertMessage, outcome: 'sent' | 'replayed'): boolean {
+    if (alert.seq <= this.#highestSent) return false;
+    this.#highestSent = alert.seq;
+    this.#send(alert);
+    this.#env.metrics?.alertDeliveries.inc({ outcome });
+    if (this.#unacked.size >= MAX_PENDING_ACKS) {
+      const oldest = this.#unacked.keys().next();
+      if (oldest.done !== true) this.#unacked.delete(oldest.value);
+    }
+    this.#unacked.set(alert.seq, Date.parse(alert.publishedAt));
+    return true;
+  }
+
+  #acknowledge(seq: number): void {
+    const publishedAt = this.#unacked.get(seq);
+    if (publishedAt === undefined) return;
+    this.#unacked.delete(seq);
+    const metrics = this.#env.metrics;
+    if (metrics === undefined) return;
+    metrics.alertDeliveries.inc({ outcome: 'acked' });
+    metrics.alertDeliveryDuration.observe(Math.max(0, this.#env.clock.now() - publishedAt) / 1000);
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#phase === 'closed') return;
+    this.#transport.send(encodeMessage(message));
+  }
+
+  #armExpiry(): void {
+    if (this.#tokenExpiresAtMs === undefined) return;
+    const remaining = this.#tokenExpiresAtMs - this.#env.clock.now();
+    if (remaining <= 0) {
+      this.close(CloseCode.TOKEN_EXPIRED, 'token expired', 'token_expired');
+      return;
+    }
+    this.#expiryTimer = this.#env.clock.setTimeout(
+      () => this.#armExpiry(),
+      Math.min(remaining, MAX_TIMER_MS),
+    );
+  }
+
+  #armIdle(): void {
+    const idleMs = this.#env.limits.idleTimeoutMs;
+    const silentFor = this.#env.clock.now() - this.#lastFrameAt;
+    if (silentFor >= idleMs) {
+      this.close(
+        CloseCode.HEARTBEAT_TIMEOUT,
+        `no frame for ${Math.round(silentFor / 1000)} s`,
+        'heartbeat',
+      );
+      return;
+    }
+    this.#idleTimer = this.#env.clock.setTimeout(() => this.#armIdle(), idleMs - silentFor);
+  }
+
+  #clearResumeTimer(): void {
+    if (this.#resumeTimer !== undefined) this.#env.clock.clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = undefined;
+  }
+
+  #internalError(error: unknown): void {
+    this.#env.logger?.warn(
+      {
+        connectionId: this.connectionId,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      'session failed',
+    );
+    this.close(CloseCode.INTERNAL, 'internal error', 'error');
+  }
+
+  /** Moves to closed once; returns false when already closed. */
+  #finish(reason: ServerDisconnectReason, code: number): boolean {
+    if (this.#phase === 'closed') return false;
+    this.#phase = 'closed';
+    this.#pending = [];
+    this.#clearResumeTimer();
+    const { clock, metrics, logger } = this.#env;
+    if (this.#expiryTimer !== undefined) clock.clearTimeout(this.#expiryTimer);
+    if (this.#idleTimer !== undefined) clock.clearTimeout(this.#idleTimer);
+    this.#expiryTimer = undefined;
+    this.#idleTimer = undefined;
+    metrics?.disconnections.inc({ reason });
+    logger?.info(
+      {
+        event: 'ws_close',
+        connectionId: this.connectionId,
+        userId: this.userId,
+        code,
+        reason,
+        durationMs: clock.now() - this.openedAt,
+      },
+      'connection closed',
+    );
+    this.#onClosed(this);
+    return true;
+  }
+}
+
+/** Classifies a close the peer or the network started. */
+function disconnectReasonOf(code: number): ServerDisconnectReason {
+  // 1005: the peer's close frame carried no status; still a deliberate close.
+  if (code === CloseCode.NORMAL || code === CloseCode.GOING_AWAY || code === 1005) {
+    return 'client_close';
+  }
+  // 1006: the TCP connection ended without a close frame.
+  if (code === 1006) return 'abnormal';
+  return 'error';
+}

@@ -1,0 +1,62 @@
+import type { BreachAlertMessage, Clock, HeartbeatAdvice } from '../../protocol/index.js';
+import type { ServerMetrics } from '../../metrics/index.js';
+import type { Broker } from '../broker/broker.js';
+
+/** What a session needs from the socket under it: ws in production, a link in simulation. */
+export interface SessionTransport {
+  /** Sends one text frame. Must not throw when the socket is already closing. */
+  send(text: string): void;
+  /** Starts a closing handshake with `code` and `reason`. */
+  close(code: number, reason: string): void;
+  /** Drops the connection without a close frame (a crash or a hard restart). */
+  terminate(): void;
+}
+
+/** Limits applied to every connection. */
+export interface ConnectionLimits {
+  /** Largest accepted frame in bytes; larger frames close the socket with 1009. Default 16 KiB. */
+  maxFrameBytes: number;
+  /** Sustained frames per second before the socket is closed with 1008. Default 20. */
+  messagesPerSecond: number;
+  /** Connection attempts per user per minute before upgrades get 429. Default 10. */
+  connectsPerMinute: number;
+  /** How long a new socket waits for `resume` before live delivery starts, in ms. Default 1000. */
+  resumeWaitMs: number;
+  /** Silence after which the server drops a connection (close 4000), in ms. Default 70 000. */
+  idleTimeoutMs: number;
+}
+
+/** Defaults from the original spec and DESIGN.md. */
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxFrameBytes: 16 * 1024,
+  messagesPerSecond: 20,
+  connectsPerMinute: 10,
+  resumeWaitMs: 1000,
+  idleTimeoutMs: 70_000,
+};
+
+/** Heartbeat advertised to clients in `hello`: ping every 30 s, pong expected within 10 s. */
+export const DEFAULT_HEARTBEAT: HeartbeatAdvice = { intervalMs: 30_000, timeoutMs: 10_000 };
+
+/** Minimal structured logger (pino-compatible). */
+export interface SessionLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Everything a session shares with its siblings. */
+export interface SessionEnvironment {
+  clock: Clock;
+  broker: Broker;
+  metrics: ServerMetrics | undefined;
+  limits: ConnectionLimits;
+  heartbeat: HeartbeatAdvice;
+  createId: () => string;
+  logger: SessionLogger | undefined;
+}
+
+/** Receives alerts for one user's sockets. */
+export interface AlertSink {
+  readonly userId: string;
+  deliver(alert: BreachAlertMessage): void;
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseAlertInput } from '../../protocol/index.js';
+import { extractToken, type Principal, type Role } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { ServerError, ServerErrorCode } from '../errors.js';
+import { sendError } from '../http-errors.js';
+
+/** Verifies the request's bearer token and role; replies with the error when it fails. */
+async function authorize(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  role: Role,
+): Promise<Principal | undefined> {
+  const token = extractToken({
+    authorization: request.headers.authorization,
+    subprotocols: undefined,
+    query: undefined,
+  });
+  if (token === undefined) {
+    sendError(reply, new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'missing bearer token'));
+    return undefined;
+  }
+  try {
+    const principal = await ctx.verifyToken(token, ctx.clock.now());
+    if (role === 'publisher' && principal.role !== 'publisher') {
+      sendError(
+        reply,
+        new ServerError(
+          ServerErrorCode.FORBIDDEN,
+          403,
+          'publishing needs a token with role publisher',
+        ),
+      );
+      return undefined;
+    }
+    return principal;
+  } catch (error) {
+    if (error instanceof ServerError) {
+      sendError(reply, error);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** `POST /api/alerts` (publisher) and `GET /api/alerts?since=` (polling fallback). */
+export function alertRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.post('/api/alerts', async (request, reply) => {
+      if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
+      const parsed = parseAlertInput(request.body, new Date(ctx.clock.now()).toISOString());
+      if (!parsed.ok) {
+        return sendError(
+          reply,
+          new ServerError(ServerErrorCode.BAD_REQUEST, 400, parsed.error.message),
+        );
+      }
+      const alert = await ctx.service.publish(parsed.value);
+      return reply.code(201).send({ seq: alert.seq, id: alert.id });
+    });
+
+    app.get<{ Querystring: { since?: string; epoch?: string } }>(
+      '/api/alerts',
+      async (request, reply) => {
+        const principal = await authorize(ctx, request, reply, 'user');
+        if (principal === undefined) return reply;
+        const raw = request.query.since ?? '0';
+        if (!/^\d{1,15}$/.test(raw)) {
+          return sendError(
+            reply,
+            new ServerError(
+              ServerErrorCode.BAD_REQUEST,
+              400,
+              `since: expected a non-negative integer, got ${JSON.stringify(raw.slice(0, 40))}`,
+            ),
+          );
+        }
+        const head = await ctx.broker.head(principal.userId);
+        const epoch = request.query.epoch;
+        const sameEpoch = epoch === undefined || epoch === head.epoch;
+        const since = sameEpoch ? Number(raw) : 0;
+        const slice = await ctx.service.history(principal.userId, since);
+        const missed = Math.max(0, slice.firstSeq - since - 1);
+        return reply.send({
+          epoch: slice.epoch,
+          lastSeq: slice.lastSeq,
+          gap: missed > 0 || !sameEpoch,
+          missed,
+          alerts: slice.alerts,
+        });
+      },
+    );
+  };
+}

@@ -1,0 +1,119 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { ServerError, ServerErrorCode } from '../errors.js';
+import type { ServerRejectReason } from '../../metrics/index.js';
+import type { AppContext } from '../context.js';
+import { extractToken, type Principal } from '../auth.js';
+import { sendError } from '../http-errors.js';
+
+interface WsRoute {
+  Params: { userId: string };
+  Querystring: { token?: string };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** `GET /ws/breach-alerts/:userId`: authenticates at HTTP, then runs a session per socket. */
+export function wsRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get<WsRoute>(
+      '/ws/breach-alerts/:userId',
+      {
+        websocket: true,
+        preValidation: async (request: FastifyRequest<WsRoute>, reply: FastifyReply) => {
+          const refuse = (error: ServerError, labels: { reason: ServerRejectReason }) => {
+            ctx.metrics.rejected.inc(labels);
+            return sendError(reply, error);
+          };
+          if (ctx.isShuttingDown()) {
+            reply.header('Retry-After', '1');
+            return refuse(
+              new ServerError(ServerErrorCode.SHUTTING_DOWN, 503, 'server is shutting down'),
+              { reason: 'shutting_down' },
+            );
+          }
+          const token = extractToken({
+            authorization: request.headers.authorization,
+            subprotocols: request.headers['sec-websocket-protocol'],
+            query: request.query.token,
+          });
+          if (token === undefined) {
+            return refuse(
+              new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'missing bearer token'),
+              { reason: 'unauthorized' },
+            );
+          }
+          let principal: Principal;
+          try {
+            principal = await ctx.verifyToken(token, ctx.clock.now());
+          } catch (error) {
+            if (error instanceof ServerError) return refuse(error, { reason: 'unauthorized' });
+            throw error;
+          }
+          if (principal.userId !== request.params.userId) {
+            return refuse(
+              new ServerError(
+                ServerErrorCode.FORBIDDEN,
+                403,
+                'token sub does not match the user in the path',
+              ),
+              { reason: 'forbidden' },
+            );
+          }
+          const admission = ctx.service.admit(principal.userId);
+          if (!admission.ok) {
+            reply.header('Retry-After', String(Math.ceil(admission.retryAfterMs / 1000)));
+            return refuse(
+              new ServerError(
+                ServerErrorCode.RATE_LIMITED,
+                429,
+                `more than ${ctx.service.limits.connectsPerMinute} connections per minute`,
+              ),
+              { reason: 'rate_limited' },
+            );
+          }
+          request.principal = principal;
+        },
+      },
+      (socket: WebSocket, request) => {
+        const principal = request.principal;
+        if (principal === undefined) {
+          socket.close(1011, 'internal error');
+          return;
+        }
+        attachSession(ctx, socket, principal);
+      },
+    );
+  };
+}
+
+function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal): void {
+  const session = ctx.service.open(
+    {
+      send: (text) => {
+        if (socket.readyState === socket.OPEN) socket.send(text);
+      },
+      close: (code, reason) => socket.close(code, reason),
+      terminate: () => socket.terminate(),
+    },
+    { userId: principal.userId, tokenExpiresAtMs: principal.expiresAtMs },
+  );
+  socket.on('message', (data, isBinary) => {
+    const size = Array.isArray(data)
+      ? data.reduce((n, b) => n + b.length, 0)
+      : data instanceof ArrayBuffer
+        ? data.byteLength
+        : data.length;
+    const frame = isBinary ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+    session.receive(frame, size);
+  });
+  socket.on('close', (code) => session.handleTransportClosed(code));
+  socket.on('error', () => {
+    // ws closes the socket itself after an error (1009 on oversize, 1002 on bad frames);
+    // the 'close' event that follows ends the session.
+  });
+}

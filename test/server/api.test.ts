@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+describe('HTTP API', () => {
+  let server: TestServer;
+  let publisher: string;
+  beforeEach(async () => {
+    server = await startServer();
+    publisher = await server.token('ops', { role: 'publisher' });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const post = (body: string, token = publisher, type = 'application/json') =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/alerts',
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      payload: body,
+    });
+  const valid = { userId: 'alice', severity: 'HIGH', title: 'Password leaked', source: 'hibp' };
+
+  it('publishes and returns per-user seq numbers that are strictly increasing and gap-free', async () => {
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await post(JSON.stringify(valid));
+      expect(response.statusCode).toBe(201);
+      const body = response.json<{ seq: number; id: string }>();
+      expect(typeof body.id).toBe('string');
+      seqs.push(body.seq);
+    }
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    const bob = await post(JSON.stringify({ ...valid, userId: 'bob' }));
+    expect(bob.json()).toMatchObject({ seq: 1 });
+  });
+
+  it('refuses publishing without a token (401) and with a user token (403)', async () => {
+    const none = await server.app.inject({ method: 'POST', url: '/api/alerts', payload: valid });
+    expect(none.statusCode).toBe(401);
+    expect(none.json()).toMatchObject({ code: 'SRV_UNAUTHORIZED' });
+    const user = await post(JSON.stringify(valid), await server.token('alice'));
+    expect(user.statusCode).toBe(403);
+    expect(user.json()).toMatchObject({ code: 'SRV_FORBIDDEN' });
+  });
+
+  const badBodies: Array<[string, string, RegExp]> = [
+    ['malformed JSON', '{"userId": ', /JSON/i],
+    ['a non-object', '[1]', /expected a JSON object/],
+    [
+      'a missing userId',
+      JSON.stringify({ ...valid, userId: undefined }),
+      /alert\.userId: expected a non-empty string/,
+    ],
+    [
+      'an unknown severity',
+      JSON.stringify({ ...valid, severity: 'SEVERE' }),
+      /severity: expected one of LOW, MEDIUM, HIGH, CRITICAL, got "SEVERE"/,
+    ],
+    [
+      'a numeric title',
+      JSON.stringify({ ...valid, title: 7 }),
+      /title: expected a non-empty string, got 7/,
+    ],
+    [
+      'a bad detectedAt',
+      JSON.stringify({ ...valid, detectedAt: 'yesterday' }),
+      /detectedAt: expected an ISO-8601/,
+    ],
+    [
+      'an oversized title',
+      JSON.stringify({ ...valid, title: 'x'.repeat(501) }),
+      /title: expected at most 500/,
+    ],
+  ];
+  for (const [name, body, message] of badBodies) {
+    it(`answers ${name} with 400 and a JSON error`, async () => {
+      const response = await post(body);
+      expect(response.statusCode).toBe(400);
+      const error = response.json<{ code: string; message: string; statusCode: number }>();
+      expect(error.statusCode).toBe(400);
+      expect(error.message).toMatch(message);
+    });
+  }
+
+  it('answers a body over the limit with 413 and a wrong content type with 415', async () => {
+    const big = await post(JSON.stringify({ ...valid, source: 'x'.repeat(70 * 1024) }));
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ statusCode: 413 });
+    const text = await post('hello', publisher, 'text/plain');
+    expect(text.statusCode).toBe(415);
+  });
+
+  it('serves history after a seq for polling clients', async () => {
+    for (let i = 0; i < 4; i++) await post(JSON.stringify(valid));
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/api/alerts?since=2',
+      headers: { authorization: `Bearer ${await server.token('alice')}` },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ alerts: { seq: number }[]; lastSeq: number; gap: boolean }>();
+    expect(body.alerts.map((a) => a.seq)).toEqual([3, 4]);
+    expect(body).toMatchObject({ lastSeq: 4, gap: false, missed: 0 });
+  });
+
+  it('rejects a non-numeric since with 400', async () => {
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/api/alerts?since=abc',
+      headers: { authorization: `Bearer ${await server.token('alice')}` },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ message: string }>().message).toMatch(
+      /since: expected a non-negative integer/,
+    );
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await server.app.inject({ method: 'GET', url: '/nope?token=secret' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json<{ message: string }>().message).not.toContain('secret');
+  });
+
+  it('reports health and readiness', async () => {
+    expect((await server.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await server.app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
+  });
+});
