@@ -15,10 +15,15 @@ export interface WsPeer {
   close(): Promise<void>;
 }
 
-export interface UpgradeRefusal {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
+/** The server answered the upgrade with an HTTP status instead of 101. */
+export class UpgradeRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string | string[] | undefined>,
+    readonly body: string,
+  ) {
+    super(`upgrade refused with ${status}`);
+  }
 }
 
 /** Opens a WebSocket and resolves once open; rejects with an UpgradeRefusal on a non-101. */
@@ -34,7 +39,9 @@ export function openPeer(
   const waiters: Array<() => void> = [];
   socket.on('message', (data, isBinary) => {
     received.push(
-      isBinary ? { binary: true } : (JSON.parse(String(data)) as Record<string, unknown>),
+      isBinary
+        ? { binary: true }
+        : (JSON.parse((data as Buffer).toString()) as Record<string, unknown>),
     );
     for (const wake of waiters.splice(0)) wake();
   });
@@ -92,13 +99,7 @@ export function openPeer(
     socket.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () =>
-        reject({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body,
-        } satisfies UpgradeRefusal),
-      );
+      res.on('end', () => reject(new UpgradeRefusal(res.statusCode ?? 0, res.headers, body)));
     });
     socket.once('error', (error) => reject(error));
   });
@@ -113,8 +114,7 @@ export async function expectRefused(
     const peer = await openPeer(url, options);
     await peer.close();
   } catch (refusal) {
-    if (typeof refusal === 'object' && refusal !== null && 'status' in refusal)
-      return refusal as UpgradeRefusal;
+    if (refusal instanceof UpgradeRefusal) return refusal;
     throw refusal;
   }
   throw new Error('expected the upgrade to be refused, but it was accepted');

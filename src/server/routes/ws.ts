@@ -103,13 +103,13 @@ function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal)
     { userId: principal.userId, tokenExpiresAtMs: principal.expiresAtMs },
   );
   socket.on('message', (data, isBinary) => {
-    const size = Array.isArray(data)
-      ? data.reduce((n, b) => n + b.length, 0)
-      : data instanceof ArrayBuffer
-        ? data.byteLength
-        : data.length;
-    const frame = isBinary ? data : Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-    session.receive(frame, size);
+    const bytes = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
+    // Binary frames reach the session as bytes so it can refuse them with an error frame.
+    session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
   });
   socket.on('close', (code) => session.handleTransportClosed(code));
   socket.on('error', () => {

@@ -1,0 +1,31 @@
+// `npm run bench [-- name]`: lists or runs the benchmarks. Each prints its figures and the
+// ratio against a peer measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const benches: Record<string, { file: string; about: string }> = {
+  server: {
+    file: 'server/compare.ts',
+    about: 'alert server vs bare ws: connect, RSS/conn, pong RTT, fan-out',
+  },
+  proxy: {
+    file: 'proxy/overhead.ts',
+    about: 'direct vs through the embedded proxy: added p99, throughput',
+  },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const selected = name === undefined ? Object.keys(benches) : [name];
+for (const key of selected) {
+  const bench = benches[key];
+  if (bench === undefined) {
+    console.error(`unknown bench "${key}" (expected ${Object.keys(benches).join(', ')})`);
+    process.exit(1);
+  }
+  console.log(`\n== ${key}: ${bench.about}`);
+  const file = fileURLToPath(new URL(bench.file, import.meta.url));
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...rest], {
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

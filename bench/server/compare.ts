@@ -1,0 +1,171 @@
+// Alert server vs a bare `ws` server with the same ping/pong handler, in one run:
+// connect time, RSS per connection, pong RTT with every client pinging once a second, and
+// publish→receive fan-out latency. Prints both and the ratios alert-server / bare-ws.
+//
+//   npx tsx bench/server/compare.ts [--connections 5000] [--seconds 10] [--alerts 200]
+//
+// Traffic stays on 127.0.0.1 and every phase is bounded in count and time.
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { signToken } from '../../src/server/index.js';
+import { startChild, type Child } from '../lib/child.js';
+import { fmt, percentile, printTable } from '../lib/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '10' },
+    alerts: { type: 'string', default: '200' },
+  },
+});
+const N = Number(values.connections);
+const SECONDS = Number(values.seconds);
+const ALERTS = Number(values.alerts);
+const SECRET = 'bench-secret';
+const CONCURRENCY = 100;
+
+interface Result {
+  connectMs: number[];
+  rssPerConnection: number;
+  rttMs: number[];
+  fanoutMs: number[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function measure(name: string, child: Child, auth: boolean): Promise<Result> {
+  const base = `ws://127.0.0.1:${child.port}/ws/breach-alerts/`;
+  const tokens = auth
+    ? await Promise.all(
+        Array.from({ length: N }, (_, i) => signToken({ sub: `user-${i}` }, SECRET)),
+      )
+    : [];
+  await sleep(500);
+  const rssBefore = child.rss();
+  const sockets: WebSocket[] = new Array<WebSocket>(N);
+  const connectMs: number[] = [];
+  const pending = new Map<string, number>();
+  const rttMs: number[] = [];
+  const alertWaiters = new Map<string, (t: number) => void>();
+  let measuring = false;
+
+  const open = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const started = performance.now();
+      const socket = new WebSocket(
+        base + `user-${i}`,
+        auth ? { headers: { authorization: `Bearer ${tokens[i]}` } } : {},
+      );
+      sockets[i] = socket;
+      socket.on('message', (data) => {
+        const message = JSON.parse((data as Buffer).toString()) as {
+          type: string;
+          id?: string;
+          title?: string;
+        };
+        if (message.type === 'hello') {
+          connectMs.push(performance.now() - started);
+          // Go live at once (the alert server otherwise waits up to 1 s for a resume).
+          socket.send(JSON.stringify({ type: 'ping', id: `warm-${i}` }));
+          resolve();
+        } else if (message.type === 'pong' && message.id !== undefined) {
+          const sent = pending.get(message.id);
+          if (sent !== undefined) {
+            pending.delete(message.id);
+            if (measuring) rttMs.push(performance.now() - sent);
+          }
+        } else if (message.type === 'breach_alert' && message.title !== undefined) {
+          alertWaiters.get(message.title)?.(performance.now());
+        }
+      });
+      socket.once('error', reject);
+    });
+
+  for (let i = 0; i < N; i += CONCURRENCY) {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N - i) }, (_, k) => open(i + k)));
+  }
+  await sleep(1500);
+  const rssAfter = child.rss();
+
+  // Every client pings once a second, spread evenly over the second.
+  measuring = true;
+  const tickMs = 10;
+  const perTick = Math.ceil(N / (1000 / tickMs));
+  let next = 0;
+  let seq = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  while (performance.now() < deadline) {
+    for (let k = 0; k < perTick; k++) {
+      const socket = sockets[next]!;
+      const id = `p${seq++}`;
+      pending.set(id, performance.now());
+      socket.send(JSON.stringify({ type: 'ping', id }));
+      next = (next + 1) % N;
+    }
+    await sleep(tickMs);
+  }
+  await sleep(1000);
+  measuring = false;
+
+  // Fan-out: publish to random users, 20 a second, and time until the socket has it.
+  const publisher = auth ? await signToken({ sub: 'bench', role: 'publisher' }, SECRET) : '';
+  const fanoutMs: number[] = [];
+  for (let a = 0; a < ALERTS; a++) {
+    const title = `bench-${a}`;
+    const user = `user-${Math.floor(Math.random() * N)}`;
+    const received = new Promise<number>((resolve) => alertWaiters.set(title, resolve));
+    const started = performance.now();
+    await fetch(`http://127.0.0.1:${child.port}/api/alerts`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(auth ? { authorization: `Bearer ${publisher}` } : {}),
+      },
+      body: JSON.stringify({ userId: user, severity: 'HIGH', title, source: 'bench' }),
+    });
+    const at = await Promise.race([received, sleep(5000).then(() => Number.NaN)]);
+    alertWaiters.delete(title);
+    if (Number.isFinite(at)) fanoutMs.push(at - started);
+    await sleep(50);
+  }
+
+  for (const socket of sockets) socket.terminate();
+  console.error(
+    `${name}: ${connectMs.length} connected, ${rttMs.length} pongs, ${fanoutMs.length}/${ALERTS} alerts`,
+  );
+  return { connectMs, rssPerConnection: (rssAfter - rssBefore) / N, rttMs, fanoutMs };
+}
+
+console.log(
+  `stormwatch server bench: ${N} connections, ${SECONDS} s of 1 ping/s each, ${ALERTS} alerts (node ${process.version})`,
+);
+const bareChild = await startChild(new URL('./child-bare-ws.ts', import.meta.url));
+const bare = await measure('bare-ws', bareChild, false).finally(() => bareChild.stop());
+const alertChild = await startChild(new URL('./child-alert-server.ts', import.meta.url), {
+  BENCH_SECRET: SECRET,
+});
+const alert = await measure('alert-server', alertChild, true).finally(() => alertChild.stop());
+
+const row = (label: string, a: number, b: number, target?: number): string[] => {
+  const ratio = a / b;
+  const verdict =
+    target === undefined ? '' : ratio <= target ? `<= ${target} ok` : `> ${target} MISSED`;
+  return [label, fmt(a), fmt(b), fmt(ratio), verdict];
+};
+printTable(
+  ['metric', 'alert-server', 'bare-ws', 'ratio', 'target'],
+  [
+    row('connect p50 (ms)', percentile(alert.connectMs, 50), percentile(bare.connectMs, 50)),
+    row('connect p99 (ms)', percentile(alert.connectMs, 99), percentile(bare.connectMs, 99)),
+    row(
+      'RSS per connection (KiB)',
+      alert.rssPerConnection / 1024,
+      bare.rssPerConnection / 1024,
+      1.3,
+    ),
+    row('pong RTT p50 (ms)', percentile(alert.rttMs, 50), percentile(bare.rttMs, 50), 1.3),
+    row('pong RTT p99 (ms)', percentile(alert.rttMs, 99), percentile(bare.rttMs, 99), 1.3),
+    row('fan-out p50 (ms)', percentile(alert.fanoutMs, 50), percentile(bare.fanoutMs, 50)),
+    row('fan-out p99 (ms)', percentile(alert.fanoutMs, 99), percentile(bare.fanoutMs, 99)),
+  ],
+);

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseAlertInput,
+  parseClientMessage,
+  parseRetryAfterReason,
+  parseServerMessage,
+  isTerminalCloseCode,
+  CloseCode,
+} from '../../src/protocol/index.js';
+
+describe('parseClientMessage', () => {
+  it('accepts every client message of the protocol table', () => {
+    expect(parseClientMessage('{"type":"ping","id":"p1"}')).toEqual({
+      ok: true,
+      value: { type: 'ping', id: 'p1' },
+    });
+    expect(parseClientMessage('{"type":"resume","lastSeq":7,"epoch":"e1"}')).toEqual({
+      ok: true,
+      value: { type: 'resume', lastSeq: 7, epoch: 'e1' },
+    });
+    expect(parseClientMessage('{"type":"ack","seq":3}')).toEqual({
+      ok: true,
+      value: { type: 'ack', seq: 3 },
+    });
+  });
+
+  it('drops fields the protocol does not define', () => {
+    expect(parseClientMessage('{"type":"ping","id":"p","extra":1}')).toEqual({
+      ok: true,
+      value: { type: 'ping', id: 'p' },
+    });
+  });
+
+  const bad: Array<[string, unknown, string, RegExp]> = [
+    ['binary', new Uint8Array([1]), 'PROTO_BINARY_FRAME', /binary/],
+    ['bad JSON', '{', 'PROTO_MALFORMED_JSON', /invalid JSON/],
+    ['null', 'null', 'PROTO_NOT_A_MESSAGE', /got null/],
+    ['no type', '{"id":"x"}', 'PROTO_NOT_A_MESSAGE', /string "type"/],
+    ['unknown type', '{"type":"hello"}', 'PROTO_UNKNOWN_TYPE', /got "hello"/],
+    [
+      'ping without id',
+      '{"type":"ping"}',
+      'PROTO_INVALID_FIELD',
+      /ping\.id: expected a non-empty string, got a value of type undefined/,
+    ],
+    [
+      'fractional seq',
+      '{"type":"ack","seq":1.5}',
+      'PROTO_INVALID_FIELD',
+      /ack\.seq: expected a non-negative integer, got 1\.5/,
+    ],
+    ['string seq', '{"type":"resume","lastSeq":"3","epoch":"e"}', 'PROTO_INVALID_FIELD', /lastSeq/],
+    [
+      'huge id',
+      JSON.stringify({ type: 'ping', id: 'x'.repeat(200) }),
+      'PROTO_INVALID_FIELD',
+      /at most 128/,
+    ],
+  ];
+  for (const [name, data, code, message] of bad) {
+    it(`returns ${code} for ${name} without throwing`, () => {
+      const result = parseClientMessage(data);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe(code);
+        expect(result.error.message).toMatch(message);
+      }
+    });
+  }
+});
+
+describe('parseServerMessage', () => {
+  it('accepts every server message of the protocol table', () => {
+    const frames = [
+      {
+        type: 'hello',
+        connectionId: 'c',
+        epoch: 'e',
+        serverTime: 1,
+        heartbeat: { intervalMs: 30000, timeoutMs: 10000 },
+      },
+      { type: 'pong', id: 'p', timestamp: '2026-01-01T00:00:00.000Z', serverTime: 1767225600000 },
+      { type: 'resumed', replayed: 2, gap: true, missed: 3 },
+      {
+        type: 'breach_alert',
+        seq: 1,
+        id: 'a',
+        userId: 'u',
+        severity: 'CRITICAL',
+        title: 't',
+        source: 's',
+        detectedAt: '2026-01-01T00:00:00Z',
+        publishedAt: '2026-01-01T00:00:01.123Z',
+      },
+      { type: 'error', code: 'PROTO_X', message: 'm' },
+    ];
+    for (const frame of frames)
+      expect(parseServerMessage(JSON.stringify(frame))).toEqual({ ok: true, value: frame });
+  });
+
+  it('rejects an alert with seq 0, a bad severity or a bad date', () => {
+    const base = {
+      type: 'breach_alert',
+      seq: 1,
+      id: 'a',
+      userId: 'u',
+      severity: 'LOW',
+      title: 't',
+      source: 's',
+      detectedAt: '2026-01-01T00:00:00Z',
+      publishedAt: '2026-01-01T00:00:00Z',
+    };
+    expect(parseServerMessage(JSON.stringify({ ...base, seq: 0 })).ok).toBe(false);
+    expect(parseServerMessage(JSON.stringify({ ...base, severity: 'low' })).ok).toBe(false);
+    expect(
+      parseServerMessage(JSON.stringify({ ...base, publishedAt: '2026-13-45T00:00:00Z' })).ok,
+    ).toBe(false);
+    expect(
+      parseServerMessage(
+        JSON.stringify({
+          type: 'hello',
+          connectionId: 'c',
+          epoch: 'e',
+          serverTime: 1,
+          heartbeat: 5,
+        }),
+      ).ok,
+    ).toBe(false);
+  });
+});
+
+describe('parseAlertInput', () => {
+  it('fills detectedAt with the given time when absent', () => {
+    expect(
+      parseAlertInput(
+        { userId: 'u', severity: 'HIGH', title: 't', source: 's' },
+        '2026-02-02T00:00:00.000Z',
+      ),
+    ).toEqual({
+      ok: true,
+      value: {
+        userId: 'u',
+        severity: 'HIGH',
+        title: 't',
+        source: 's',
+        detectedAt: '2026-02-02T00:00:00.000Z',
+      },
+    });
+  });
+});
+
+describe('close codes', () => {
+  it('reads retryAfterMs from a 1013 reason and ignores anything else', () => {
+    expect(parseRetryAfterReason('{"retryAfterMs":2500}')).toBe(2500);
+    expect(parseRetryAfterReason('')).toBeUndefined();
+    expect(parseRetryAfterReason('later')).toBeUndefined();
+    expect(parseRetryAfterReason('{"retryAfterMs":-1}')).toBeUndefined();
+  });
+  it('treats only 4403 as terminal', () => {
+    expect(isTerminalCloseCode(CloseCode.FORBIDDEN)).toBe(true);
+    expect(isTerminalCloseCode(CloseCode.SERVICE_RESTART)).toBe(false);
+  });
+});

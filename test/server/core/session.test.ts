@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode, SimulatedClock, type AlertInput } from '../../../src/protocol/index.js';
+import {
+  createAlertService,
+  createMemoryBroker,
+  type AlertService,
+  type SessionTransport,
+} from '../../../src/server/index.js';
+
+/** A transport that records what the session sends; drives the core without sockets. */
+function recordingTransport() {
+  const frames: Record<string, unknown>[] = [];
+  const closes: Array<{ code: number; reason: string }> = [];
+  let terminated = false;
+  const transport: SessionTransport = {
+    send: (text) => frames.push(JSON.parse(text) as Record<string, unknown>),
+    close: (code, reason) => closes.push({ code, reason }),
+    terminate: () => {
+      terminated = true;
+    },
+  };
+  return { transport, frames, closes, terminated: () => terminated };
+}
+
+const alert = (userId: string, title = 't'): AlertInput => ({
+  userId,
+  severity: 'LOW',
+  title,
+  source: 'unit',
+  detectedAt: '2026-01-01T00:00:00Z',
+});
+
+/** Lets the broker's promise-based calls settle. */
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+function setup(limits = {}) {
+  const clock = new SimulatedClock(Date.parse('2026-01-01T00:00:00Z'));
+  let id = 0;
+  const service: AlertService = createAlertService({
+    broker: createMemoryBroker({ epoch: 'epoch-1' }),
+    clock,
+    createId: () => `id-${++id}`,
+    limits,
+  });
+  return { clock, service };
+}
+
+const frame = (value: unknown) => JSON.stringify(value);
+
+describe('Session (transport-free core on a simulated clock)', () => {
+  it('holds live alerts until resume, then sends replay, resumed and the held alerts in seq order', async () => {
+    const { service } = setup();
+    await service.publish(alert('u'));
+    await service.publish(alert('u'));
+    const t = recordingTransport();
+    const session = service.open(t.transport, { userId: 'u' });
+    await settle();
+    expect(t.frames.map((f) => f.type)).toEqual(['hello']);
+    // Published between hello and resume: it must not overtake the replay.
+    await service.publish(alert('u'));
+    expect(t.frames.map((f) => f.type)).toEqual(['hello']);
+    session.receive(frame({ type: 'resume', lastSeq: 1, epoch: 'epoch-1' }), 50);
+    await settle();
+    expect(t.frames.slice(1).map((f) => (f.type === 'breach_alert' ? f.seq : f.type))).toEqual([
+      2,
+      3,
+      'resumed',
+    ]);
+    expect(t.frames.at(-1)).toEqual({ type: 'resumed', replayed: 2, gap: false, missed: 0 });
+    await service.publish(alert('u'));
+    expect(t.frames.at(-1)).toMatchObject({ type: 'breach_alert', seq: 4 });
+  });
+
+  it('starts live delivery after resumeWaitMs for a client that never resumes', async () => {
+    const { clock, service } = setup({ resumeWaitMs: 1000 });
+    const t = recordingTransport();
+    service.open(t.transport, { userId: 'u' });
+    await settle();
+    await service.publish(alert('u'));
+    clock.advance(999);
+    expect(t.frames.map((f) => f.type)).toEqual(['hello']);
+    clock.advance(1);
+    expect(t.frames.map((f) => f.type)).toEqual(['hello', 'breach_alert']);
+  });
+
+  it('closes a silent connection with 4000 after idleTimeoutMs, and a chatty one never', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000 });
+    const silent = recordingTransport();
+    const chatty = recordingTransport();
+    service.open(silent.transport, { userId: 'a' });
+    const session = service.open(chatty.transport, { userId: 'b' });
+    await settle();
+    for (let t = 0; t < 10; t++) {
+      clock.advance(30_000);
+      session.receive(frame({ type: 'ping', id: String(t) }), 20);
+    }
+    expect(silent.closes).toEqual([
+      { code: CloseCode.HEARTBEAT_TIMEOUT, reason: 'no frame for 70 s' },
+    ]);
+    expect(chatty.closes).toEqual([]);
+    expect(service.connectionCount).toBe(1);
+  });
+
+  it('closes with 4401 exactly when the token expires', async () => {
+    const { clock, service } = setup();
+    const t = recordingTransport();
+    service.open(t.transport, { userId: 'u', tokenExpiresAtMs: clock.now() + 5000 });
+    await settle();
+    clock.advance(4999);
+    expect(t.closes).toEqual([]);
+    clock.advance(1);
+    expect(t.closes).toEqual([{ code: CloseCode.TOKEN_EXPIRED, reason: 'token expired' }]);
+  });
+
+  it('allows 20 frames a second sustained and closes with 1008 above that', async () => {
+    const { clock, service } = setup();
+    const steady = recordingTransport();
+    const flood = recordingTransport();
+    const a = service.open(steady.transport, { userId: 'a' });
+    const b = service.open(flood.transport, { userId: 'b' });
+    await settle();
+    for (let i = 0; i < 200; i++) {
+      clock.advance(50); // 20 frames/s
+      a.receive(frame({ type: 'ping', id: String(i) }), 20);
+      b.receive(frame({ type: 'ping', id: String(i) }), 20);
+      b.receive(frame({ type: 'ping', id: `${i}b` }), 20); // 40 frames/s
+    }
+    expect(steady.closes).toEqual([]);
+    expect(flood.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
+  });
+
+  it('leaves no timer behind once every session closed', async () => {
+    const { clock, service } = setup();
+    const sessions = [1, 2, 3].map((i) =>
+      service.open(recordingTransport().transport, {
+        userId: `u${i}`,
+        tokenExpiresAtMs: clock.now() + 60_000,
+      }),
+    );
+    await settle();
+    sessions[0]!.handleTransportClosed(1000);
+    service.closeAll(CloseCode.SERVICE_RESTART, 'restart', 'restart');
+    expect(service.connectionCount).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('refuses the 11th connect attempt of a user within a minute and admits again after it', () => {
+    const { clock, service } = setup();
+    for (let i = 0; i < 10; i++) {
+      expect(service.admit('u')).toEqual({ ok: true });
+      clock.advance(1000);
+    }
+    expect(service.admit('u')).toEqual({ ok: false, retryAfterMs: 50_000 });
+    expect(service.admit('v')).toEqual({ ok: true });
+    clock.advance(50_000);
+    expect(service.admit('u')).toEqual({ ok: true });
+  });
+});
