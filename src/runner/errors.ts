@@ -1,0 +1,61 @@
+/** Exit codes of `stormwatch run` and `sim` (as k6 for thresholds). */
+export const ExitCode = {
+  PASS: 0,
+  HARNESS_ERROR: 1,
+  STEADY_STATE_NOT_MET: 98,
+  THRESHOLD_FAILED: 99,
+} as const;
+
+/** Stable codes of runner errors. */
+export const RunnerErrorCode = {
+  SCENARIO_INVALID: 'RUN_SCENARIO_INVALID',
+  SCENARIO_UNREADABLE: 'RUN_SCENARIO_UNREADABLE',
+  START_FAILED: 'RUN_START_FAILED',
+  FAULT_FAILED: 'RUN_FAULT_FAILED',
+  SERVER_FAILED: 'RUN_SERVER_FAILED',
+  ABORTED: 'RUN_ABORTED',
+} as const;
+
+/** One of {@link RunnerErrorCode}. */
+export type RunnerErrorCodeValue = (typeof RunnerErrorCode)[keyof typeof RunnerErrorCode];
+
+/** A harness error: printed as one line, exit code 1. */
+export class RunnerError extends Error {
+  readonly code: RunnerErrorCodeValue;
+  constructor(code: RunnerErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunnerError';
+    this.code = code;
+  }
+}
+
+/** Where in a scenario file a problem is. */
+export interface ScenarioLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** Field path such as `method[2].latency`; empty for syntax errors. */
+  field: string;
+  message: string;
+}
+
+/** A scenario that cannot be run: every problem found, the first one as the message. */
+export class ScenarioError extends RunnerError {
+  readonly problems: ScenarioLocation[];
+  constructor(problems: ScenarioLocation[]) {
+    const first = problems[0];
+    super(
+      RunnerErrorCode.SCENARIO_INVALID,
+      first === undefined
+        ? 'invalid scenario'
+        : `${formatLocation(first)}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+    );
+    this.name = 'ScenarioError';
+    this.problems = problems;
+  }
+}
+
+/** `file:line:column: field: message`. */
+export function formatLocation(p: ScenarioLocation): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.field === '' ? '' : `${p.field}: `}${p.message}`;
+}

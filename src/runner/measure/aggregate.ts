@@ -1,0 +1,184 @@
+import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
+import type { ThresholdWindow } from '../scenario/types.js';
+import type { FleetRecorder, TimedValue } from './recorder.js';
+
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+export function percentileOf(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** count, avg, min, p50, p95, p99, max of a distribution (undefined fields when empty). */
+export interface Summary {
+  count: number;
+  avg: number | undefined;
+  min: number | undefined;
+  p50: number | undefined;
+  p95: number | undefined;
+  p99: number | undefined;
+  max: number | undefined;
+}
+
+/** Summarizes values (already in the unit to report). */
+export function summarize(values: readonly number[]): Summary {
+  const sorted = [...values].sort((a, b) => a - b);
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  return {
+    count: sorted.length,
+    avg: sorted.length === 0 ? undefined : sum / sorted.length,
+    min: sorted[0],
+    p50: percentileOf(sorted, 50),
+    p95: percentileOf(sorted, 95),
+    p99: percentileOf(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * Reads threshold metrics off a finished recording. Every duration is reported in scenario
+ * time: measured time divided by timeScale, so a compressed run is judged by the same numbers
+ * as a real-time one.
+ */
+export class Measurements {
+  readonly #recorder: FleetRecorder;
+  readonly #timeScale: number;
+
+  constructor(recorder: FleetRecorder, timeScale: number) {
+    this.#recorder = recorder;
+    this.#timeScale = timeScale;
+  }
+
+  /** Samples of a trend metric in `window`, in seconds of scenario time. */
+  trend(metric: ThresholdMetric, window: ThresholdWindow): number[] {
+    const r = this.#recorder;
+    const source: Partial<Record<ThresholdMetric, TimedValue[]>> = {
+      reconnect_duration_seconds: r.reconnectDurations,
+      pong_rtt_seconds: r.pongRtts,
+      alert_latency_seconds: r.alertLatencies,
+      detection_seconds: r.detections,
+    };
+    const samples = source[metric] ?? [];
+    return samples
+      .filter((s) => r.windows.includes(window, s.at))
+      .map((s) => s.value / 1000 / this.#timeScale);
+  }
+
+  /** Events of a counter metric in `window`. */
+  count(metric: ThresholdMetric, window: ThresholdWindow): number {
+    const r = this.#recorder;
+    const inWindow = (times: readonly number[]) =>
+      times.filter((t) => r.windows.includes(window, t)).length;
+    switch (metric) {
+      case 'alerts_lost':
+        // Loss is judged at the end of the run, whatever the window.
+        return r.undelivered();
+      case 'alerts_duplicated':
+        return inWindow(r.duplicates);
+      case 'alerts_missed':
+        return r.missed
+          .filter((m) => r.windows.includes(window, m.at))
+          .reduce((n, m) => n + m.value, 0);
+      case 'alerts_published':
+        return r.publishedCount;
+      case 'alerts_delivered':
+        return inWindow(r.deliveries);
+      case 'disconnections':
+        return inWindow(r.disconnections);
+      case 'reconnect_attempts':
+        return r.attempts.filter((a) => r.windows.includes(window, a.at)).length;
+      case 'failed_attempts':
+        return r.attempts.filter((a) => !a.opened && r.windows.includes(window, a.at)).length;
+      case 'heartbeat_timeouts':
+        return inWindow(r.heartbeatTimeouts);
+      default:
+        return this.trend(metric, window).length;
+    }
+  }
+
+  /** A ratio in [0, 1], or undefined without data. */
+  ratio(metric: ThresholdMetric, window: ThresholdWindow): number | undefined {
+    const r = this.#recorder;
+    switch (metric) {
+      case 'uptime_ratio': {
+        const { connected, observed } = r.uptime();
+        const pick = (s: { steady: number; fault: number }) =>
+          window === 'all' ? s.steady + s.fault : s[window];
+        const total = pick(observed);
+        return total > 0 ? pick(connected) / total : undefined;
+      }
+      case 'reconnect_success_ratio': {
+        const episodes = r.episodes.filter((e) => r.windows.includes(window, e.at));
+        if (episodes.length === 0) return undefined;
+        return episodes.filter((e) => e.outcome === 'recovered').length / episodes.length;
+      }
+      case 'connection_success_ratio': {
+        const attempts = r.attempts.filter((a) => r.windows.includes(window, a.at));
+        if (attempts.length === 0) return undefined;
+        return attempts.filter((a) => a.opened).length / attempts.length;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A gauge's value at the end of the run. */
+  gauge(metric: ThresholdMetric, window: ThresholdWindow): number | undefined {
+    const r = this.#recorder;
+    if (metric === 'clients_failed') return r.failedClients;
+    if (metric === 'peak_reconnects_per_second') {
+      // Buckets of one scenario second.
+      const bucketMs = 1000 * this.#timeScale;
+      const buckets = new Map<number, number>();
+      for (const at of r.opens) {
+        if (!r.windows.includes(window, at)) continue;
+        const key = Math.floor(at / bucketMs);
+        buckets.set(key, (buckets.get(key) ?? 0) + 1);
+      }
+      return Math.max(0, ...buckets.values());
+    }
+    return undefined;
+  }
+
+  /** Length of `window` in scenario seconds. */
+  windowSeconds(window: ThresholdWindow): number {
+    const r = this.#recorder;
+    return r.windows.length(window, r.startAt, r.endAt) / 1000 / this.#timeScale;
+  }
+
+  /** Applies an aggregation; undefined when the metric has no data in the window. */
+  aggregate(
+    metric: ThresholdMetric,
+    aggregation: Aggregation,
+    window: ThresholdWindow,
+  ): number | undefined {
+    switch (aggregation.kind) {
+      case 'avg':
+      case 'min':
+      case 'max':
+      case 'med':
+      case 'p': {
+        const s = summarize(this.trend(metric, window));
+        if (aggregation.kind === 'med') return s.p50;
+        if (aggregation.kind === 'p') {
+          return percentileOf(
+            [...this.trend(metric, window)].sort((a, b) => a - b),
+            aggregation.percentile,
+          );
+        }
+        return s[aggregation.kind];
+      }
+      case 'count':
+        return this.count(metric, window);
+      case 'rate': {
+        const ratio = this.ratio(metric, window);
+        if (ratio !== undefined || metric === 'uptime_ratio' || metric.endsWith('_ratio'))
+          return ratio;
+        const seconds = this.windowSeconds(window);
+        return seconds > 0 ? this.count(metric, window) / seconds : undefined;
+      }
+      case 'value':
+        return metric.endsWith('_ratio') ? this.ratio(metric, window) : this.gauge(metric, window);
+    }
+  }
+}

@@ -1,0 +1,331 @@
+import type { Client, ClientStateName, StateChange } from '../../client/index.js';
+import type { BreachAlertMessage, Clock } from '../../protocol/index.js';
+import { RunWindows } from './windows.js';
+
+/** A sample at a clock time; `value` in ms for durations. */
+export interface TimedValue {
+  at: number;
+  value: number;
+}
+
+/** One fault as it was applied. */
+export interface FaultRecord {
+  name: string;
+  startAt: number;
+  endAt: number | undefined;
+}
+
+/** Per-window millisecond totals. */
+interface Split {
+  steady: number;
+  fault: number;
+}
+
+interface ClientTrack {
+  index: number;
+  userId: string;
+  state: ClientStateName;
+  poor: boolean;
+  /** Start of the current segment of observed time; undefined before connect(). */
+  since: number | undefined;
+  /** When the connection was lost (start of a reconnect episode). */
+  lostAt: number | undefined;
+  /** Alert ids delivered to this client, with how many times. */
+  delivered: Map<string, number>;
+  everConnected: boolean;
+}
+
+/** What happened to one reconnect episode. */
+export interface Episode {
+  at: number;
+  durationMs: number | undefined;
+  outcome: 'recovered' | 'failed' | 'unfinished';
+}
+
+/** Live view of the fleet, for probes, the progress line and gauges. */
+export interface FleetSnapshot {
+  total: number;
+  byState: Record<ClientStateName, number>;
+  poor: number;
+}
+
+/** A published alert the server acknowledged. */
+interface Published {
+  id: string;
+  userId: string;
+  publishedAt: number;
+}
+
+/**
+ * Collects what the run measures from the clients' own events (state changes, pongs, alerts,
+ * gaps), never from sampling. Pure bookkeeping on an injected clock, so the real runner and
+ * the simulator share it.
+ */
+export class FleetRecorder {
+  readonly windows = new RunWindows();
+  readonly #clock: Clock;
+  readonly #tracks: ClientTrack[] = [];
+  readonly #published = new Map<string, Published>();
+  readonly #publishedByUser = new Map<string, string[]>();
+  readonly #faults: FaultRecord[] = [];
+  readonly #unsubscribers: Array<() => void> = [];
+  #startAt: number;
+  #endAt: number | undefined;
+
+  // Durations in ms, keyed by when they happened.
+  readonly reconnectDurations: TimedValue[] = [];
+  readonly pongRtts: TimedValue[] = [];
+  readonly alertLatencies: TimedValue[] = [];
+  readonly detections: TimedValue[] = [];
+  readonly episodes: Episode[] = [];
+  // Events, by time.
+  readonly disconnections: number[] = [];
+  readonly attempts: Array<{ at: number; opened: boolean }> = [];
+  readonly heartbeatTimeouts: number[] = [];
+  readonly opens: number[] = [];
+  readonly missed: TimedValue[] = [];
+  readonly duplicates: number[] = [];
+  readonly deliveries: number[] = [];
+  readonly disconnectReasons = new Map<string, number>();
+  readonly #connectedMs: Split = { steady: 0, fault: 0 };
+  readonly #observedMs: Split = { steady: 0, fault: 0 };
+  readonly epochs = new Set<string>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+    this.#startAt = clock.now();
+  }
+
+  /** Clock time the recording started. */
+  get startAt(): number {
+    return this.#startAt;
+  }
+
+  /** Restarts the clock of the recording (after the fleet came up). */
+  markStart(): void {
+    this.#startAt = this.#clock.now();
+  }
+
+  /** Follows `client` (index `index`, user `userId`) from now on. */
+  attach(index: number, userId: string, client: Client): void {
+    const track: ClientTrack = {
+      index,
+      userId,
+      state: client.state,
+      poor: false,
+      since: undefined,
+      lostAt: undefined,
+      delivered: new Map(),
+      everConnected: false,
+    };
+    this.#tracks.push(track);
+    this.#unsubscribers.push(
+      client.on('state', (change) => this.#onState(track, change)),
+      client.on('pong', (pong) => {
+        if (!pong.throttled) this.pongRtts.push({ at: pong.at, value: pong.rttMs });
+      }),
+      client.on('quality', (change) => {
+        track.poor = change.to === 'poor';
+      }),
+      client.on('alert', (alert) => this.#onAlert(track, alert)),
+      client.on('gap', (gap) => {
+        if ('missed' in gap && typeof gap.missed === 'number' && gap.missed > 0) {
+          this.missed.push({ at: gap.at, value: gap.missed });
+        }
+      }),
+    );
+  }
+
+  /** Records an alert the server acknowledged (the publisher's view). */
+  recordPublished(id: string, userId: string, publishedAt: number): void {
+    this.#published.set(id, { id, userId, publishedAt });
+    let list = this.#publishedByUser.get(userId);
+    if (list === undefined) this.#publishedByUser.set(userId, (list = []));
+    list.push(id);
+  }
+
+  /** Alerts acknowledged so far. */
+  get publishedCount(): number {
+    return this.#published.size;
+  }
+
+  /** Records a fault starting now; returns a function that records its end. */
+  recordFault(name: string): () => void {
+    const record: FaultRecord = { name, startAt: this.#clock.now(), endAt: undefined };
+    this.#faults.push(record);
+    this.windows.markFault(record.startAt);
+    return () => {
+      record.endAt ??= this.#clock.now();
+    };
+  }
+
+  /** Faults applied, in order. */
+  get faults(): readonly FaultRecord[] {
+    return this.#faults;
+  }
+
+  /** Names of faults active now. */
+  activeFaults(): string[] {
+    return this.#faults.filter((f) => f.endAt === undefined).map((f) => f.name);
+  }
+
+  /** Marks the end of the method (the fault window closes). */
+  markMethodEnd(): void {
+    this.windows.markMethodEnd(this.#clock.now());
+  }
+
+  /** Counts clients per state now. */
+  snapshot(): FleetSnapshot {
+    const byState: Record<ClientStateName, number> = {
+      connecting: 0,
+      connected: 0,
+      reconnecting: 0,
+      disconnected: 0,
+      failed: 0,
+    };
+    let poor = 0;
+    for (const track of this.#tracks) {
+      byState[track.state] += 1;
+      if (track.state === 'connected' && track.poor) poor += 1;
+    }
+    return { total: this.#tracks.length, byState, poor };
+  }
+
+  /** Acknowledged alerts not (yet) delivered to each client of their user. */
+  undelivered(): number {
+    let lost = 0;
+    for (const track of this.#tracks) {
+      for (const id of this.#publishedByUser.get(track.userId) ?? []) {
+        if (!track.delivered.has(id)) lost += 1;
+      }
+    }
+    return lost;
+  }
+
+  /** Time connected and observed so far, per window, with open segments counted up to now. */
+  uptime(): { connected: Split; observed: Split } {
+    const now = this.#endAt ?? this.#clock.now();
+    const connected = { ...this.#connectedMs };
+    const observed = { ...this.#observedMs };
+    for (const track of this.#tracks) {
+      if (track.since === undefined) continue;
+      const part = this.windows.split(track.since, now);
+      observed.steady += part.steady;
+      observed.fault += part.fault;
+      if (track.state === 'connected') {
+        connected.steady += part.steady;
+        connected.fault += part.fault;
+      }
+    }
+    return { connected, observed };
+  }
+
+  /** Stops following the clients and closes open episodes as unfinished. */
+  finish(): number {
+    this.#endAt = this.#clock.now();
+    for (const off of this.#unsubscribers.splice(0)) off();
+    for (const track of this.#tracks) {
+      if (track.lostAt !== undefined) {
+        this.episodes.push({ at: track.lostAt, durationMs: undefined, outcome: 'unfinished' });
+        track.lostAt = undefined;
+      }
+    }
+    return this.#endAt;
+  }
+
+  /** Clock time the recording ended (now while running). */
+  get endAt(): number {
+    return this.#endAt ?? this.#clock.now();
+  }
+
+  /** Clients currently failed. */
+  get failedClients(): number {
+    return this.#tracks.filter((t) => t.state === 'failed').length;
+  }
+
+  /** Alerts delivered at least once, counted per client. */
+  get deliveredCount(): number {
+    let n = 0;
+    for (const track of this.#tracks) n += track.delivered.size;
+    return n;
+  }
+
+  /** Alerts that should have reached a client (per client of the alert's user). */
+  get expectedDeliveries(): number {
+    let n = 0;
+    for (const track of this.#tracks) n += this.#publishedByUser.get(track.userId)?.length ?? 0;
+    return n;
+  }
+
+  #onState(track: ClientTrack, change: StateChange): void {
+    const at = change.at;
+    // Close the current segment of observed time.
+    if (track.since !== undefined) {
+      const part = this.windows.split(track.since, at);
+      this.#observedMs.steady += part.steady;
+      this.#observedMs.fault += part.fault;
+      if (track.state === 'connected') {
+        this.#connectedMs.steady += part.steady;
+        this.#connectedMs.fault += part.fault;
+      }
+    }
+    const from = track.state;
+    track.state = change.to;
+    // Time the app chose to be disconnected is not observed; everything else is.
+    const appIdle =
+      change.to === 'disconnected' && (change.reason === 'client' || change.reason === 'disposed');
+    track.since = appIdle ? undefined : at;
+    if (change.to !== 'connected') track.poor = false;
+
+    if (from === 'connecting' && change.to !== 'connecting') {
+      this.attempts.push({ at, opened: change.to === 'connected' });
+    }
+    if (change.reason === 'heartbeat-timeout') this.heartbeatTimeouts.push(at);
+    if (change.detectionMs !== undefined) this.detections.push({ at, value: change.detectionMs });
+
+    if (from === 'connected' && change.to !== 'connected' && !appIdle) {
+      this.disconnections.push(at);
+      const reason =
+        change.closeCode !== undefined ? `${change.reason}:${change.closeCode}` : change.reason;
+      this.disconnectReasons.set(reason, (this.disconnectReasons.get(reason) ?? 0) + 1);
+      track.lostAt ??= at;
+    }
+    if (change.to === 'connected') {
+      this.opens.push(at);
+      track.everConnected = true;
+      if (track.lostAt !== undefined) {
+        this.reconnectDurations.push({ at: track.lostAt, value: at - track.lostAt });
+        this.episodes.push({
+          at: track.lostAt,
+          durationMs: at - track.lostAt,
+          outcome: 'recovered',
+        });
+        track.lostAt = undefined;
+      }
+    } else if (
+      (change.to === 'failed' || change.to === 'disconnected') &&
+      track.lostAt !== undefined
+    ) {
+      this.episodes.push({ at: track.lostAt, durationMs: undefined, outcome: 'failed' });
+      track.lostAt = undefined;
+    }
+  }
+
+  #onAlert(track: ClientTrack, alert: BreachAlertMessage): void {
+    const now = this.#clock.now();
+    const count = track.delivered.get(alert.id) ?? 0;
+    track.delivered.set(alert.id, count + 1);
+    if (count > 0) {
+      this.duplicates.push(now);
+      return;
+    }
+    this.deliveries.push(now);
+    // The server's acceptance time: the publisher's ack can arrive after the delivery.
+    const serverTime = Date.parse(alert.publishedAt);
+    const publishedAt = Number.isFinite(serverTime)
+      ? serverTime
+      : this.#published.get(alert.id)?.publishedAt;
+    if (publishedAt !== undefined)
+      this.alertLatencies.push({ at: now, value: Math.max(0, now - publishedAt) });
+  }
+}

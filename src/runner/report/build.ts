@@ -1,0 +1,104 @@
+import { summarize, type Measurements } from '../measure/aggregate.js';
+import type { FleetRecorder } from '../measure/recorder.js';
+import type { Scenario } from '../scenario/types.js';
+import type { ThresholdResult } from '../thresholds/evaluate.js';
+import type { ProbeResult, ReportSummary, RunReport, Verdict } from './report.js';
+
+/** Inputs of {@link buildReport}. */
+export interface ReportInput {
+  scenario: Scenario;
+  mode: 'real' | 'sim';
+  recorder: FleetRecorder;
+  measurements: Measurements;
+  before: ProbeResult[];
+  after: ProbeResult[];
+  thresholds: ThresholdResult[];
+  verdict: Verdict;
+  reason: string | undefined;
+}
+
+const round = (value: number | undefined | null, digits = 6): number | null =>
+  value === undefined || value === null || !Number.isFinite(value)
+    ? null
+    : Number(value.toFixed(digits));
+
+/** Assembles the run report; durations in scenario seconds, ratios in [0, 1]. */
+export function buildReport(input: ReportInput): RunReport {
+  const { scenario, recorder: r, measurements: m } = input;
+  const scale = scenario.config.timeScale;
+  const toSeconds = (ms: number) => ms / 1000 / scale;
+  const durationSeconds = toSeconds(r.endAt - r.startAt);
+  const { connected, observed } = r.uptime();
+  const episodes = { recovered: 0, failed: 0, unfinished: 0 };
+  for (const e of r.episodes) episodes[e.outcome] += 1;
+  const roundSummary = (values: number[]): ReportSummary => {
+    const s = summarize(values);
+    return {
+      count: s.count,
+      avg: round(s.avg),
+      min: round(s.min),
+      p50: round(s.p50),
+      p95: round(s.p95),
+      p99: round(s.p99),
+      max: round(s.max),
+    };
+  };
+  const disconnections = m.count('disconnections', 'all');
+  return {
+    scenario: { title: scenario.title, file: scenario.file },
+    mode: input.mode,
+    seed: scenario.config.seed,
+    timeScale: scale,
+    clients: scenario.config.clients,
+    users: scenario.config.users,
+    durationSeconds: round(durationSeconds, 3) ?? 0,
+    verdict: input.verdict,
+    reason: input.reason,
+    metrics: {
+      uptime_ratio: {
+        all: round(m.ratio('uptime_ratio', 'all')),
+        steady: round(m.ratio('uptime_ratio', 'steady')),
+        fault: round(m.ratio('uptime_ratio', 'fault')),
+      },
+      downtime_seconds:
+        round(
+          toSeconds(observed.steady + observed.fault - connected.steady - connected.fault),
+          3,
+        ) ?? 0,
+      reconnect_duration_seconds: roundSummary(m.trend('reconnect_duration_seconds', 'all')),
+      reconnect_success_ratio: round(m.ratio('reconnect_success_ratio', 'all')),
+      reconnect_episodes: episodes,
+      reconnect_attempts: m.count('reconnect_attempts', 'all'),
+      failed_attempts: m.count('failed_attempts', 'all'),
+      connection_success_ratio: round(m.ratio('connection_success_ratio', 'all')),
+      disconnections,
+      disconnections_per_hour:
+        round(durationSeconds > 0 ? (disconnections / durationSeconds) * 3600 : 0, 3) ?? 0,
+      disconnect_reasons: Object.fromEntries(
+        [...r.disconnectReasons.entries()].sort(([a], [b]) => a.localeCompare(b)),
+      ),
+      heartbeat_timeouts: m.count('heartbeat_timeouts', 'all'),
+      detection_seconds: roundSummary(m.trend('detection_seconds', 'all')),
+      pong_rtt_seconds: roundSummary(m.trend('pong_rtt_seconds', 'all')),
+      alert_latency_seconds: roundSummary(m.trend('alert_latency_seconds', 'all')),
+      peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
+      clients_failed: r.failedClients,
+    },
+    alerts: {
+      published: r.publishedCount,
+      expected: r.expectedDeliveries,
+      delivered: r.deliveredCount,
+      lost: r.undelivered(),
+      duplicated: r.duplicates.length,
+      missed: m.count('alerts_missed', 'all'),
+      epochs: r.epochs.size,
+    },
+    faults: r.faults.map((f) => ({
+      name: f.name,
+      start: round(toSeconds(f.startAt - r.startAt), 3) ?? 0,
+      end: f.endAt === undefined ? null : round(toSeconds(f.endAt - r.startAt), 3),
+    })),
+    steadyState: { before: input.before, after: input.after },
+    thresholds: input.thresholds,
+  };
+}

@@ -1,0 +1,58 @@
+import type { RunReport } from './report.js';
+
+const escape = (text: string): string =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+
+/**
+ * JUnit XML: one test case per threshold and per steady-state probe, so CI systems show which
+ * reliability target failed.
+ */
+export function renderJunit(report: RunReport): string {
+  const cases: string[] = [];
+  let failures = 0;
+  const suite = escape(report.scenario.title);
+  for (const phase of ['before', 'after'] as const) {
+    for (const probe of report.steadyState[phase]) {
+      const name = escape(
+        `steady state ${phase}: ${probe.name} (${probe.metric} ${probe.expected})`,
+      );
+      if (probe.met) cases.push(`    <testcase classname="${suite}" name="${name}"/>`);
+      else {
+        failures += 1;
+        cases.push(
+          `    <testcase classname="${suite}" name="${name}">\n      <failure message="${escape(`actual ${probe.actual}`)}"/>\n    </testcase>`,
+        );
+      }
+    }
+  }
+  for (const t of report.thresholds) {
+    const name = escape(`${t.metric}: ${t.threshold} [${t.window}]`);
+    if (t.passed) cases.push(`    <testcase classname="${suite}" name="${name}"/>`);
+    else {
+      failures += 1;
+      cases.push(
+        `    <testcase classname="${suite}" name="${name}">\n      <failure message="${escape(`actual ${t.actual ?? 'no data'}`)}"/>\n    </testcase>`,
+      );
+    }
+  }
+  const errors = report.verdict === 'error' ? 1 : 0;
+  if (errors === 1) {
+    cases.push(
+      `    <testcase classname="${suite}" name="harness">\n      <error message="${escape(report.reason ?? 'error')}"/>\n    </testcase>`,
+    );
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="stormwatch" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
+    `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${report.durationSeconds}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

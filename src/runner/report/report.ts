@@ -1,0 +1,73 @@
+import type { ThresholdResult } from '../thresholds/evaluate.js';
+
+/** A distribution in the report (null fields when there were no samples). */
+export interface ReportSummary {
+  count: number;
+  avg: number | null;
+  min: number | null;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** Result of checking the steady-state probes at one point. */
+export interface ProbeResult {
+  name: string;
+  metric: string;
+  expected: string;
+  actual: number;
+  met: boolean;
+}
+
+/** The run's verdict. */
+export type Verdict = 'pass' | 'threshold_failed' | 'steady_state_not_met' | 'error';
+
+/** Everything a run reports; the JSON written by `--report`. Durations in scenario seconds. */
+export interface RunReport {
+  scenario: { title: string; file: string };
+  mode: 'real' | 'sim';
+  seed: number;
+  timeScale: number;
+  clients: number;
+  users: number;
+  /** Scenario seconds from the first connect to the end. */
+  durationSeconds: number;
+  verdict: Verdict;
+  /** One line saying why, when the verdict is not pass. */
+  reason: string | undefined;
+  metrics: {
+    uptime_ratio: { all: number | null; steady: number | null; fault: number | null };
+    downtime_seconds: number;
+    reconnect_duration_seconds: ReportSummary;
+    reconnect_success_ratio: number | null;
+    reconnect_episodes: { recovered: number; failed: number; unfinished: number };
+    reconnect_attempts: number;
+    failed_attempts: number;
+    connection_success_ratio: number | null;
+    disconnections: number;
+    disconnections_per_hour: number;
+    disconnect_reasons: Record<string, number>;
+    heartbeat_timeouts: number;
+    detection_seconds: ReportSummary;
+    pong_rtt_seconds: ReportSummary;
+    alert_latency_seconds: ReportSummary;
+    peak_reconnects_per_second: number;
+    clients_failed: number;
+  };
+  alerts: {
+    published: number;
+    /** Deliveries expected: each published alert once per client of its user. */
+    expected: number;
+    delivered: number;
+    lost: number;
+    duplicated: number;
+    missed: number;
+    epochs: number;
+  };
+  faults: Array<{ name: string; start: number; end: number | null }>;
+  steadyState: { before: ProbeResult[]; after: ProbeResult[] };
+  thresholds: ThresholdResult[];
+  /** Sim only: timers fired on the virtual clock (no wall-clock figures: reports are reproducible). */
+  simulation?: { events: number };
+}

@@ -1,0 +1,127 @@
+import type { ReportSummary, RunReport } from './report.js';
+
+const num = (value: number | null | undefined, digits = 3): string =>
+  value === null || value === undefined ? '-' : String(Number(value.toFixed(digits)));
+const pct = (value: number | null): string =>
+  value === null ? '-' : `${(value * 100).toFixed(value >= 0.999 && value < 1 ? 3 : 2)}%`;
+const dist = (s: ReportSummary): string =>
+  s.count === 0
+    ? 'no samples'
+    : `avg ${num(s.avg)} · p50 ${num(s.p50)} · p95 ${num(s.p95)} · max ${num(s.max)} (n=${s.count})`;
+
+/** Rows of the summary: label and value, shared by the text and Markdown renderings. */
+function rows(report: RunReport): Array<[string, string]> {
+  const m = report.metrics;
+  const a = report.alerts;
+  return [
+    [
+      'uptime (all · steady · fault)',
+      `${pct(m.uptime_ratio.all)} · ${pct(m.uptime_ratio.steady)} · ${pct(m.uptime_ratio.fault)}`,
+    ],
+    ['downtime (client-seconds)', num(m.downtime_seconds)],
+    ['reconnect time (s)', dist(m.reconnect_duration_seconds)],
+    [
+      'reconnect success',
+      `${pct(m.reconnect_success_ratio)} (${m.reconnect_episodes.recovered} recovered, ${m.reconnect_episodes.failed} failed, ${m.reconnect_episodes.unfinished} unfinished)`,
+    ],
+    ['connection attempts', `${m.reconnect_attempts} (${m.failed_attempts} failed)`],
+    ['disconnections', `${m.disconnections} (${num(m.disconnections_per_hour, 1)}/h)`],
+    ['heartbeat timeouts', `${m.heartbeat_timeouts}; detection ${dist(m.detection_seconds)}`],
+    ['pong RTT (s)', dist(m.pong_rtt_seconds)],
+    [
+      'alerts',
+      `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,
+    ],
+    ['alert latency (s)', dist(m.alert_latency_seconds)],
+    ['peak reconnects/s', String(m.peak_reconnects_per_second)],
+    ['clients failed at end', String(m.clients_failed)],
+  ];
+}
+
+const VERDICT: Record<RunReport['verdict'], string> = {
+  pass: 'PASS',
+  threshold_failed: 'FAIL (threshold)',
+  steady_state_not_met: 'FAIL (steady state)',
+  error: 'ERROR',
+};
+
+/** The summary printed at the end of a run. */
+export function renderSummary(report: RunReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `${report.scenario.title} — ${report.mode}, ${report.clients} clients, seed ${report.seed}, timeScale ${report.timeScale}, ${num(report.durationSeconds, 1)} s`,
+  );
+  const table = rows(report);
+  const width = Math.max(...table.map(([label]) => label.length));
+  for (const [label, value] of table) lines.push(`  ${label.padEnd(width)}  ${value}`);
+  if (report.faults.length > 0) {
+    lines.push('  faults:');
+    for (const f of report.faults)
+      lines.push(
+        `    ${f.name.padEnd(28)} ${num(f.start, 1)}s → ${f.end === null ? 'end' : `${num(f.end, 1)}s`}`,
+      );
+  }
+  for (const phase of ['before', 'after'] as const) {
+    for (const p of report.steadyState[phase]) {
+      lines.push(
+        `  ${p.met ? '✓' : '✗'} steady state ${phase}: ${p.name} (${p.metric} ${p.expected}, actual ${p.actual})`,
+      );
+    }
+  }
+  for (const t of report.thresholds) {
+    lines.push(
+      `  ${t.passed ? '✓' : '✗'} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}`,
+    );
+  }
+  lines.push(
+    `verdict: ${VERDICT[report.verdict]}${report.reason === undefined ? '' : ` — ${report.reason}`}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** The same summary as Markdown (`--markdown`). */
+export function renderMarkdown(report: RunReport): string {
+  const out: string[] = [];
+  out.push(`# ${report.scenario.title}`, '');
+  out.push(
+    `**${VERDICT[report.verdict]}**${report.reason === undefined ? '' : ` — ${report.reason}`}`,
+    '',
+  );
+  out.push(
+    `Mode ${report.mode} · ${report.clients} clients (${report.users} users) · seed ${report.seed} · timeScale ${report.timeScale} · ${num(report.durationSeconds, 1)} s`,
+    '',
+  );
+  out.push('| metric | value |', '| --- | --- |');
+  for (const [label, value] of rows(report)) out.push(`| ${label} | ${value} |`);
+  out.push(
+    '',
+    '## Thresholds',
+    '',
+    '| metric | threshold | window | actual | result |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const t of report.thresholds) {
+    out.push(
+      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : '**fail**'} |`,
+    );
+  }
+  if (report.faults.length > 0) {
+    out.push('', '## Faults', '', '| fault | start (s) | end (s) |', '| --- | --- | --- |');
+    for (const f of report.faults)
+      out.push(`| ${f.name} | ${num(f.start, 1)} | ${f.end === null ? '-' : num(f.end, 1)} |`);
+  }
+  out.push(
+    '',
+    '## Steady state',
+    '',
+    '| phase | probe | expected | actual | met |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const phase of ['before', 'after'] as const) {
+    for (const p of report.steadyState[phase])
+      out.push(
+        `| ${phase} | ${p.name} | ${p.metric} ${p.expected} | ${p.actual} | ${p.met ? 'yes' : '**no**'} |`,
+      );
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { RunnerError, RunnerErrorCode, ScenarioError, type ScenarioLocation } from '../errors.js';
+import { formatPath, type Path } from './reader.js';
+import type { Scenario } from './types.js';
+import { validateScenario } from './validate.js';
+
+/** Parses and validates scenario text; throws a {@link ScenarioError} naming file and line. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((error) => {
+        const pos = lineCounter.linePos(error.pos[0]);
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          field: '',
+          message: `YAML: ${error.message.split('\n')[0] ?? error.message}`,
+        };
+      }),
+    );
+  }
+  const locate = (path: Path): { line: number; column: number } => {
+    // Walk up to the nearest node that exists (a missing field points at its parent).
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = nodeAt(doc, path.slice(0, depth));
+      const range = node?.range;
+      if (range !== undefined && range !== null) {
+        const pos = lineCounter.linePos(range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return { line: 1, column: 1 };
+  };
+  const { scenario, issues } = validateScenario(doc.toJS(), file, (path) => locate(path).line);
+  if (scenario === undefined) {
+    const problems: ScenarioLocation[] = issues.map((issue) => ({
+      file,
+      ...locate(issue.path),
+      field: formatPath(issue.path),
+      message: issue.message,
+    }));
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ScenarioError(problems);
+  }
+  return scenario;
+}
+
+function nodeAt(
+  doc: Document,
+  path: Path,
+): { range?: [number, number, number] | null } | undefined {
+  if (path.length === 0) return doc.contents ?? undefined;
+  // For a key, point at the key itself rather than its value.
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (isNode(parent) && 'items' in parent && Array.isArray(parent.items)) {
+    for (const [index, item] of (parent.items as unknown[]).entries()) {
+      if (typeof last === 'number') {
+        if (index === last) return isNode(item) ? item : undefined;
+      } else if (typeof item === 'object' && item !== null && 'key' in item) {
+        const key = (item as { key: unknown }).key;
+        if (isNode(key) && 'value' in key && key.value === last) return key;
+      }
+    }
+  }
+  const node = doc.getIn(path, true);
+  return isNode(node) ? node : undefined;
+}
+
+/** Reads a scenario file; unreadable files and invalid content become one-line errors. */
+export async function loadScenario(file: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_UNREADABLE,
+      `${file}: cannot read scenario (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
+    );
+  }
+  return parseScenario(text, file);
+}

@@ -1,0 +1,47 @@
+import type { ToxicType } from './types.js';
+
+/** How a toxic attribute is written in a scenario and sent to Toxiproxy. */
+export interface AttributeSpec {
+  /** `ms`/`us`: a duration ("12s") or a number in that unit; scaled by timeScale. */
+  unit: 'ms' | 'us' | 'bytes' | 'KB/s';
+  required: boolean;
+  fallback: number;
+  /** Smallest value accepted. */
+  min: number;
+}
+
+/** Attributes of every toxic, in Toxiproxy 2.12's names and units. */
+export const TOXIC_ATTRIBUTES: Record<ToxicType, Record<string, AttributeSpec>> = {
+  latency: {
+    latency: { unit: 'ms', required: true, fallback: 0, min: 0 },
+    jitter: { unit: 'ms', required: false, fallback: 0, min: 0 },
+  },
+  timeout: { timeout: { unit: 'ms', required: false, fallback: 0, min: 0 } },
+  reset_peer: { timeout: { unit: 'ms', required: false, fallback: 0, min: 0 } },
+  bandwidth: { rate: { unit: 'KB/s', required: true, fallback: 0, min: 0 } },
+  slicer: {
+    average_size: { unit: 'bytes', required: true, fallback: 0, min: 1 },
+    size_variation: { unit: 'bytes', required: false, fallback: 0, min: 0 },
+    delay: { unit: 'us', required: false, fallback: 0, min: 0 },
+  },
+  limit_data: { bytes: { unit: 'bytes', required: true, fallback: 0, min: 0 } },
+  slow_close: { delay: { unit: 'ms', required: true, fallback: 0, min: 0 } },
+};
+
+/** The toxic types a scenario may name after `fault.`. */
+export const TOXIC_TYPES = Object.keys(TOXIC_ATTRIBUTES) as ToxicType[];
+
+/** Attributes in Toxiproxy units with every duration multiplied by `timeScale`. */
+export function scaleAttributes(
+  toxic: ToxicType,
+  attributes: Record<string, number>,
+  timeScale: number,
+): Record<string, number> {
+  const specs = TOXIC_ATTRIBUTES[toxic];
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    const unit = specs[name]?.unit;
+    out[name] = unit === 'ms' || unit === 'us' ? Math.round(value * timeScale) : value;
+  }
+  return out;
+}

@@ -1,0 +1,174 @@
+import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
+import type { Operator } from '../thresholds/parse.js';
+
+/** Backoff jitter modes of the client. */
+export type JitterMode = 'none' | 'full' | 'equal' | 'decorrelated';
+
+/** Client timings a scenario may set (milliseconds, before timeScale). */
+export interface ScenarioClientConfig {
+  jitter?: JitterMode;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  multiplier?: number;
+  maxAttempts?: number;
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  deadAfterMs?: number;
+  minUptimeMs?: number;
+}
+
+/** Server settings a scenario may set (milliseconds, before timeScale). */
+export interface ScenarioServerConfig {
+  connectsPerMinute?: number;
+  historySize?: number;
+}
+
+/** `config:` of a scenario, with defaults applied. */
+export interface ScenarioConfig {
+  /** Client connections. Default 10. */
+  clients: number;
+  /** Distinct users; clients are spread over them (several tabs per user). Default = clients. */
+  users: number;
+  /** Seed of every random choice. Default 1. */
+  seed: number;
+  /** Multiplies every duration of the scenario and of the client and server timings. Default 1. */
+  timeScale: number;
+  /** Alerts published per second (real time before timeScale), to random users. Default 2. */
+  alertsPerSecond: number;
+  /** Lifetime of the tokens the fleet gets, ms. Default 1 h. */
+  tokenTtlMs: number;
+  /** Quiet time after the method before the final steady-state check, ms. Default 5 s. */
+  settleMs: number;
+  client: ScenarioClientConfig;
+  server: ScenarioServerConfig;
+}
+
+/** Fleet-level values a probe reads. */
+export type ProbeMetric =
+  | 'alert_client_connected'
+  | 'alert_client_poor'
+  | 'alert_client_reconnecting'
+  | 'alert_client_failed'
+  | 'alert_client_disconnected'
+  | 'alerts_lost';
+
+/** A tolerance: `{eq: 50}`, `{gte: 0.9}`, `{between: [1, 5]}`; `$clients`/`$users` resolved. */
+export type Tolerance =
+  { op: Operator; value: number } | { op: 'between'; min: number; max: number };
+
+/** A named check of the fleet's state. */
+export interface Probe {
+  name: string;
+  metric: ProbeMetric;
+  tolerance: Tolerance;
+  line: number;
+}
+
+/** Toxics the proxy knows. */
+export type ToxicType =
+  'latency' | 'timeout' | 'reset_peer' | 'bandwidth' | 'slicer' | 'limit_data' | 'slow_close';
+
+/** Fields every method step may carry. */
+interface StepBase {
+  /** Line in the scenario file. */
+  line: number;
+  /** Offset from the start of the method, ms; absent: right after the previous step. */
+  atMs?: number;
+  /** Waits before and after the action, ms. */
+  pauseBeforeMs?: number;
+  pauseAfterMs?: number;
+}
+
+/** `fault.<toxic>`: adds a toxic; removed after `durationMs` when given. */
+export interface FaultStep extends StepBase {
+  action: 'fault';
+  toxic: ToxicType;
+  stream: 'upstream' | 'downstream' | 'both';
+  toxicity: number;
+  /** Attributes in Toxiproxy's units, before timeScale (time attributes are marked in scaled). */
+  attributes: Record<string, number>;
+  durationMs?: number;
+}
+
+/** `fault.down`: the proxy refuses and drops connections. */
+export interface FaultDownStep extends StepBase {
+  action: 'fault.down';
+  durationMs?: number;
+}
+
+/** `fault.reset`: removes every toxic and re-enables the proxy. */
+export interface FaultResetStep extends StepBase {
+  action: 'fault.reset';
+}
+
+/** `server.restart|stop|start`. */
+export interface ServerStep extends StepBase {
+  action: 'server.restart' | 'server.stop' | 'server.start';
+  /** Close frames (1012) when true; sockets destroyed without a close frame when false. */
+  graceful: boolean;
+  /** server.restart: time the server stays down, ms. */
+  downtimeMs: number;
+}
+
+/** `alerts.burst`: publishes `count` alerts as fast as the server takes them. */
+export interface BurstStep extends StepBase {
+  action: 'alerts.burst';
+  count: number;
+}
+
+/** `token.expire`: the fleet's current tokens expire after `afterMs`; clients must refresh. */
+export interface TokenExpireStep extends StepBase {
+  action: 'token.expire';
+  afterMs: number;
+}
+
+/** `wait`: does nothing for `durationMs`. */
+export interface WaitStep extends StepBase {
+  action: 'wait';
+  durationMs: number;
+}
+
+/** `wait_until`: waits until the probe holds, failing the run after `timeoutMs`. */
+export interface WaitUntilStep extends StepBase {
+  action: 'wait_until';
+  probe: string;
+  timeoutMs: number;
+}
+
+/** One step of `method:` or `rollbacks:`. */
+export type Step =
+  | FaultStep
+  | FaultDownStep
+  | FaultResetStep
+  | ServerStep
+  | BurstStep
+  | TokenExpireStep
+  | WaitStep
+  | WaitUntilStep;
+
+/** Which part of the run a threshold looks at. */
+export type ThresholdWindow = 'steady' | 'fault' | 'all';
+
+/** One threshold expression on one metric. */
+export interface Threshold {
+  metric: ThresholdMetric;
+  source: string;
+  aggregation: Aggregation;
+  operator: Operator;
+  value: number;
+  window: ThresholdWindow;
+  abortOnFail: boolean;
+  line: number;
+}
+
+/** A validated scenario. Durations are milliseconds before timeScale. */
+export interface Scenario {
+  file: string;
+  title: string;
+  description: string | undefined;
+  config: ScenarioConfig;
+  probes: Probe[];
+  method: Step[];
+  rollbacks: Step[];
+  thresholds: Threshold[];
+}

@@ -1,0 +1,477 @@
+import {
+  isThresholdMetric,
+  allowedAggregations,
+  THRESHOLD_METRICS,
+} from '../thresholds/catalog.js';
+import { aggregationName, parseThresholdExpression, type Operator } from '../thresholds/parse.js';
+import { parseDuration } from '../duration.js';
+import { Reader, type Issue, type Path } from './reader.js';
+import { TOXIC_ATTRIBUTES, TOXIC_TYPES } from './toxics.js';
+import type {
+  JitterMode,
+  Probe,
+  ProbeMetric,
+  Scenario,
+  ScenarioClientConfig,
+  ScenarioConfig,
+  Step,
+  Threshold,
+  ThresholdWindow,
+  Tolerance,
+  ToxicType,
+} from './types.js';
+
+const PROBE_METRICS: readonly ProbeMetric[] = [
+  'alert_client_connected',
+  'alert_client_poor',
+  'alert_client_reconnecting',
+  'alert_client_failed',
+  'alert_client_disconnected',
+  'alerts_lost',
+];
+const JITTER: readonly JitterMode[] = ['none', 'full', 'equal', 'decorrelated'];
+const WINDOWS: readonly ThresholdWindow[] = ['steady', 'fault', 'all'];
+const ACTIONS = [
+  ...TOXIC_TYPES.map((t) => `fault.${t}`),
+  'fault.down',
+  'fault.reset',
+  'server.restart',
+  'server.stop',
+  'server.start',
+  'alerts.burst',
+  'token.expire',
+  'wait',
+  'wait_until',
+];
+const STEP_COMMON = ['at', 'action', 'pauses'];
+
+/** The outcome of validation: a scenario when there are no issues. */
+export interface Validation {
+  scenario: Scenario | undefined;
+  issues: Issue[];
+}
+
+/** Validates parsed YAML as a scenario; `line(path)` maps an issue to its line. */
+export function validateScenario(
+  raw: unknown,
+  file: string,
+  line: (path: Path) => number,
+): Validation {
+  const pre = new Reader();
+  const root = pre.mapping(raw, [], true);
+  if (root === undefined) {
+    return {
+      scenario: undefined,
+      issues: pre.issues.length > 0 ? pre.issues : [{ path: [], message: 'expected a mapping' }],
+    };
+  }
+  // Variables come from config first so probes and counts can say $clients.
+  const rawConfig = pre.mapping(root.config, ['config']) ?? {};
+  const clients =
+    pre.number(rawConfig.clients, ['config', 'clients'], {
+      min: 1,
+      max: 100_000,
+      integer: true,
+      fallback: 10,
+    }) ?? 10;
+  const users =
+    pre.number(rawConfig.users, ['config', 'users'], {
+      min: 1,
+      max: clients,
+      integer: true,
+      fallback: clients,
+    }) ?? clients;
+  const r = new Reader({ clients, users });
+  r.issues.push(...pre.issues);
+  r.onlyKeys(
+    root,
+    [],
+    [
+      'version',
+      'title',
+      'description',
+      'config',
+      'steady_state',
+      'method',
+      'rollbacks',
+      'thresholds',
+    ],
+  );
+  if (root.version !== 1)
+    r.issue(['version'], `expected 1, got ${JSON.stringify(root.version ?? null)}`);
+  const title = r.string(root.title, ['title'], true);
+  const description = r.string(root.description, ['description']);
+  const config = readConfig(r, rawConfig, clients, users);
+
+  const steady = r.mapping(root.steady_state, ['steady_state']);
+  if (steady !== undefined) r.onlyKeys(steady, ['steady_state'], ['probes']);
+  const probes = r
+    .list(steady?.probes, ['steady_state', 'probes'])
+    .map((p, i) => readProbe(r, p, ['steady_state', 'probes', i], line));
+  const probeNames = new Set(probes.map((p) => p?.name));
+
+  const method = r
+    .list(root.method, ['method'], true)
+    .map((s, i) => readStep(r, s, ['method', i], line, probeNames));
+  const rollbacks = r
+    .list(root.rollbacks, ['rollbacks'])
+    .map((s, i) => readStep(r, s, ['rollbacks', i], line, probeNames));
+  if (method.length === 0 && r.issues.every((x) => x.path[0] !== 'method')) {
+    r.issue(['method'], 'expected at least one step');
+  }
+  const thresholds = readThresholds(r, root.thresholds, line);
+
+  if (r.issues.length > 0) return { scenario: undefined, issues: r.issues };
+  return {
+    scenario: {
+      file,
+      title,
+      description,
+      config,
+      probes: probes.filter((p): p is Probe => p !== undefined),
+      method: method.filter((s): s is Step => s !== undefined),
+      rollbacks: rollbacks.filter((s): s is Step => s !== undefined),
+      thresholds,
+    },
+    issues: [],
+  };
+}
+
+function readConfig(
+  r: Reader,
+  c: Record<string, unknown>,
+  clients: number,
+  users: number,
+): ScenarioConfig {
+  const path = ['config'];
+  r.onlyKeys(c, path, [
+    'clients',
+    'users',
+    'seed',
+    'timeScale',
+    'alertsPerSecond',
+    'tokenTtl',
+    'settle',
+    'client',
+    'server',
+  ]);
+  const client = r.mapping(c.client, [...path, 'client']) ?? {};
+  const cp = [...path, 'client'];
+  r.onlyKeys(client, cp, [
+    'jitter',
+    'initialDelay',
+    'maxDelay',
+    'multiplier',
+    'maxAttempts',
+    'pingInterval',
+    'pongTimeout',
+    'deadAfter',
+    'minUptime',
+  ]);
+  const clientConfig: ScenarioClientConfig = {};
+  const set = <K extends keyof ScenarioClientConfig>(
+    key: K,
+    value: ScenarioClientConfig[K] | undefined,
+  ) => {
+    if (value !== undefined) clientConfig[key] = value;
+  };
+  if (client.jitter !== undefined)
+    set('jitter', r.oneOf(client.jitter, [...cp, 'jitter'], JITTER, 'full'));
+  set('initialDelayMs', r.duration(client.initialDelay, [...cp, 'initialDelay'], { min: 1 }));
+  set('maxDelayMs', r.duration(client.maxDelay, [...cp, 'maxDelay'], { min: 1 }));
+  set('multiplier', r.number(client.multiplier, [...cp, 'multiplier'], { min: 1, max: 10 }));
+  set(
+    'maxAttempts',
+    r.number(client.maxAttempts, [...cp, 'maxAttempts'], { min: 1, max: 1000, integer: true }),
+  );
+  set('pingIntervalMs', r.duration(client.pingInterval, [...cp, 'pingInterval'], { min: 1 }));
+  set('pongTimeoutMs', r.duration(client.pongTimeout, [...cp, 'pongTimeout'], { min: 1 }));
+  set('deadAfterMs', r.duration(client.deadAfter, [...cp, 'deadAfter'], { min: 1 }));
+  set('minUptimeMs', r.duration(client.minUptime, [...cp, 'minUptime'], { min: 0 }));
+
+  const server = r.mapping(c.server, [...path, 'server']) ?? {};
+  const sp = [...path, 'server'];
+  r.onlyKeys(server, sp, ['connectsPerMinute', 'historySize']);
+  const serverConfig: ScenarioConfig['server'] = {};
+  const cpm = r.number(server.connectsPerMinute, [...sp, 'connectsPerMinute'], {
+    min: 1,
+    integer: true,
+  });
+  if (cpm !== undefined) serverConfig.connectsPerMinute = cpm;
+  const history = r.number(server.historySize, [...sp, 'historySize'], { min: 1, integer: true });
+  if (history !== undefined) serverConfig.historySize = history;
+
+  return {
+    clients,
+    users,
+    seed:
+      r.number(c.seed, [...path, 'seed'], {
+        min: 0,
+        max: 2 ** 32 - 1,
+        integer: true,
+        fallback: 1,
+      }) ?? 1,
+    timeScale:
+      r.number(c.timeScale, [...path, 'timeScale'], { min: 0.001, max: 100, fallback: 1 }) ?? 1,
+    alertsPerSecond:
+      r.number(c.alertsPerSecond, [...path, 'alertsPerSecond'], {
+        min: 0,
+        max: 10_000,
+        fallback: 2,
+      }) ?? 2,
+    tokenTtlMs:
+      r.duration(c.tokenTtl, [...path, 'tokenTtl'], { min: 1000, fallback: 3_600_000 }) ??
+      3_600_000,
+    settleMs: r.duration(c.settle, [...path, 'settle'], { min: 0, fallback: 5000 }) ?? 5000,
+    client: clientConfig,
+    server: serverConfig,
+  };
+}
+
+function readTolerance(r: Reader, raw: unknown, path: Path): Tolerance | undefined {
+  const t = r.mapping(raw, path, true);
+  if (t === undefined) return undefined;
+  const ops: Record<string, Operator> = {
+    eq: '==',
+    ne: '!=',
+    lt: '<',
+    lte: '<=',
+    gt: '>',
+    gte: '>=',
+  };
+  const keys = Object.keys(t);
+  if (keys.length !== 1) {
+    r.issue(path, `expected exactly one of ${[...Object.keys(ops), 'between'].join(', ')}`);
+    return undefined;
+  }
+  const key = keys[0]!;
+  if (key === 'between') {
+    const range = r.list(t.between, [...path, 'between']);
+    if (range.length !== 2) {
+      r.issue([...path, 'between'], 'expected [min, max]');
+      return undefined;
+    }
+    const min = r.number(range[0], [...path, 'between', 0]);
+    const max = r.number(range[1], [...path, 'between', 1]);
+    return min === undefined || max === undefined ? undefined : { op: 'between', min, max };
+  }
+  const op = ops[key];
+  if (op === undefined) {
+    r.issue(
+      [...path, key],
+      `unknown tolerance (expected one of ${[...Object.keys(ops), 'between'].join(', ')})`,
+    );
+    return undefined;
+  }
+  const value = r.number(t[key], [...path, key]);
+  return value === undefined ? undefined : { op, value };
+}
+
+function readProbe(
+  r: Reader,
+  raw: unknown,
+  path: Path,
+  line: (p: Path) => number,
+): Probe | undefined {
+  const p = r.mapping(raw, path, true);
+  if (p === undefined) return undefined;
+  r.onlyKeys(p, path, ['name', 'metric', 'tolerance']);
+  const name = r.string(p.name, [...path, 'name'], true);
+  const metric = r.oneOf(p.metric, [...path, 'metric'], PROBE_METRICS, 'alert_client_connected');
+  if (p.metric === undefined)
+    r.issue([...path, 'metric'], `is required (one of ${PROBE_METRICS.join(', ')})`);
+  const tolerance = readTolerance(r, p.tolerance, [...path, 'tolerance']);
+  if (tolerance === undefined) return undefined;
+  return { name, metric, tolerance, line: line(path) };
+}
+
+function readStep(
+  r: Reader,
+  raw: unknown,
+  path: Path,
+  line: (p: Path) => number,
+  probes: Set<string | undefined>,
+): Step | undefined {
+  const s = r.mapping(raw, path, true);
+  if (s === undefined) return undefined;
+  const action = r.string(s.action, [...path, 'action'], true);
+  if (action === '') return undefined;
+  if (!ACTIONS.includes(action)) {
+    r.issue(
+      [...path, 'action'],
+      `unknown action ${JSON.stringify(action)} (expected one of ${ACTIONS.join(', ')})`,
+    );
+    return undefined;
+  }
+  const base: { line: number; atMs?: number; pauseBeforeMs?: number; pauseAfterMs?: number } = {
+    line: line(path),
+  };
+  const at = r.duration(s.at, [...path, 'at'], { min: 0 });
+  if (at !== undefined) base.atMs = at;
+  const pauses = r.mapping(s.pauses, [...path, 'pauses']);
+  if (pauses !== undefined) {
+    r.onlyKeys(pauses, [...path, 'pauses'], ['before', 'after']);
+    const before = r.duration(pauses.before, [...path, 'pauses', 'before'], { min: 0 });
+    const after = r.duration(pauses.after, [...path, 'pauses', 'after'], { min: 0 });
+    if (before !== undefined) base.pauseBeforeMs = before;
+    if (after !== undefined) base.pauseAfterMs = after;
+  }
+  const durationOf = (key = 'duration') => r.duration(s[key], [...path, key], { min: 1 });
+  const withDuration = <T extends object>(step: T, ms: number | undefined): T =>
+    ms === undefined ? step : { ...step, durationMs: ms };
+
+  if (action.startsWith('fault.') && action !== 'fault.down' && action !== 'fault.reset') {
+    const toxic = action.slice('fault.'.length) as ToxicType;
+    const specs = TOXIC_ATTRIBUTES[toxic];
+    r.onlyKeys(s, path, [...STEP_COMMON, 'stream', 'toxicity', 'duration', ...Object.keys(specs)]);
+    const attributes: Record<string, number> = {};
+    for (const [name, spec] of Object.entries(specs)) {
+      const value = s[name];
+      const p = [...path, name];
+      if (value === undefined || value === null) {
+        if (spec.required) r.issue(p, `is required for ${action}`);
+        attributes[name] = spec.fallback;
+        continue;
+      }
+      let n: number | undefined;
+      if (typeof value === 'string' && (spec.unit === 'ms' || spec.unit === 'us')) {
+        const ms = parseDuration(value);
+        if (ms === undefined)
+          r.issue(
+            p,
+            `expected a duration such as "12s" or a number of ${spec.unit}, got ${JSON.stringify(value)}`,
+          );
+        else n = spec.unit === 'us' ? ms * 1000 : ms;
+      } else {
+        n = r.number(value, p, { min: spec.min, integer: spec.unit === 'bytes' });
+      }
+      if (n !== undefined && n < spec.min) r.issue(p, `expected at least ${spec.min}, got ${n}`);
+      attributes[name] = n ?? spec.fallback;
+    }
+    const step = {
+      ...base,
+      action: 'fault' as const,
+      toxic,
+      stream: r.oneOf(
+        s.stream,
+        [...path, 'stream'],
+        ['upstream', 'downstream', 'both'] as const,
+        'downstream',
+      ),
+      toxicity: r.number(s.toxicity, [...path, 'toxicity'], { min: 0, max: 1, fallback: 1 }) ?? 1,
+      attributes,
+    };
+    return withDuration(step, durationOf());
+  }
+  switch (action) {
+    case 'fault.down':
+      r.onlyKeys(s, path, [...STEP_COMMON, 'duration']);
+      return withDuration({ ...base, action }, durationOf());
+    case 'fault.reset':
+      r.onlyKeys(s, path, STEP_COMMON);
+      return { ...base, action };
+    case 'server.restart':
+    case 'server.stop':
+    case 'server.start': {
+      r.onlyKeys(s, path, [
+        ...STEP_COMMON,
+        'graceful',
+        ...(action === 'server.restart' ? ['downtime'] : []),
+      ]);
+      const downtimeMs =
+        action === 'server.restart'
+          ? (r.duration(s.downtime, [...path, 'downtime'], { min: 0, fallback: 0 }) ?? 0)
+          : 0;
+      return {
+        ...base,
+        action,
+        graceful: r.boolean(s.graceful, [...path, 'graceful'], true),
+        downtimeMs,
+      };
+    }
+    case 'alerts.burst':
+      r.onlyKeys(s, path, [...STEP_COMMON, 'count']);
+      return {
+        ...base,
+        action,
+        count:
+          r.number(s.count, [...path, 'count'], {
+            min: 1,
+            max: 1_000_000,
+            integer: true,
+            fallback: 1,
+          }) ?? 1,
+      };
+    case 'token.expire':
+      r.onlyKeys(s, path, [...STEP_COMMON, 'after']);
+      return {
+        ...base,
+        action,
+        afterMs: r.duration(s.after, [...path, 'after'], { min: 0, fallback: 0 }) ?? 0,
+      };
+    case 'wait': {
+      r.onlyKeys(s, path, [...STEP_COMMON, 'duration']);
+      const durationMs =
+        r.duration(s.duration, [...path, 'duration'], { required: true, min: 0, fallback: 0 }) ?? 0;
+      return { ...base, action, durationMs };
+    }
+    case 'wait_until': {
+      r.onlyKeys(s, path, [...STEP_COMMON, 'probe', 'timeout']);
+      const probe = r.string(s.probe, [...path, 'probe'], true);
+      if (probe !== '' && !probes.has(probe)) {
+        r.issue(
+          [...path, 'probe'],
+          `no probe named ${JSON.stringify(probe)} in steady_state.probes`,
+        );
+      }
+      const timeoutMs =
+        r.duration(s.timeout, [...path, 'timeout'], { required: true, min: 1, fallback: 1 }) ?? 1;
+      return { ...base, action, probe, timeoutMs };
+    }
+  }
+  return undefined;
+}
+
+function readThresholds(r: Reader, raw: unknown, line: (p: Path) => number): Threshold[] {
+  const map = r.mapping(raw, ['thresholds']);
+  if (map === undefined) return [];
+  const out: Threshold[] = [];
+  for (const [metric, entries] of Object.entries(map)) {
+    const mp = ['thresholds', metric];
+    if (!isThresholdMetric(metric)) {
+      r.issue(mp, `unknown metric (expected one of ${Object.keys(THRESHOLD_METRICS).join(', ')})`);
+      continue;
+    }
+    r.list(entries, mp, true).forEach((entry, i) => {
+      const ep = [...mp, i];
+      let source: string | undefined;
+      let window: ThresholdWindow = 'all';
+      let abortOnFail = false;
+      if (typeof entry === 'string') source = entry;
+      else {
+        const obj = r.mapping(entry, ep, true);
+        if (obj === undefined) return;
+        r.onlyKeys(obj, ep, ['threshold', 'window', 'abortOnFail']);
+        source = r.string(obj.threshold, [...ep, 'threshold'], true);
+        window = r.oneOf(obj.window, [...ep, 'window'], WINDOWS, 'all');
+        abortOnFail = r.boolean(obj.abortOnFail, [...ep, 'abortOnFail'], false);
+      }
+      if (source === undefined || source === '') return;
+      const parsed = parseThresholdExpression(source);
+      if (!parsed.ok) {
+        r.issue(ep, parsed.message);
+        return;
+      }
+      const allowed = allowedAggregations(metric);
+      if (!allowed.includes(parsed.value.aggregation.kind)) {
+        r.issue(
+          ep,
+          `${aggregationName(parsed.value.aggregation)} does not apply to ${metric} (a ${THRESHOLD_METRICS[metric].kind}; use ${allowed.map((a) => (a === 'p' ? 'p(N)' : a)).join(', ')})`,
+        );
+        return;
+      }
+      out.push({ metric, ...parsed.value, window, abortOnFail, line: line(ep) });
+    });
+  }
+  return out;
+}
