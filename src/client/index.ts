@@ -1,0 +1,82 @@
+/**
+ * stormwatch/client — a headless reconnecting client for the breach-alert channel: backoff with
+ * jitter, heartbeat and link quality, resume with exactly-once delivery, failover, a bounded
+ * timeline and stats. Browser-safe: nothing here imports Node built-ins or `ws`; the Node
+ * transport lives in `stormwatch/client/node`.
+ *
+ * The core is a pure state machine ({@link transition}); {@link createClient} is the thin shell
+ * that runs its effects on a transport and an injected clock.
+ */
+export { SimulatedClock, systemClock } from '../protocol/index.js';
+export type { Clock, TimerHandle } from '../protocol/index.js';
+
+export { createClient, DEFAULT_STATS_WINDOW_MS } from './shell/client.js';
+export type { Client } from './shell/client.js';
+export type { Listener } from './shell/emitter.js';
+export { DEFAULT_CONNECT_TIMEOUT_MS, resolveOptions } from './options.js';
+export type { ClientOptions, ResolvedOptions, TokenProvider } from './options.js';
+
+export { CLIENT_STATES } from './events.js';
+export type {
+  ClientEventMap,
+  ClientEventName,
+  ClientStateName,
+  GapEvent,
+  PongEvent,
+  Quality,
+  QualityChange,
+  StateChange,
+  TransitionReason,
+} from './events.js';
+export { ClientError, ClientErrorCode, isClientError } from './errors.js';
+export type { ClientErrorCodeValue } from './errors.js';
+
+export { backoffDelayMs, DEFAULT_BACKOFF, JITTER_MODES, nominalDelayMs } from './backoff.js';
+export type { BackoffOptions, JitterMode } from './backoff.js';
+export { DEFAULT_HEARTBEAT } from './heartbeat.js';
+export type { HeartbeatOptions } from './heartbeat.js';
+export { DEFAULT_RESUME } from './resume.js';
+export type { ResumeOptions, StreamGap, StreamPosition } from './resume.js';
+export { createSeededRandom, systemRandom } from './random.js';
+export type { Random } from './random.js';
+export { DEFAULT_TIMELINE } from './timeline.js';
+export type { TimelineEntry, TimelineKind, TimelineOptions } from './timeline.js';
+export { computeStats, percentile, summarize } from './stats.js';
+export type { ClientStats, Distribution, Sample, StatsInput } from './stats.js';
+export { buildEndpointUrl, BREACH_ALERTS_PATH } from './url.js';
+export { parseRetryAfterHeader } from './retry-after.js';
+export { createBrowserEnvironment, createManualEnvironment } from './environment.js';
+export type { Environment, EnvironmentSignal } from './environment.js';
+
+export { createInitialState, transition } from './machine/machine.js';
+export type {
+  Effect,
+  MachineConfig,
+  MachineEvent,
+  MachineState,
+  Phase,
+  TimerName,
+  Transition,
+  TransitionContext,
+} from './machine/types.js';
+
+export { ABNORMAL_CLOSURE } from './transports/types.js';
+export type {
+  CloseInfo,
+  OpenRequest,
+  SocketHandlers,
+  Transport,
+  TransportSocket,
+} from './transports/types.js';
+export { createBrowserTransport } from './transports/browser.js';
+export type {
+  BrowserTransportOptions,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './transports/browser.js';
+export { createMemoryTransport, MemoryConnection } from './transports/memory.js';
+export type {
+  MemoryCloseRecord,
+  MemoryConnectionState,
+  MemoryServer,
+} from './transports/memory.js';

@@ -1,0 +1,136 @@
+// What happens on an open connection: frames from the server and the heartbeat.
+import { parseServerMessage, type ServerMessage } from '../../protocol/index.js';
+import { ClientError, ClientErrorCode } from '../errors.js';
+import { addPing, judgePings, matchPong, nextCheckAt } from '../heartbeat.js';
+import { applyAlert, applyHello, applyResumed } from '../resume.js';
+import type { Step } from './step.js';
+
+/** Starts the heartbeat on a fresh (or newly visible) connection: a clean slate and a timer. */
+export function startHeartbeat(step: Step, pingNow: boolean): void {
+  const socketId = step.liveSocket();
+  const { intervalMs } = step.ctx.config.heartbeat;
+  step.update({ pending: [] });
+  step.clearTimer('heartbeat-check');
+  if (socketId === undefined || intervalMs <= 0) return;
+  if (pingNow) sendPing(step, socketId, false);
+  step.setTimer('ping', intervalMs);
+  scheduleCheck(step);
+}
+
+/** The `ping` timer fired: ping and rearm. */
+export function onPingTimer(step: Step): void {
+  const socketId = step.liveSocket();
+  if (socketId === undefined || step.state.phase.name !== 'connected') return;
+  sendPing(step, socketId, false);
+  step.setTimer('ping', step.ctx.config.heartbeat.intervalMs);
+  scheduleCheck(step);
+}
+
+/**
+ * The `heartbeat-check` timer fired: a ping unanswered for pongTimeoutMs makes quality poor and
+ * sends one probe; an oldest unanswered ping older than deadAfterMs means the link is dead.
+ * Returns true when the link is dead (the caller closes it with 4000).
+ */
+export function onHeartbeatCheck(step: Step): boolean {
+  const socketId = step.liveSocket();
+  if (socketId === undefined || step.state.phase.name !== 'connected') return false;
+  // A hidden tab's timers are throttled; lateness measured there means nothing.
+  if (!step.state.visible) return false;
+  const verdict = judgePings(step.state.pending, step.now, step.ctx.config.heartbeat);
+  step.update({ pending: verdict.pending });
+  if (verdict.dead) return true;
+  if (verdict.newlyLate.length > 0) {
+    setQuality(step, 'poor');
+    if (verdict.newlyLate.some((ping) => !ping.probe)) sendPing(step, socketId, true);
+  }
+  scheduleCheck(step);
+  return false;
+}
+
+/** Handles one frame on the open connection. */
+export function onFrame(step: Step, socketId: number, data: unknown): void {
+  step.update({ lastFrameAt: step.now });
+  const parsed = parseServerMessage(data);
+  if (!parsed.ok) {
+    step.emit(
+      'error',
+      new ClientError(ClientErrorCode.BAD_FRAME, `server frame rejected: ${parsed.error.message}`),
+    );
+    return;
+  }
+  onMessage(step, socketId, parsed.value);
+}
+
+function onMessage(step: Step, socketId: number, message: ServerMessage): void {
+  const { resume } = step.ctx.config;
+  switch (message.type) {
+    case 'hello': {
+      const outcome = applyHello(step.state.sequence, message.epoch);
+      step.update({ sequence: outcome.state });
+      if (outcome.reset !== undefined) step.emit('gap', { ...outcome.reset, at: step.now });
+      if (resume.enabled) step.send(socketId, outcome.resume);
+      return;
+    }
+    case 'pong':
+      onPong(step, message.id);
+      return;
+    case 'resumed': {
+      const outcome = applyResumed(step.state.sequence, message);
+      step.update({ sequence: outcome.state });
+      if (outcome.gap !== undefined) step.emit('gap', { ...outcome.gap, at: step.now });
+      return;
+    }
+    case 'breach_alert': {
+      const outcome = applyAlert(step.state.sequence, message);
+      step.update({ sequence: outcome.state });
+      if (outcome.duplicate) return;
+      if (outcome.gap !== undefined) step.emit('gap', { ...outcome.gap, at: step.now });
+      step.emit('alert', message);
+      if (resume.ack) step.send(socketId, { type: 'ack', seq: message.seq });
+      return;
+    }
+    case 'error':
+      step.emit(
+        'error',
+        new ClientError(
+          ClientErrorCode.SERVER_ERROR,
+          `server rejected a frame: ${message.code}: ${message.message}`,
+        ),
+      );
+      return;
+  }
+}
+
+function onPong(step: Step, id: string): void {
+  const match = matchPong(step.state.pending, id, step.now, step.ctx.config.heartbeat);
+  if (match === undefined) return;
+  step.update({ pending: match.pending });
+  const throttled = !step.state.visible;
+  step.emit('pong', { id, rttMs: match.rttMs, onTime: match.onTime, throttled, at: step.now });
+  if (match.onTime && !throttled) setQuality(step, 'good');
+  scheduleCheck(step);
+}
+
+function sendPing(step: Step, socketId: number, probe: boolean): void {
+  const id = `p${step.state.nextPingId}`;
+  step.update({
+    nextPingId: step.state.nextPingId + 1,
+    pending: addPing(step.state.pending, id, step.now, probe),
+  });
+  step.send(socketId, { type: 'ping', id });
+}
+
+function scheduleCheck(step: Step): void {
+  const at = step.state.visible
+    ? nextCheckAt(step.state.pending, step.ctx.config.heartbeat)
+    : undefined;
+  if (at === undefined) step.clearTimer('heartbeat-check');
+  else step.setTimer('heartbeat-check', at - step.now);
+}
+
+function setQuality(step: Step, quality: 'good' | 'poor'): void {
+  const from = step.state.quality;
+  if (from === quality) return;
+  step.update({ quality });
+  step.emit('quality', { from, to: quality, at: step.now });
+}

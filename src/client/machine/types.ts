@@ -1,0 +1,104 @@
+import type { ClientMessage } from '../../protocol/index.js';
+import type { BackoffOptions } from '../backoff.js';
+import type { ClientEventMap, Quality, TransitionReason } from '../events.js';
+import type { HeartbeatOptions, PendingPings } from '../heartbeat.js';
+import type { Random } from '../random.js';
+import type { ResumeOptions, SequenceState } from '../resume.js';
+import type { CloseInfo } from '../transports/types.js';
+
+/** Fixed settings of one client's machine. */
+export interface MachineConfig {
+  /** Full endpoint URLs, tried in rotation (failover). */
+  urls: readonly string[];
+  backoff: BackoffOptions;
+  heartbeat: HeartbeatOptions;
+  resume: ResumeOptions;
+  /** An attempt (token + upgrade) that has not opened after this many ms is abandoned. */
+  connectTimeoutMs: number;
+  /** True when a token provider exists, so every attempt starts by requesting a token. */
+  tokenProvider: boolean;
+}
+
+/** Named timers; setting one replaces the previous timer of the same name. */
+export type TimerName = 'retry' | 'connect-timeout' | 'stable' | 'ping' | 'heartbeat-check';
+
+/** The current phase, one named state with only the data that state needs. */
+export type Phase =
+  | { name: 'disconnected'; reason: TransitionReason }
+  | { name: 'failed'; reason: TransitionReason }
+  | { name: 'reconnecting'; attempt: number; delayMs: number }
+  | { name: 'connecting'; attempt: number; step: 'token'; tokenRequest: number }
+  /** Waiting for a superseded token request to settle: getToken never runs twice at once. */
+  | { name: 'connecting'; attempt: number; step: 'token-wait' }
+  | { name: 'connecting'; attempt: number; step: 'socket'; socketId: number; url: string }
+  | { name: 'connected'; attempt: number; socketId: number; url: string; connectedAt: number };
+
+/** Everything the machine knows. Immutable: `transition` returns a new one. */
+export interface MachineState {
+  readonly phase: Phase;
+  /** Retry number of the current or last attempt; reset by a stable connection or reconnect(). */
+  readonly attempt: number;
+  /** Delay before the previous retry (decorrelated jitter), ms. */
+  readonly previousDelayMs: number;
+  /** True after one token refresh for a 401/4401; a second refusal means `failed`. */
+  readonly authRetried: boolean;
+  /** Index of the next URL to try (mod urls.length). */
+  readonly urlCursor: number;
+  readonly nextSocketId: number;
+  readonly nextTokenRequest: number;
+  /** The one token request in flight, if any. */
+  readonly tokenInFlight: number | undefined;
+  readonly online: boolean;
+  readonly visible: boolean;
+  readonly quality: Quality;
+  readonly pending: PendingPings;
+  readonly nextPingId: number;
+  readonly sequence: SequenceState;
+  /** Clock time of the last frame received on the current connection. */
+  readonly lastFrameAt: number;
+}
+
+/** Inputs to the machine. */
+export type MachineEvent =
+  | { type: 'connect' }
+  | { type: 'disconnect'; reason: 'client' | 'disposed' }
+  | { type: 'reconnect' }
+  | { type: 'token'; requestId: number; token: string }
+  | { type: 'token-error'; requestId: number; error: unknown }
+  | { type: 'open'; socketId: number }
+  | { type: 'close'; socketId: number; info: CloseInfo }
+  | { type: 'message'; socketId: number; data: unknown }
+  | { type: 'timer'; timer: TimerName }
+  | { type: 'online' }
+  | { type: 'offline' }
+  | { type: 'visible' }
+  | { type: 'hidden' };
+
+/** An event for the app, as an effect. */
+export type EmitEffect = {
+  [K in keyof ClientEventMap]: { type: 'emit'; event: K; payload: ClientEventMap[K] };
+}[keyof ClientEventMap];
+
+/** Work for the shell. The machine performs none of it. */
+export type Effect =
+  | { type: 'request-token'; requestId: number }
+  | { type: 'open-socket'; socketId: number; url: string; token: string | undefined }
+  | { type: 'send'; socketId: number; message: ClientMessage }
+  | { type: 'close-socket'; socketId: number; code: number; reason: string }
+  | { type: 'set-timer'; timer: TimerName; delayMs: number }
+  | { type: 'clear-timer'; timer: TimerName }
+  | EmitEffect;
+
+/** What `transition` returns. */
+export interface Transition {
+  state: MachineState;
+  effects: readonly Effect[];
+}
+
+/** Outside inputs of one transition: fixed config, the clock reading and the random source. */
+export interface TransitionContext {
+  config: MachineConfig;
+  /** Clock time of the event, epoch ms. */
+  now: number;
+  random: Random;
+}

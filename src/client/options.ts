@@ -1,0 +1,177 @@
+import { systemClock, type Clock } from '../protocol/index.js';
+import { DEFAULT_BACKOFF, JITTER_MODES, type BackoffOptions } from './backoff.js';
+import { createBrowserEnvironment, type Environment } from './environment.js';
+import { ClientError, ClientErrorCode } from './errors.js';
+import { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './heartbeat.js';
+import type { MachineConfig } from './machine/types.js';
+import { systemRandom, type Random } from './random.js';
+import { DEFAULT_RESUME, type ResumeOptions } from './resume.js';
+import { DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
+import { createBrowserTransport } from './transports/browser.js';
+import type { Transport } from './transports/types.js';
+import { buildEndpointUrl } from './url.js';
+
+/** Supplies a bearer token; called before every attempt, never twice at once. */
+export type TokenProvider = () => string | Promise<string>;
+
+/** Options of {@link createClient}. Only `userId` and one of `url`/`urls` are required. */
+export interface ClientOptions {
+  /**
+   * Base URL of the alert server, e.g. `ws://127.0.0.1:8080` (or `http://…`, mapped to `ws://…`).
+   * The client appends `/ws/breach-alerts/<userId>`; a URL that already ends with that path is
+   * used as is.
+   */
+  url?: string;
+  /** Several base URLs for failover: successive attempts rotate through them in order. */
+  urls?: readonly string[];
+  /** The user whose alerts to receive (the JWT `sub` must match). */
+  userId: string;
+  /** Token provider, called before every attempt (so reconnects refresh the token). */
+  getToken?: TokenProvider;
+  /** Reconnect backoff; see {@link BackoffOptions} for defaults. */
+  backoff?: Partial<BackoffOptions>;
+  /** Heartbeat timings; see {@link HeartbeatOptions} for defaults. */
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** Resume, dedupe and ack; see {@link ResumeOptions} for defaults. */
+  resume?: Partial<ResumeOptions>;
+  /** Bounds of the timeline kept for `timeline()` and `stats()`. Default 24 h, 10 000 entries. */
+  timeline?: Partial<TimelineOptions>;
+  /**
+   * An attempt (token fetch + upgrade) not open after this long is abandoned and counts as failed,
+   * ms. Default 20000: above the 12 s latency the heartbeat also tolerates.
+   */
+  connectTimeoutMs?: number;
+  /** Source of time and timers. Default: the system clock. */
+  clock?: Clock;
+  /** Source of randomness for jitter. Default: `Math.random`. */
+  random?: Random;
+  /**
+   * How sockets are opened. Default: the browser's global WebSocket when present. In Node, pass
+   * `createNodeTransport()` from `stormwatch/client/node`.
+   */
+  transport?: Transport;
+  /** Online/offline and visibility signals. Default: the browser's, none elsewhere; null: none. */
+  environment?: Environment | null;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  machine: MachineConfig;
+  getToken: TokenProvider | undefined;
+  timeline: TimelineOptions;
+  clock: Clock;
+  random: Random;
+  transport: Transport;
+  environment: Environment | undefined;
+}
+
+/** Default attempt timeout, ms. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+
+function invalid(message: string): ClientError {
+  return new ClientError(ClientErrorCode.INVALID_OPTIONS, message);
+}
+
+function checkDuration(name: string, value: number, allowZero = false): void {
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
+    throw invalid(
+      `${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${String(value)}`,
+    );
+  }
+}
+
+/**
+ * Applies defaults and validates. Throws ClientError CLIENT_INVALID_OPTIONS naming the option,
+ * what was expected and what arrived.
+ */
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  if (typeof options.userId !== 'string' || options.userId === '') {
+    throw invalid(`userId: expected a non-empty string, got ${JSON.stringify(options.userId)}`);
+  }
+  const bases = options.urls ?? (options.url === undefined ? [] : [options.url]);
+  if (bases.length === 0) throw invalid('url: expected url or a non-empty urls array, got neither');
+  const urls = bases.map((base) => buildEndpointUrl(base, options.userId));
+
+  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  checkDuration('backoff.initialDelayMs', backoff.initialDelayMs);
+  checkDuration('backoff.maxDelayMs', backoff.maxDelayMs);
+  checkDuration('backoff.minUptimeMs', backoff.minUptimeMs, true);
+  if (!(backoff.multiplier >= 1)) {
+    throw invalid(`backoff.multiplier: expected a number >= 1, got ${String(backoff.multiplier)}`);
+  }
+  if (
+    !(backoff.maxAttempts >= 0) ||
+    (Number.isFinite(backoff.maxAttempts) && !Number.isInteger(backoff.maxAttempts))
+  ) {
+    throw invalid(
+      `backoff.maxAttempts: expected a non-negative integer or Infinity, got ${String(backoff.maxAttempts)}`,
+    );
+  }
+  if (!JITTER_MODES.includes(backoff.jitter)) {
+    throw invalid(
+      `backoff.jitter: expected one of ${JITTER_MODES.join(', ')}, got ${JSON.stringify(backoff.jitter)}`,
+    );
+  }
+
+  const pongTimeoutMs = options.heartbeat?.pongTimeoutMs ?? DEFAULT_HEARTBEAT.pongTimeoutMs;
+  const heartbeat: HeartbeatOptions = {
+    intervalMs: DEFAULT_HEARTBEAT.intervalMs,
+    pongTimeoutMs,
+    // The dead threshold follows a custom pong timeout unless given: 2 × pongTimeoutMs.
+    deadAfterMs: 2 * pongTimeoutMs,
+    ...options.heartbeat,
+  };
+  checkDuration('heartbeat.intervalMs', heartbeat.intervalMs, true);
+  checkDuration('heartbeat.pongTimeoutMs', heartbeat.pongTimeoutMs);
+  checkDuration('heartbeat.deadAfterMs', heartbeat.deadAfterMs);
+
+  const resume: ResumeOptions = { ...DEFAULT_RESUME, ...options.resume };
+  if (!Number.isSafeInteger(resume.from.lastSeq) || resume.from.lastSeq < 0) {
+    throw invalid(
+      `resume.from.lastSeq: expected a non-negative integer, got ${String(resume.from.lastSeq)}`,
+    );
+  }
+
+  const timeline: TimelineOptions = { ...DEFAULT_TIMELINE, ...options.timeline };
+  checkDuration('timeline.retentionMs', timeline.retentionMs);
+  if (!(timeline.maxEntries >= 1)) {
+    throw invalid(
+      `timeline.maxEntries: expected a number >= 1, got ${String(timeline.maxEntries)}`,
+    );
+  }
+
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  checkDuration('connectTimeoutMs', connectTimeoutMs);
+
+  const transport = options.transport ?? createBrowserTransport();
+  if (transport === undefined) {
+    throw invalid(
+      'transport: no global WebSocket here; in Node pass createNodeTransport() from stormwatch/client/node',
+    );
+  }
+
+  return {
+    machine: {
+      urls,
+      backoff,
+      heartbeat,
+      resume,
+      connectTimeoutMs,
+      tokenProvider: options.getToken !== undefined,
+    },
+    getToken: options.getToken,
+    timeline,
+    clock: options.clock ?? systemClock,
+    random: options.random ?? systemRandom,
+    transport,
+    environment:
+      options.environment === null
+        ? undefined
+        : (options.environment ?? createBrowserEnvironment()),
+  };
+}

@@ -1,0 +1,53 @@
+import type { PongEvent, QualityChange, StateChange } from './events.js';
+import { computeStats, isStateEntry, type ClientStats, type Sample } from './stats.js';
+import { BoundedLog, type TimelineEntry, type TimelineOptions } from './timeline.js';
+
+/** Keeps the bounded timeline and RTT samples of one client, fed from its events. */
+export class Recorder {
+  readonly #timeline: BoundedLog<TimelineEntry>;
+  readonly #rtt: BoundedLog<Sample>;
+
+  constructor(options: TimelineOptions) {
+    this.#timeline = new BoundedLog(options, isStateEntry);
+    this.#rtt = new BoundedLog(options);
+  }
+
+  /** Records a state change. */
+  onState(change: StateChange): void {
+    const entry: TimelineEntry = { at: change.at, kind: change.to, reason: change.reason };
+    entry.attempt = change.attempt;
+    if (change.closeCode !== undefined) entry.closeCode = change.closeCode;
+    if (change.httpStatus !== undefined) entry.httpStatus = change.httpStatus;
+    if (change.delayMs !== undefined) entry.delayMs = change.delayMs;
+    if (change.detectionMs !== undefined) entry.detectionMs = change.detectionMs;
+    this.#timeline.push(entry);
+  }
+
+  /** Records a quality change. */
+  onQuality(change: QualityChange): void {
+    this.#timeline.push({ at: change.at, kind: change.to });
+  }
+
+  /** Records a pong's RTT unless it was measured in a hidden tab. */
+  onPong(pong: PongEvent): void {
+    if (!pong.throttled) this.#rtt.push({ at: pong.at, value: pong.rttMs });
+  }
+
+  /** The kept timeline, oldest first. */
+  timeline(): TimelineEntry[] {
+    return this.#timeline.items();
+  }
+
+  /** Stats over the `windowMs` ending at `now`. */
+  stats(windowMs: number, now: number): ClientStats {
+    return computeStats(
+      {
+        entries: this.#timeline.items(),
+        baseline: this.#timeline.baseline,
+        rtt: this.#rtt.items(),
+      },
+      windowMs,
+      now,
+    );
+  }
+}

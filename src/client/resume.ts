@@ -1,0 +1,141 @@
+import type { BreachAlertMessage, ResumeMessage, ResumedMessage } from '../protocol/index.js';
+
+/** Where an alert stream stands: the history epoch and the highest seq delivered in it. */
+export interface StreamPosition {
+  /** Server history epoch; undefined before the first `hello`. */
+  epoch: string | undefined;
+  /** Highest seq delivered to the app in `epoch` (0 when none). */
+  lastSeq: number;
+}
+
+/** Resume and acknowledgement behaviour. */
+export interface ResumeOptions {
+  /** Send `{type:"resume"}` after every `hello`. Default true. */
+  enabled: boolean;
+  /** Send `{type:"ack", seq}` for every alert delivered to the app. Default true. */
+  ack: boolean;
+  /** Position to start from, e.g. one persisted by the app. Default: nothing seen yet. */
+  from: StreamPosition;
+}
+
+/** Defaults: resume and ack on, starting from nothing. */
+export const DEFAULT_RESUME: Readonly<ResumeOptions> = {
+  enabled: true,
+  ack: true,
+  from: { epoch: undefined, lastSeq: 0 },
+};
+
+/** Sequence bookkeeping for one client across connections. */
+export interface SequenceState extends StreamPosition {
+  /** Alerts missed already reported since the last resume was sent (avoids double counting). */
+  missedSinceResume: number;
+}
+
+/** Starting bookkeeping at `from`. */
+export function createSequenceState(from: StreamPosition): SequenceState {
+  return { epoch: from.epoch, lastSeq: from.lastSeq, missedSinceResume: 0 };
+}
+
+/** A lost stretch of alerts or history, as reported to the app. */
+export type StreamGap =
+  | {
+      /** An alert arrived with seq > lastSeq + 1. */
+      kind: 'seq-jump';
+      /** Alerts between the two that were never received. */
+      missed: number;
+      /** Highest seq delivered before the jump. */
+      afterSeq: number;
+      /** Seq of the alert that revealed the jump. */
+      seq: number;
+      epoch: string | undefined;
+    }
+  | {
+      /** The server's `resumed` reported a gap its history could not fill. */
+      kind: 'resume-gap';
+      /** Alerts missed beyond those already reported as seq jumps. */
+      missed: number;
+      /** Highest seq delivered when the report arrived. */
+      lastSeq: number;
+      epoch: string | undefined;
+    }
+  | {
+      /** `hello.epoch` differs from the known epoch: the server lost its history. */
+      kind: 'history-reset';
+      previousEpoch: string;
+      epoch: string;
+      /** Last seq delivered in the previous epoch; how many followed it is unknowable. */
+      lastSeq: number;
+    };
+
+/** Result of a `hello`: the resume to send and a history reset to report, if any. */
+export interface HelloOutcome {
+  state: SequenceState;
+  resume: ResumeMessage;
+  reset: StreamGap | undefined;
+}
+
+/**
+ * Applies `hello.epoch`. A first hello adopts the epoch (resume from lastSeq, 0 when new); a
+ * different epoch means the server's durable history was lost, so seqs restart: report a
+ * history reset and resume from 0 in the new epoch.
+ */
+export function applyHello(state: SequenceState, epoch: string): HelloOutcome {
+  if (state.epoch !== undefined && state.epoch !== epoch) {
+    const reset: StreamGap = {
+      kind: 'history-reset',
+      previousEpoch: state.epoch,
+      epoch,
+      lastSeq: state.lastSeq,
+    };
+    return {
+      state: { epoch, lastSeq: 0, missedSinceResume: 0 },
+      resume: { type: 'resume', lastSeq: 0, epoch },
+      reset,
+    };
+  }
+  return {
+    state: { ...state, epoch, missedSinceResume: 0 },
+    resume: { type: 'resume', lastSeq: state.lastSeq, epoch },
+    reset: undefined,
+  };
+}
+
+/** Result of one alert: deliver it or drop it as a duplicate, and any jump it revealed. */
+export interface AlertOutcome {
+  state: SequenceState;
+  duplicate: boolean;
+  gap: StreamGap | undefined;
+}
+
+/** Dedupes by seq (anything ≤ lastSeq was delivered already) and detects seq jumps. */
+export function applyAlert(state: SequenceState, alert: BreachAlertMessage): AlertOutcome {
+  if (alert.seq <= state.lastSeq) return { state, duplicate: true, gap: undefined };
+  const missed = alert.seq - state.lastSeq - 1;
+  const next = {
+    ...state,
+    lastSeq: alert.seq,
+    missedSinceResume: state.missedSinceResume + missed,
+  };
+  const gap: StreamGap | undefined =
+    missed > 0
+      ? { kind: 'seq-jump', missed, afterSeq: state.lastSeq, seq: alert.seq, epoch: state.epoch }
+      : undefined;
+  return { state: next, duplicate: false, gap };
+}
+
+/**
+ * Applies the server's end-of-replay report. Alerts the replay already revealed as seq jumps are
+ * not counted twice: only `missed` beyond them is reported.
+ */
+export function applyResumed(
+  state: SequenceState,
+  resumed: ResumedMessage,
+): { state: SequenceState; gap: StreamGap | undefined } {
+  const extra = resumed.gap ? resumed.missed - state.missedSinceResume : 0;
+  const next = { ...state, missedSinceResume: 0 };
+  if (extra <= 0) return { state: next, gap: undefined };
+  return {
+    state: next,
+    gap: { kind: 'resume-gap', missed: extra, lastSeq: state.lastSeq, epoch: state.epoch },
+  };
+}

@@ -1,0 +1,51 @@
+/** How a socket ended, as the machine needs it. */
+export interface CloseInfo {
+  /** WebSocket close code; 1006 when the connection failed without a close frame. */
+  code: number;
+  /** Close reason text ('' when none). */
+  reason: string;
+  /** True when a close frame was exchanged. */
+  wasClean: boolean;
+  /** HTTP status of a refused upgrade (401, 403, 429…), when the transport can see it. */
+  httpStatus?: number;
+  /** Wait requested by a refused upgrade's `Retry-After` header, in ms. */
+  retryAfterMs?: number;
+}
+
+/** What a transport reports about one socket. Each socket reports `onClose` exactly once. */
+export interface SocketHandlers {
+  /** The upgrade succeeded; frames may be sent. */
+  onOpen(): void;
+  /** One frame: a string for text frames, anything else is a binary frame. */
+  onMessage(data: unknown): void;
+  /** The socket is gone, whether it ever opened or not. No callback follows. */
+  onClose(info: CloseInfo): void;
+}
+
+/** One socket opened by a transport. */
+export interface TransportSocket {
+  /** Sends a text frame; ignored when the socket is not open. */
+  send(data: string): void;
+  /** Starts the closing handshake (or aborts a pending upgrade). Idempotent. */
+  close(code: number, reason: string): void;
+}
+
+/** What the client asks a transport to open. */
+export interface OpenRequest {
+  /** Full endpoint URL, e.g. `ws://127.0.0.1:8080/ws/breach-alerts/alice`. */
+  url: string;
+  /** Bearer token from `getToken`, if any; each transport carries it its own way. */
+  token: string | undefined;
+}
+
+/**
+ * Opens sockets. Node (`ws`, token in `Authorization`), browser (global WebSocket, token in a
+ * `bearer.<jwt>` subprotocol), in-memory and simulated links all implement this one interface.
+ * `open` must not throw; failures are reported through `onClose` (code 1006).
+ */
+export interface Transport {
+  open(request: OpenRequest, handlers: SocketHandlers): TransportSocket;
+}
+
+/** Close code for a connection that failed without a close frame (RFC 6455 §7.1.5). */
+export const ABNORMAL_CLOSURE = 1006;
