@@ -8,6 +8,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     summary: 'run the alert server',
     load: async () => (await import('./cli/serve.js')).serve,
   },
+  run: {
+    summary: 'run a chaos scenario in real time and judge its thresholds',
+    load: async () => (await import('./cli/run.js')).run,
+  },
   proxy: {
     summary: 'run the embedded Toxiproxy-compatible fault proxy',
     load: async () => (await import('./cli/proxy.js')).proxy,

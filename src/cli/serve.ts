@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Verb } from '../cli.js';
-import { buildServer, signToken, type ShutdownMode } from '../server/index.js';
+import {
+  BrokerError,
+  buildServer,
+  createRedisBroker,
+  describeRedisUrl,
+  parseRedisUrl,
+  signToken,
+  type Broker,
+  type ShutdownMode,
+} from '../server/index.js';
 import { parseFlags, readIntFlag, UsageError } from './args.js';
 
 const USAGE = `Usage: stormwatch serve [--host 127.0.0.1] [--port 8080] [--demo] [--history-size 1000]
+                       [--broker memory|redis://host:port[/db]]
 
 Runs the alert server: GET /ws/breach-alerts/:userId (WebSocket), POST /api/alerts,
 GET /api/alerts?since=N, /healthz, /readyz, /metrics.
@@ -12,11 +22,15 @@ Flags:
   --host H            address to bind (env HOST; default 127.0.0.1)
   --port P            port to bind, 0 for any free port (env PORT; default 8080)
   --demo              print a demo user token and a publisher token
-  --history-size N    alerts kept per user in memory (default 1000)
+  --history-size N    alerts kept per user (default 1000)
+  --broker B          where alerts live: memory (default; history dies with the process) or
+                      redis://[user:pass@]host:port[/db] (rediss:// for TLS): durable history and
+                      fan-out shared by every server on that Redis (env STORMWATCH_BROKER)
   --connects-per-minute N  per-user connection limit (default 10)
 
 Environment:
   STORMWATCH_JWT_SECRET  HS256 secret; without it a random one is made and --demo is implied
+  STORMWATCH_BROKER      --broker when the flag is not given
   LOG_LEVEL              pino level (default info)
 
 Signals: SIGTERM closes sockets with 1012 (service restart: clients come back),
@@ -30,6 +44,7 @@ export const serve: Verb = async (argv) => {
     port: { type: 'string' },
     demo: { type: 'boolean', default: false },
     'history-size': { type: 'string' },
+    broker: { type: 'string' },
     'connects-per-minute': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -54,16 +69,45 @@ export const serve: Verb = async (argv) => {
     envSecret !== undefined && envSecret !== '' ? envSecret : randomBytes(32).toString('hex');
   const demo = values.demo || envSecret === undefined || envSecret === '';
 
-  const app = await buildServer({
-    auth: { secret },
-    historySize,
-    limits: { connectsPerMinute },
-    logger: true,
+  const brokerUrl = readBrokerFlag(values.broker ?? process.env.STORMWATCH_BROKER);
+
+  // The server does not close a broker it was given: this verb owns it.
+  let broker: Broker | undefined;
+  if (brokerUrl !== undefined) {
+    broker = await createRedisBroker({
+      url: brokerUrl,
+      historySize,
+      onError: (error) =>
+        process.stderr.write(`stormwatch serve: broker: ${error.message.split('\n')[0]}\n`),
+    });
+  }
+  const closeBroker = async () => {
+    await broker?.close();
+  };
+  let app;
+  try {
+    app = await buildServer({
+      auth: { secret },
+      historySize,
+      limits: { connectsPerMinute },
+      logger: true,
+      ...(broker === undefined ? {} : { broker }),
+    });
+  } catch (error) {
+    await closeBroker();
+    throw error;
+  }
+  const address = await app.listen({ host, port }).catch(async (error: unknown) => {
+    await app.close();
+    await closeBroker();
+    throw error;
   });
-  const address = await app.listen({ host, port });
   const httpUrl = new URL(address);
   const wsBase = `ws://${httpUrl.host}`;
-  const lines = [`stormwatch alert server listening on ${address}`];
+  const lines = [
+    `stormwatch alert server listening on ${address}`,
+    `  broker           ${brokerUrl === undefined ? 'memory' : describeRedisUrl(brokerUrl)}`,
+  ];
   if (demo) {
     const userToken = await signToken({ sub: 'demo', role: 'user', expiresInS: 3600 }, secret);
     const publisherToken = await signToken(
@@ -90,16 +134,19 @@ export const serve: Verb = async (argv) => {
       // A shutdown that hangs must not hold the process forever.
       const force = setTimeout(() => resolve(1), 15_000);
       force.unref();
-      app.alertServer.shutdown(mode).then(
-        () => {
-          clearTimeout(force);
-          resolve(0);
-        },
-        (error: unknown) => {
-          process.stderr.write(`stormwatch serve: shutdown failed: ${String(error)}\n`);
-          resolve(1);
-        },
-      );
+      app.alertServer
+        .shutdown(mode)
+        .then(closeBroker)
+        .then(
+          () => {
+            clearTimeout(force);
+            resolve(0);
+          },
+          (error: unknown) => {
+            process.stderr.write(`stormwatch serve: shutdown failed: ${String(error)}\n`);
+            resolve(1);
+          },
+        );
     };
     const onTerm = () => stop('restart');
     const onInt = () => stop('going-away');
@@ -107,3 +154,14 @@ export const serve: Verb = async (argv) => {
     process.on('SIGINT', onInt);
   });
 };
+
+/** `--broker`: undefined for the memory broker, else a validated Redis URL. */
+function readBrokerFlag(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '' || raw === 'memory') return undefined;
+  try {
+    return parseRedisUrl(raw);
+  } catch (error) {
+    const why = error instanceof BrokerError ? error.message : String(error);
+    throw new UsageError(`--broker: expected memory or ${why.replace(/^expected /, '')}`);
+  }
+}

@@ -2,3 +2,4 @@
 export * from './names.js';
 export * from './server-metrics.js';
 export { Registry } from 'prom-client';
+export * from './fleet-metrics.js';

@@ -14,9 +14,13 @@ export interface Clock {
 /** Opaque timer handle; only the clock that made it understands it. */
 export type TimerHandle = { readonly timer: unknown };
 
-/** The real clock: `Date.now` and the host's timers. Works in Node and browsers. */
+/**
+ * The real clock: epoch milliseconds with sub-millisecond precision (the monotonic
+ * `performance.now()` from `performance.timeOrigin`, so loopback round trips are not rounded
+ * to 0) and the host's timers. Works in Node and browsers.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => globalThis.performance.timeOrigin + globalThis.performance.now(),
   setTimeout: (callback, delayMs) => ({ timer: globalThis.setTimeout(callback, delayMs) }),
   clearTimeout: (handle) => {
     globalThis.clearTimeout(handle.timer as ReturnType<typeof globalThis.setTimeout>);

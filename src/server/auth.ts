@@ -18,6 +18,8 @@ export interface Principal {
   role: Role;
   /** Expiry in epoch milliseconds, when the token has one. */
   expiresAtMs: number | undefined;
+  /** Issue time (`iat`) in epoch milliseconds, when the token has one. */
+  issuedAtMs: number | undefined;
 }
 
 /** How tokens are verified: an HS256 secret or a JWKS URL. */
@@ -62,6 +64,7 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
       userId: payload.sub,
       role,
       expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+      issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : undefined,
     };
   };
 }

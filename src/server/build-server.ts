@@ -156,9 +156,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const body: ErrorBody = {
       error: httpReason(status),
-      code: status >= 500 ? 'SRV_INTERNAL' : (error.code ?? ServerErrorCode.BAD_REQUEST),
+      // Our own 503s (broker unavailable, shutting down) say why; other 5xx stay opaque.
+      code:
+        status === 503 && error.code?.startsWith('SRV_') === true
+          ? error.code
+          : status >= 500
+            ? 'SRV_INTERNAL'
+            : (error.code ?? ServerErrorCode.BAD_REQUEST),
       statusCode: status,
-      message: status >= 500 ? 'internal error' : error.message,
+      message: status === 503 || status < 500 ? error.message : 'internal error',
     };
     return reply.code(status).send(body);
   });

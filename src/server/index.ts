@@ -16,6 +16,9 @@ export {
 } from './auth.js';
 export type { Broker, HistorySlice, AlertListener } from './broker/broker.js';
 export { createMemoryBroker, type MemoryBrokerOptions } from './broker/memory.js';
+export { createRedisBroker, DEFAULT_REDIS_URL, type RedisBrokerOptions } from './broker/redis.js';
+export { parseRedisUrl, describeRedisUrl } from './broker/redis-url.js';
+export { BrokerError, BrokerErrorCode, type BrokerErrorCodeValue } from './broker/errors.js';
 export {
   createAlertService,
   type AlertService,

@@ -127,3 +127,45 @@ describe('HTTP API', () => {
     expect((await server.app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
   });
 });
+
+describe('token revocation', () => {
+  it('closes sockets of tokens issued before the revocation with 4401 and refuses them with 401', async () => {
+    const { openPeer, expectRefused } = await import('../helpers/ws-peer.js');
+    const server = await startServer();
+    try {
+      const old = await server.token('alice', { nowMs: Date.now() - 5000 });
+      const peer = await openPeer(server.wsUrl('alice'), { token: old });
+      await peer.next((m) => m.type === 'hello');
+      const publisher = await server.token('ops', { role: 'publisher' });
+      const response = await fetch(`${server.httpUrl}/api/tokens/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${publisher}` },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ closed: 1 });
+      expect((await peer.closed).code).toBe(4401);
+      const refusal = await expectRefused(server.wsUrl('alice'), { token: old });
+      expect(refusal.status).toBe(401);
+      expect(JSON.parse(refusal.body)).toMatchObject({ code: 'SRV_TOKEN_REVOKED' });
+      // A token fetched after the revocation works.
+      const fresh = await openPeer(server.wsUrl('alice'), { token: await server.token('alice') });
+      await fresh.next((m) => m.type === 'hello');
+      await fresh.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('needs a publisher token', async () => {
+    const server = await startServer();
+    try {
+      const response = await fetch(`${server.httpUrl}/api/tokens/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await server.token('alice')}` },
+      });
+      expect(response.status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+});

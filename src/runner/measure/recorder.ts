@@ -87,6 +87,8 @@ export class FleetRecorder {
   readonly duplicates: number[] = [];
   readonly deliveries: number[] = [];
   readonly disconnectReasons = new Map<string, number>();
+  /** The reason of each disconnection, in order (bounded label values: reason names). */
+  readonly disconnectionReasons: string[] = [];
   readonly #connectedMs: Split = { steady: 0, fault: 0 };
   readonly #observedMs: Split = { steady: 0, fault: 0 };
   readonly epochs = new Set<string>();
@@ -101,9 +103,21 @@ export class FleetRecorder {
     return this.#startAt;
   }
 
-  /** Restarts the clock of the recording (after the fleet came up). */
+  /**
+   * Starts observing now (once the fleet is up): time, attempts and connects before this are
+   * warm-up, not part of uptime, reconnects or storms.
+   */
   markStart(): void {
     this.#startAt = this.#clock.now();
+    for (const track of this.#tracks) {
+      if (track.since !== undefined) track.since = Math.max(track.since, this.#startAt);
+    }
+    this.#connectedMs.steady = 0;
+    this.#connectedMs.fault = 0;
+    this.#observedMs.steady = 0;
+    this.#observedMs.fault = 0;
+    this.attempts.length = 0;
+    this.opens.length = 0;
   }
 
   /** Follows `client` (index `index`, user `userId`) from now on. */
@@ -288,6 +302,7 @@ export class FleetRecorder {
       const reason =
         change.closeCode !== undefined ? `${change.reason}:${change.closeCode}` : change.reason;
       this.disconnectReasons.set(reason, (this.disconnectReasons.get(reason) ?? 0) + 1);
+      this.disconnectionReasons.push(change.reason);
       track.lostAt ??= at;
     }
     if (change.to === 'connected') {

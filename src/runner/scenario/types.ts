@@ -116,10 +116,9 @@ export interface BurstStep extends StepBase {
   count: number;
 }
 
-/** `token.expire`: the fleet's current tokens expire after `afterMs`; clients must refresh. */
+/** `token.expire`: every token issued so far is revoked (4401); clients must refresh. */
 export interface TokenExpireStep extends StepBase {
   action: 'token.expire';
-  afterMs: number;
 }
 
 /** `wait`: does nothing for `durationMs`. */

@@ -403,12 +403,8 @@ function readStep(
           }) ?? 1,
       };
     case 'token.expire':
-      r.onlyKeys(s, path, [...STEP_COMMON, 'after']);
-      return {
-        ...base,
-        action,
-        afterMs: r.duration(s.after, [...path, 'after'], { min: 0, fallback: 0 }) ?? 0,
-      };
+      r.onlyKeys(s, path, STEP_COMMON);
+      return { ...base, action };
     case 'wait': {
       r.onlyKeys(s, path, [...STEP_COMMON, 'duration']);
       const durationMs =

@@ -1,4 +1,5 @@
 import {
+  CloseCode,
   systemClock,
   type AlertInput,
   type BreachAlertMessage,
@@ -48,6 +49,13 @@ export interface AlertService {
   closeAll(code: number, reason: string, metricReason: ServerDisconnectReason): void;
   /** Drops every socket without a close frame (hard restart). */
   terminateAll(): void;
+  /**
+   * Revokes every token issued before `cutoffMs` (whole seconds, as `iat` is): their sockets
+   * close with 4401 and upgrades with them get 401. Returns how many sockets were closed.
+   */
+  revokeTokensIssuedBefore(cutoffMs: number): number;
+  /** True when a token issued at `issuedAtMs` has been revoked. */
+  isRevoked(issuedAtMs: number | undefined): boolean;
   /** Open sessions. */
   readonly connectionCount: number;
   /** Unsubscribes from the broker (does not close it: the broker may outlive the server). */
@@ -63,7 +71,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
   const createId = options.createId ?? (() => globalThis.crypto.randomUUID());
   const { broker, metrics, logger } = options;
-  const limiter = new ConnectLimiter(clock, limits.connectsPerMinute);
+  const limiter = new ConnectLimiter(clock, limits.connectsPerMinute, limits.connectWindowMs);
   const byUser = new Map<string, Set<Session>>();
   const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
 
@@ -82,6 +90,10 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   });
 
   const everySession = (): Session[] => [...byUser.values()].flatMap((set) => [...set]);
+  let revokedBeforeMs = -Infinity;
+  // `iat` has whole seconds: a token from the same second as the cutoff stays valid.
+  const isRevoked = (issuedAtMs: number | undefined): boolean =>
+    revokedBeforeMs > -Infinity && (issuedAtMs === undefined || issuedAtMs < revokedBeforeMs);
 
   return {
     limits,
@@ -117,6 +129,20 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     closeAll(code, reason, metricReason) {
       for (const session of everySession()) session.close(code, reason, metricReason);
+    },
+
+    isRevoked,
+
+    revokeTokensIssuedBefore(cutoffMs) {
+      revokedBeforeMs = Math.max(revokedBeforeMs, Math.floor(cutoffMs / 1000) * 1000);
+      let closed = 0;
+      for (const session of everySession()) {
+        if (isRevoked(session.tokenIssuedAtMs)) {
+          session.close(CloseCode.TOKEN_EXPIRED, 'token revoked', 'token_expired');
+          closed += 1;
+        }
+      }
+      return closed;
     },
 
     terminateAll() {

@@ -26,6 +26,8 @@ export interface SessionInit {
   connectionId: string;
   /** When the token expires, epoch ms; the socket is closed with 4401 then. */
   tokenExpiresAtMs?: number | undefined;
+  /** When the token was issued, epoch ms; tokens issued before a revocation are closed. */
+  tokenIssuedAtMs?: number | undefined;
 }
 
 // A rejected frame costs this many flood tokens: garbage runs out the budget five times faster.
@@ -52,6 +54,8 @@ export class Session implements AlertSink {
   readonly #flood: FloodGuard;
   readonly #onClosed: (session: Session) => void;
   readonly #tokenExpiresAtMs: number | undefined;
+  /** When the token was issued, epoch ms (undefined: no `iat`). */
+  readonly tokenIssuedAtMs: number | undefined;
   #phase: SessionPhase = 'opening';
   #pending: BreachAlertMessage[] = [];
   #highestSent = 0;
@@ -73,6 +77,7 @@ export class Session implements AlertSink {
     this.userId = init.userId;
     this.connectionId = init.connectionId;
     this.#tokenExpiresAtMs = init.tokenExpiresAtMs;
+    this.tokenIssuedAtMs = init.tokenIssuedAtMs;
     this.openedAt = env.clock.now();
     this.#lastFrameAt = this.openedAt;
     this.#flood = new FloodGuard(env.clock, env.limits.messagesPerSecond);
@@ -136,7 +141,8 @@ export class Session implements AlertSink {
     const message = parsed.value;
     switch (message.type) {
       case 'ping': {
-        const now = this.#env.clock.now();
+        // Whole milliseconds, so serverTime and the ISO timestamp name the same instant.
+        const now = Math.floor(this.#env.clock.now());
         this.#env.metrics?.pings.inc();
         this.#send({
           type: 'pong',

@@ -20,6 +20,8 @@ export interface ConnectionLimits {
   messagesPerSecond: number;
   /** Connection attempts per user per minute before upgrades get 429. Default 10. */
   connectsPerMinute: number;
+  /** The window of that limit, ms (shortened when a scenario compresses time). Default 60 000. */
+  connectWindowMs: number;
   /** How long a new socket waits for `resume` before live delivery starts, in ms. Default 1000. */
   resumeWaitMs: number;
   /** Silence after which the server drops a connection (close 4000), in ms. Default 70 000. */
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxFrameBytes: 16 * 1024,
   messagesPerSecond: 20,
   connectsPerMinute: 10,
+  connectWindowMs: 60_000,
   resumeWaitMs: 1000,
   idleTimeoutMs: 70_000,
 };

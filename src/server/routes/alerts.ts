@@ -23,6 +23,10 @@ async function authorize(
   }
   try {
     const principal = await ctx.verifyToken(token, ctx.clock.now());
+    if (ctx.service.isRevoked(principal.issuedAtMs)) {
+      sendError(reply, new ServerError(ServerErrorCode.TOKEN_REVOKED, 401, 'token revoked'));
+      return undefined;
+    }
     if (role === 'publisher' && principal.role !== 'publisher') {
       sendError(
         reply,
@@ -58,6 +62,17 @@ export function alertRoutes(ctx: AppContext) {
       }
       const alert = await ctx.service.publish(parsed.value);
       return reply.code(201).send({ seq: alert.seq, id: alert.id });
+    });
+
+    // Revokes every token issued until now: open sockets close with 4401, clients refresh.
+    app.post('/api/tokens/revoke', async (request, reply) => {
+      if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
+      const now = ctx.clock.now();
+      // `iat` counts whole seconds: cutting at this second's start keeps the tokens clients
+      // fetch right after the revocation valid (a token issued earlier this second survives).
+      const cutoffMs = Math.floor(now / 1000) * 1000;
+      const closed = ctx.service.revokeTokensIssuedBefore(cutoffMs);
+      return reply.send({ revokedBefore: new Date(cutoffMs).toISOString(), closed });
     });
 
     app.get<{ Querystring: { since?: string; epoch?: string } }>(

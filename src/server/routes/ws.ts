@@ -54,6 +54,11 @@ export function wsRoutes(ctx: AppContext) {
             if (error instanceof ServerError) return refuse(error, { reason: 'unauthorized' });
             throw error;
           }
+          if (ctx.service.isRevoked(principal.issuedAtMs)) {
+            return refuse(new ServerError(ServerErrorCode.TOKEN_REVOKED, 401, 'token revoked'), {
+              reason: 'unauthorized',
+            });
+          }
           if (principal.userId !== request.params.userId) {
             return refuse(
               new ServerError(
@@ -100,7 +105,11 @@ function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal)
       close: (code, reason) => socket.close(code, reason),
       terminate: () => socket.terminate(),
     },
-    { userId: principal.userId, tokenExpiresAtMs: principal.expiresAtMs },
+    {
+      userId: principal.userId,
+      tokenExpiresAtMs: principal.expiresAtMs,
+      tokenIssuedAtMs: principal.issuedAtMs,
+    },
   );
   socket.on('message', (data, isBinary) => {
     const bytes = Array.isArray(data)

@@ -1,0 +1,37 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Progress, RunReport } from '../runner/index.js';
+import { renderJunit, renderMarkdown } from '../runner/index.js';
+
+/** Writes the reports asked for; each path's folder is created. */
+export async function writeReports(
+  report: RunReport,
+  paths: { report?: string | undefined; junit?: string | undefined; markdown?: string | undefined },
+): Promise<string[]> {
+  const written: string[] = [];
+  const write = async (path: string | undefined, text: string) => {
+    if (path === undefined) return;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+    written.push(path);
+  };
+  await write(paths.report, JSON.stringify(report, null, 2) + '\n');
+  await write(paths.junit, renderJunit(report));
+  await write(paths.markdown, renderMarkdown(report));
+  return written;
+}
+
+/** One progress line: elapsed, connected/total, clients per state, active faults. */
+export function formatProgress(p: Progress): string {
+  const s = p.snapshot;
+  const states = [
+    s.poor > 0 ? `${s.poor} poor` : '',
+    s.byState.reconnecting + s.byState.connecting > 0
+      ? `${s.byState.reconnecting + s.byState.connecting} reconnecting`
+      : '',
+    s.byState.failed > 0 ? `${s.byState.failed} failed` : '',
+    s.byState.disconnected > 0 ? `${s.byState.disconnected} disconnected` : '',
+  ].filter(Boolean);
+  const faults = p.activeFaults.length > 0 ? ` · faults: ${p.activeFaults.join(', ')}` : '';
+  return `[${p.elapsedSeconds.toFixed(1).padStart(6)}s] ${p.phase.padEnd(8)} connected ${s.byState.connected}/${s.total}${states.length > 0 ? ` (${states.join(', ')})` : ''} · alerts ${p.published}${faults}`;
+}

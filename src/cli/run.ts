@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { Verb } from '../cli.js';
+import { systemClock } from '../protocol/index.js';
+import {
+  FleetRecorder,
+  LiveMetrics,
+  loadScenario,
+  RealHarness,
+  renderSummary,
+  runScenario,
+  RunnerError,
+  RunnerErrorCode,
+  type Scenario,
+} from '../runner/index.js';
+import { parseFlags, readIntFlag, UsageError } from './args.js';
+import { formatProgress, writeReports } from './output.js';
+
+const USAGE = `Usage: stormwatch run <scenario.yaml> [flags]
+
+Runs a chaos scenario in real time over real sockets: the alert server, the fault proxy in front
+of it, a publisher and a fleet of reconnecting clients; then judges the thresholds.
+
+Flags:
+  --time-scale X     multiply every duration (scenario, client, server) by X, e.g. 0.1
+  --clients N        override config.clients
+  --seed S           override config.seed
+  --report FILE      write the JSON report
+  --junit FILE       write JUnit XML (one test case per threshold and probe)
+  --markdown FILE    write a Markdown summary
+  --server-cmd CMD   run the server as a child process (restarts are process restarts);
+                     CMD gets PORT, HOST and STORMWATCH_JWT_SECRET
+  --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
+  --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
+  --metrics-port P   serve alert_client_* and chaos_* on http://127.0.0.1:P/metrics
+  --quiet            no progress lines
+
+Exit codes: 0 pass · 99 a threshold failed · 98 steady state not met · 1 harness error.
+`;
+
+function readScale(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || value < 0.001 || value > 100) {
+    throw new UsageError(`--time-scale: expected a number within 0.001..100, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Applies CLI overrides to a loaded scenario. */
+function override(
+  scenario: Scenario,
+  values: {
+    'time-scale'?: string | undefined;
+    clients?: string | undefined;
+    seed?: string | undefined;
+  },
+): Scenario {
+  const config = { ...scenario.config };
+  const timeScale = readScale(values['time-scale']);
+  if (timeScale !== undefined) config.timeScale = timeScale;
+  if (values.clients !== undefined) {
+    const clients = readIntFlag('clients', values.clients, 0, 1, 100_000);
+    // Keep the clients-per-user ratio of the file.
+    const perUser = scenario.config.clients / scenario.config.users;
+    config.clients = clients;
+    config.users = Math.max(1, Math.round(clients / perUser));
+    scenario = {
+      ...scenario,
+      probes: scenario.probes.map((p) =>
+        p.tolerance.op !== 'between' &&
+        p.tolerance.value === scenario.config.clients &&
+        p.metric === 'alert_client_connected'
+          ? { ...p, tolerance: { ...p.tolerance, value: clients } }
+          : p,
+      ),
+    };
+  }
+  if (values.seed !== undefined) config.seed = readIntFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
+  return { ...scenario, config };
+}
+
+/** `stormwatch run`: runs a scenario and exits 0, 99, 98 or 1. */
+export const run: Verb = async (argv) => {
+  const { values, positionals } = parseFlags('run', argv, {
+    'time-scale': { type: 'string' },
+    clients: { type: 'string' },
+    seed: { type: 'string' },
+    report: { type: 'string' },
+    junit: { type: 'string' },
+    markdown: { type: 'string' },
+    'server-cmd': { type: 'string' },
+    'server-url': { type: 'string' },
+    toxiproxy: { type: 'string' },
+    'metrics-port': { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `run: expected one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
+    );
+  }
+  if (values['server-cmd'] !== undefined && values['server-url'] !== undefined) {
+    throw new UsageError('run: --server-cmd and --server-url exclude each other');
+  }
+  const metricsPort =
+    values['metrics-port'] === undefined
+      ? undefined
+      : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
+  const scenario = override(await loadScenario(positionals[0]!), values);
+  const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
+    s.action.startsWith('server.'),
+  );
+  if (needsRestart && values['server-url'] !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.START_FAILED,
+      `${scenario.file}: server.* actions need the in-process server or --server-cmd, not --server-url`,
+    );
+  }
+
+  const out = process.stdout;
+  const live = out.isTTY && !values.quiet;
+  const recorder = new FleetRecorder(systemClock);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(1);
+    process.stderr.write(`\n${signal}: stopping the method, running rollbacks (again to force)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const c = scenario.config;
+  out.write(
+    `stormwatch run: ${scenario.title} (${scenario.file}) — ${c.clients} clients, ${c.users} users, seed ${c.seed}, timeScale ${c.timeScale}\n`,
+  );
+  let harness: RealHarness | undefined;
+  let metrics: LiveMetrics | undefined;
+  try {
+    harness = await RealHarness.start(scenario, recorder, {
+      serverCmd: values['server-cmd'],
+      serverUrl: values['server-url'],
+      toxiproxyUrl: values.toxiproxy,
+    });
+    if (metricsPort !== undefined) {
+      metrics = new LiveMetrics(recorder, scenario, randomUUID());
+      const port = await metrics.serve(metricsPort);
+      out.write(`metrics on http://127.0.0.1:${port}/metrics\n`);
+    }
+    let lastPlain = -Infinity;
+    const outcome = await runScenario(scenario, harness, recorder, {
+      mode: 'real',
+      signal: controller.signal,
+      progressEveryMs: live ? 250 : 1000,
+      onProgress: (p) => {
+        metrics?.update();
+        if (values.quiet) return;
+        if (live) out.write(`\r\x1b[2K${formatProgress(p)}`);
+        else if (
+          p.elapsedSeconds - lastPlain >= 5 * c.timeScale * 0 + 5 ||
+          p.elapsedSeconds === 0
+        ) {
+          lastPlain = p.elapsedSeconds;
+          out.write(`${formatProgress(p)}\n`);
+        }
+      },
+      onEvent: (line) => {
+        if (values.quiet) return;
+        const elapsed = ((systemClock.now() - recorder.startAt) / 1000 / c.timeScale).toFixed(1);
+        out.write(`${live ? '\r\x1b[2K' : ''}[${elapsed.padStart(6)}s] ${line}\n`);
+      },
+    });
+    const left = await harness.activeToxics();
+    if (left > 0)
+      process.stderr.write(`warning: ${left} toxics left on the proxy after the rollbacks\n`);
+    if (live) out.write('\r\x1b[2K');
+    out.write('\n' + renderSummary(outcome.report));
+    const written = await writeReports(outcome.report, {
+      report: values.report,
+      junit: values.junit,
+      markdown: values.markdown,
+    });
+    for (const path of written) out.write(`wrote ${path}\n`);
+    if (outcome.report.verdict === 'error')
+      process.stderr.write(`stormwatch run: ${outcome.report.reason ?? 'error'}\n`);
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await metrics?.close();
+    await harness?.close();
+  }
+};

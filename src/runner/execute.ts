@@ -1,0 +1,231 @@
+import type { Clock } from '../protocol/index.js';
+import { formatDuration } from './duration.js';
+import { RunnerError, RunnerErrorCode } from './errors.js';
+import type { FaultHandle, Harness } from './harness/types.js';
+import type { FleetRecorder } from './measure/recorder.js';
+import { checkProbes, withinTolerance, readProbe } from './probes.js';
+import { scaleAttributes } from './scenario/toxics.js';
+import type { Probe, Scenario, Step } from './scenario/types.js';
+
+/** Resolves after `ms` on `clock`, or at once when `signal` aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true || ms <= 0) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clock.clearTimeout(handle);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const handle = clock.setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Waits until every probe holds, checking every `pollMs`; false when `timeoutMs` passes. */
+export async function waitForProbes(
+  clock: Clock,
+  probes: readonly Probe[],
+  recorder: FleetRecorder,
+  timeoutMs: number,
+  pollMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const deadline = clock.now() + timeoutMs;
+  for (;;) {
+    if (checkProbes(probes, recorder).every((p) => p.met)) return true;
+    if (clock.now() >= deadline || signal?.aborted === true) return false;
+    await sleep(clock, Math.min(pollMs, deadline - clock.now()), signal);
+  }
+}
+
+/** The method's outcome: done, or stopped by a failed wait_until. */
+export type MethodOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Runs the steps of `method:` (or `rollbacks:`) on the harness. `at` is an offset from the
+ * start; a step without `at` follows the previous one. Faults with a duration end by
+ * themselves; the method ends when every step and every timed fault is over.
+ */
+export class MethodRunner {
+  readonly #scenario: Scenario;
+  readonly #harness: Harness;
+  readonly #recorder: FleetRecorder;
+  readonly #signal: AbortSignal | undefined;
+  readonly #timed: Promise<void>[] = [];
+  readonly #open = new Set<{ name: string; end: FaultHandle }>();
+  #log: (line: string) => void;
+
+  constructor(
+    scenario: Scenario,
+    harness: Harness,
+    recorder: FleetRecorder,
+    log: (line: string) => void,
+    signal?: AbortSignal,
+  ) {
+    this.#scenario = scenario;
+    this.#harness = harness;
+    this.#recorder = recorder;
+    this.#log = log;
+    this.#signal = signal;
+  }
+
+  #aborted(): boolean {
+    return this.#signal?.aborted === true;
+  }
+
+  #scaled(ms: number): number {
+    return ms * this.#scenario.config.timeScale;
+  }
+
+  /** Runs `steps`; resolves when they and their timed faults are done. */
+  async run(steps: readonly Step[]): Promise<MethodOutcome> {
+    const clock = this.#harness.clock;
+    const start = clock.now();
+    for (const step of steps) {
+      if (this.#aborted()) break;
+      if (step.atMs !== undefined) {
+        await sleep(clock, start + this.#scaled(step.atMs) - clock.now(), this.#signal);
+      }
+      await sleep(clock, this.#scaled(step.pauseBeforeMs ?? 0), this.#signal);
+      if (this.#aborted()) break;
+      const outcome = await this.#execute(step);
+      if (!outcome.ok) return outcome;
+      await sleep(clock, this.#scaled(step.pauseAfterMs ?? 0), this.#signal);
+    }
+    await Promise.all(this.#timed);
+    return { ok: true };
+  }
+
+  /** Ends every fault still applied (rollback path). */
+  async endOpenFaults(): Promise<void> {
+    for (const fault of [...this.#open]) {
+      this.#open.delete(fault);
+      await fault.end();
+    }
+  }
+
+  async #execute(step: Step): Promise<MethodOutcome> {
+    const h = this.#harness;
+    const cfg = this.#scenario.config;
+    const at = `line ${step.line}`;
+    switch (step.action) {
+      case 'fault': {
+        const name = `${step.toxic}:${step.stream}`;
+        const attributes = scaleAttributes(step.toxic, step.attributes, cfg.timeScale);
+        const remove = await h.applyFault(step, attributes);
+        this.#log(
+          `fault ${name} on (${JSON.stringify(step.attributes)}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`}) [${at}]`,
+        );
+        this.#track(name, remove, step.durationMs);
+        return { ok: true };
+      }
+      case 'fault.down': {
+        const restore = await h.proxyDown();
+        this.#log(
+          `proxy down${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`} [${at}]`,
+        );
+        this.#track('proxy-down', restore, step.durationMs);
+        return { ok: true };
+      }
+      case 'fault.reset':
+        await h.resetFaults();
+        for (const fault of [...this.#open]) {
+          this.#open.delete(fault);
+          await fault.end();
+        }
+        this.#log(`faults reset [${at}]`);
+        return { ok: true };
+      case 'server.restart': {
+        const end = this.#recorder.recordFault(
+          step.graceful ? 'server-restart' : 'server-restart-hard',
+        );
+        this.#log(
+          `server ${step.graceful ? 'graceful' : 'hard'} restart, down ${formatDuration(step.downtimeMs)} [${at}]`,
+        );
+        await h.stopServer(step.graceful);
+        await sleep(h.clock, this.#scaled(step.downtimeMs), this.#signal);
+        await h.startServer();
+        end();
+        return { ok: true };
+      }
+      case 'server.stop': {
+        const end = this.#recorder.recordFault('server-down');
+        this.#open.add({ name: 'server-down', end: async () => end() });
+        this.#log(`server ${step.graceful ? 'graceful' : 'hard'} stop [${at}]`);
+        await h.stopServer(step.graceful);
+        return { ok: true };
+      }
+      case 'server.start':
+        await h.startServer();
+        for (const fault of [...this.#open]) {
+          if (fault.name === 'server-down') {
+            this.#open.delete(fault);
+            await fault.end();
+          }
+        }
+        this.#log(`server start [${at}]`);
+        return { ok: true };
+      case 'alerts.burst':
+        this.#log(`burst of ${step.count} alerts [${at}]`);
+        await h.burst(step.count);
+        return { ok: true };
+      case 'token.expire':
+        this.#log(`tokens revoked [${at}]`);
+        await h.revokeTokens();
+        return { ok: true };
+      case 'wait':
+        await sleep(h.clock, this.#scaled(step.durationMs), this.#signal);
+        return { ok: true };
+      case 'wait_until': {
+        const probe = this.#scenario.probes.find((p) => p.name === step.probe);
+        if (probe === undefined) {
+          throw new RunnerError(RunnerErrorCode.SCENARIO_INVALID, `no probe named ${step.probe}`);
+        }
+        const started = h.clock.now();
+        const met = await waitForProbes(
+          h.clock,
+          [probe],
+          this.#recorder,
+          this.#scaled(step.timeoutMs),
+          Math.max(10, this.#scaled(100)),
+          this.#signal,
+        );
+        if (!met) {
+          const actual = readProbe(probe, this.#recorder);
+          return {
+            ok: false,
+            reason: `wait_until ${probe.name} timed out after ${formatDuration(step.timeoutMs)} (${probe.metric} = ${actual}, expected ${withinTolerance(actual, probe.tolerance) ? 'met' : probe.tolerance.op === 'between' ? `between ${probe.tolerance.min} and ${probe.tolerance.max}` : `${probe.tolerance.op} ${probe.tolerance.value}`}) [${at}]`,
+          };
+        }
+        this.#log(
+          `${probe.name} met after ${formatDuration((h.clock.now() - started) / cfg.timeScale)} [${at}]`,
+        );
+        return { ok: true };
+      }
+    }
+  }
+
+  /** Records a fault as active; ends it after `durationMs` (scenario time) when given. */
+  #track(name: string, remove: FaultHandle, durationMs: number | undefined): void {
+    const end = this.#recorder.recordFault(name);
+    const entry = {
+      name,
+      end: async () => {
+        end();
+        await remove();
+      },
+    };
+    this.#open.add(entry);
+    if (durationMs === undefined) return;
+    this.#timed.push(
+      sleep(this.#harness.clock, this.#scaled(durationMs), this.#signal).then(async () => {
+        if (!this.#open.delete(entry)) return;
+        await entry.end();
+        this.#log(`fault ${name} off`);
+      }),
+    );
+  }
+}

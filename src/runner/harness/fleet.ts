@@ -1,0 +1,64 @@
+import { createNodeClient } from '../../client/node.js';
+import { createSeededRandom, type Client } from '../../client/index.js';
+import type { Clock } from '../../protocol/index.js';
+import type { FleetRecorder } from '../measure/recorder.js';
+import type { ScenarioConfig } from '../scenario/types.js';
+
+/** User id of client `index` when `users` users share the fleet (round robin: several tabs). */
+export function userOf(index: number, users: number): string {
+  return `user-${index % users}`;
+}
+
+/** Client options of a scenario, with every timing multiplied by timeScale. */
+export function scaledClientOptions(config: ScenarioConfig) {
+  const c = config.client;
+  const s = config.timeScale;
+  const pongTimeoutMs = (c.pongTimeoutMs ?? 10_000) * s;
+  return {
+    backoff: {
+      initialDelayMs: (c.initialDelayMs ?? 1000) * s,
+      maxDelayMs: (c.maxDelayMs ?? 30_000) * s,
+      multiplier: c.multiplier ?? 2,
+      maxAttempts: c.maxAttempts ?? 10,
+      jitter: c.jitter ?? 'full',
+      minUptimeMs: (c.minUptimeMs ?? 5000) * s,
+    },
+    heartbeat: {
+      intervalMs: (c.pingIntervalMs ?? 30_000) * s,
+      pongTimeoutMs,
+      deadAfterMs: c.deadAfterMs === undefined ? 2 * pongTimeoutMs : c.deadAfterMs * s,
+    },
+    connectTimeoutMs: 20_000 * s,
+  };
+}
+
+/** Options of {@link createFleet}. */
+export interface FleetOptions {
+  config: ScenarioConfig;
+  url: string;
+  clock: Clock;
+  recorder: FleetRecorder;
+  getToken: (userId: string) => Promise<string>;
+}
+
+/** The fleet: N real clients over real sockets, each followed by the recorder. */
+export function createFleet(options: FleetOptions): Client[] {
+  const { config, url, clock, recorder } = options;
+  const scaled = scaledClientOptions(config);
+  const clients: Client[] = [];
+  for (let i = 0; i < config.clients; i++) {
+    const userId = userOf(i, config.users);
+    const client = createNodeClient({
+      url,
+      userId,
+      getToken: () => options.getToken(userId),
+      ...scaled,
+      clock,
+      random: createSeededRandom((config.seed * 1_000_003 + i) >>> 0),
+      environment: null,
+    });
+    recorder.attach(i, userId, client);
+    clients.push(client);
+  }
+  return clients;
+}

@@ -1,0 +1,140 @@
+import { Toxiproxy, type Proxy, type Toxic, type ToxicType } from 'toxiproxy-node-client';
+import { createToxiproxyServer, type ToxiproxyServer } from '../../proxy/index.js';
+import { RunnerError, RunnerErrorCode } from '../errors.js';
+import type { FaultStep } from '../scenario/types.js';
+import type { FaultHandle } from './types.js';
+
+/** Name of the proxy a run creates in front of the alert server. */
+export const PROXY_NAME = 'stormwatch-alerts';
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Faults through Toxiproxy's HTTP API, driven by `toxiproxy-node-client` whether the proxy is
+ * the embedded one or a real Toxiproxy (`--toxiproxy URL`).
+ */
+export class ProxyFaults {
+  readonly #embedded: ToxiproxyServer | undefined;
+  readonly #api: Toxiproxy;
+  readonly #apiUrl: string;
+  readonly #proxy: Proxy;
+  #counter = 0;
+
+  private constructor(
+    embedded: ToxiproxyServer | undefined,
+    api: Toxiproxy,
+    apiUrl: string,
+    proxy: Proxy,
+  ) {
+    this.#embedded = embedded;
+    this.#api = api;
+    this.#apiUrl = apiUrl;
+    this.#proxy = proxy;
+  }
+
+  /** Starts the embedded proxy (or uses `toxiproxyUrl`) and creates a proxy to `upstream`. */
+  static async create(upstream: string, toxiproxyUrl?: string): Promise<ProxyFaults> {
+    let embedded: ToxiproxyServer | undefined;
+    let url = toxiproxyUrl;
+    if (url === undefined) {
+      embedded = createToxiproxyServer();
+      url = (await embedded.listen({ host: '127.0.0.1', port: 0 })).url;
+    }
+    const api = new Toxiproxy(url);
+    try {
+      // A proxy left by an interrupted run would hold stale toxics.
+      try {
+        await (await api.get(PROXY_NAME)).remove();
+      } catch {
+        // None there.
+      }
+      const proxy = await api.createProxy({ name: PROXY_NAME, listen: '127.0.0.1:0', upstream });
+      return new ProxyFaults(embedded, api, url, proxy);
+    } catch (error) {
+      await embedded?.close();
+      throw new RunnerError(
+        RunnerErrorCode.START_FAILED,
+        `cannot set up the fault proxy at ${url}: ${describe(error)}`,
+      );
+    }
+  }
+
+  /** `ws://host:port` clients connect to. */
+  get clientUrl(): string {
+    return `ws://${this.#proxy.listen}`;
+  }
+
+  /** Adds the step's toxic (both directions for `stream: both`). */
+  async apply(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
+    const streams = step.stream === 'both' ? (['upstream', 'downstream'] as const) : [step.stream];
+    const toxics: Toxic<Record<string, number>>[] = [];
+    try {
+      for (const stream of streams) {
+        toxics.push(
+          await this.#proxy.addToxic({
+            name: `${step.toxic}_${stream}_${++this.#counter}`,
+            type: step.toxic as ToxicType,
+            stream,
+            toxicity: step.toxicity,
+            attributes,
+          }),
+        );
+      }
+    } catch (error) {
+      for (const toxic of toxics) await toxic.remove().catch(() => undefined);
+      throw new RunnerError(
+        RunnerErrorCode.FAULT_FAILED,
+        `fault.${step.toxic} (line ${step.line}) was refused by the proxy: ${describe(error)}`,
+      );
+    }
+    return async () => {
+      for (const toxic of toxics) {
+        // Already gone after a fault.reset.
+        await toxic.remove().catch(() => undefined);
+      }
+    };
+  }
+
+  /** Disables the proxy; the handle enables it again. */
+  async down(): Promise<FaultHandle> {
+    await this.#setEnabled(false);
+    return () => this.#setEnabled(true);
+  }
+
+  /** Removes every toxic of the run's proxy and enables it (other proxies are left alone). */
+  async reset(): Promise<void> {
+    for (const name of await this.#toxicNames()) {
+      await (await this.#proxy.getToxic(name)).remove().catch(() => undefined);
+    }
+    await this.#setEnabled(true);
+  }
+
+  /** Toxics currently on the run's proxy (checked after rollbacks). */
+  async activeToxics(): Promise<number> {
+    return (await this.#toxicNames()).length;
+  }
+
+  // The client library has no call that lists toxics; GET /proxies/{name}/toxics is the API's.
+  async #toxicNames(): Promise<string[]> {
+    const response = await fetch(`${this.#apiUrl}/proxies/${PROXY_NAME}/toxics`);
+    if (!response.ok) {
+      throw new RunnerError(RunnerErrorCode.FAULT_FAILED, `cannot list toxics: ${response.status}`);
+    }
+    return ((await response.json()) as Array<{ name: string }>).map((t) => t.name);
+  }
+
+  async #setEnabled(enabled: boolean): Promise<void> {
+    await this.#proxy.update({
+      enabled,
+      listen: this.#proxy.listen,
+      upstream: this.#proxy.upstream,
+    });
+  }
+
+  /** Deletes the run's proxy and stops the embedded proxy. */
+  async close(): Promise<void> {
+    await this.#proxy.remove().catch(() => undefined);
+    await this.#embedded?.close();
+  }
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '../../client/index.js';
+import { createSeededRandom } from '../../client/index.js';
+import { systemClock, type AlertInput, type Clock } from '../../protocol/index.js';
+import { signToken } from '../../server/index.js';
+import { RunnerError, RunnerErrorCode } from '../errors.js';
+import type { FleetRecorder } from '../measure/recorder.js';
+import type { FaultStep, Scenario } from '../scenario/types.js';
+import { ChildProcessServer, ExternalServer } from './child-server.js';
+import { createFleet, userOf } from './fleet.js';
+import { InProcessServer } from './in-process-server.js';
+import { ProxyFaults } from './proxy-faults.js';
+import { Publisher } from './publisher.js';
+import type { ServerTarget } from './server-target.js';
+import type { FaultHandle, Harness } from './types.js';
+
+/** Where the real harness gets its parts. */
+export interface RealHarnessOptions {
+  /** Run the server as a child process with this shell command (`--server-cmd`). */
+  serverCmd?: string | undefined;
+  /** Use a running server (`--server-url`); needs STORMWATCH_JWT_SECRET. */
+  serverUrl?: string | undefined;
+  /** Use a real Toxiproxy at this API URL (`--toxiproxy`). */
+  toxiproxyUrl?: string | undefined;
+  /** HS256 secret (default: STORMWATCH_JWT_SECRET, or a random one for servers we start). */
+  secret?: string | undefined;
+}
+
+/** Server options of the in-process server for a scenario, timings scaled. */
+function inProcessServer(scenario: Scenario, secret: string): InProcessServer {
+  const c = scenario.config;
+  const s = c.timeScale;
+  const interval = (c.client.pingIntervalMs ?? 30_000) * s;
+  const timeout = (c.client.pongTimeoutMs ?? 10_000) * s;
+  return new InProcessServer(secret, {
+    logger: false,
+    defaultMetrics: false,
+    historySize: c.server.historySize ?? 1000,
+    heartbeat: { intervalMs: interval, timeoutMs: timeout },
+    shutdownGraceMs: 5000 * s,
+    limits: {
+      connectsPerMinute: c.server.connectsPerMinute ?? 10,
+      connectWindowMs: 60_000 * s,
+      resumeWaitMs: 1000 * s,
+      // A client pings every interval; two missed intervals and a timeout mean it is gone.
+      idleTimeoutMs: 2 * interval + timeout,
+    },
+  });
+}
+
+/**
+ * The real harness: the alert server (in-process, child process or external), the fault proxy
+ * (embedded or real Toxiproxy) in front of it, a publisher, and a fleet of real clients over
+ * real sockets on loopback.
+ */
+export class RealHarness implements Harness {
+  readonly clock: Clock = systemClock;
+  readonly #scenario: Scenario;
+  readonly #server: ServerTarget;
+  readonly #faults: ProxyFaults;
+  readonly #publisher: Publisher;
+  readonly #clients: Client[];
+  #publisherToken: string | undefined;
+
+  private constructor(
+    scenario: Scenario,
+    server: ServerTarget,
+    faults: ProxyFaults,
+    recorder: FleetRecorder,
+  ) {
+    this.#scenario = scenario;
+    this.#server = server;
+    this.#faults = faults;
+    const config = scenario.config;
+    const users = Array.from({ length: config.users }, (_, i) => userOf(i, config.users));
+    this.#publisher = new Publisher({
+      clock: this.clock,
+      random: createSeededRandom(config.seed ^ 0x5eed),
+      users,
+      recorder,
+      retryDelayMs: Math.max(20, 250 * config.timeScale),
+      publish: (input) => this.#publish(input),
+    });
+    const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
+    this.#clients = createFleet({
+      config,
+      url: faults.clientUrl,
+      clock: this.clock,
+      recorder,
+      getToken: (userId) => signToken({ sub: userId, expiresInS: ttlS }, server.secret),
+    });
+  }
+
+  /** Starts the server and the proxy and builds the fleet (not yet connected). */
+  static async start(
+    scenario: Scenario,
+    recorder: FleetRecorder,
+    options: RealHarnessOptions = {},
+  ): Promise<RealHarness> {
+    const envSecret = process.env.STORMWATCH_JWT_SECRET;
+    const secret =
+      options.secret ?? (envSecret !== undefined && envSecret !== '' ? envSecret : undefined);
+    let server: ServerTarget;
+    if (options.serverUrl !== undefined) {
+      if (secret === undefined) {
+        throw new RunnerError(
+          RunnerErrorCode.START_FAILED,
+          '--server-url needs STORMWATCH_JWT_SECRET (the secret the server verifies tokens with)',
+        );
+      }
+      server = new ExternalServer(options.serverUrl, secret);
+    } else if (options.serverCmd !== undefined) {
+      server = new ChildProcessServer(options.serverCmd, secret ?? randomBytes(32).toString('hex'));
+    } else {
+      server = inProcessServer(scenario, secret ?? randomBytes(32).toString('hex'));
+    }
+    await server.start();
+    let faults: ProxyFaults;
+    try {
+      faults = await ProxyFaults.create(server.upstream, options.toxiproxyUrl);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    return new RealHarness(scenario, server, faults, recorder);
+  }
+
+  /** True when server.restart/stop/start can run. */
+  get restartable(): boolean {
+    return this.#server.restartable;
+  }
+
+  async #publish(input: AlertInput): Promise<{ id: string }> {
+    this.#publisherToken ??= await signToken(
+      { sub: 'stormwatch-publisher', role: 'publisher' },
+      this.#server.secret,
+    );
+    const response = await fetch(`${this.#server.httpUrl}/api/alerts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${this.#publisherToken}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(input),
+    });
+    if (response.status === 401) this.#publisherToken = undefined;
+    if (response.status !== 201) throw new Error(`publish refused with ${response.status}`);
+    return (await response.json()) as { id: string };
+  }
+
+  applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
+    return this.#faults.apply(step, attributes);
+  }
+
+  proxyDown(): Promise<FaultHandle> {
+    return this.#faults.down();
+  }
+
+  resetFaults(): Promise<void> {
+    return this.#faults.reset();
+  }
+
+  /** Toxics left on the proxy (0 after the rollbacks). */
+  activeToxics(): Promise<number> {
+    return this.#faults.activeToxics();
+  }
+
+  stopServer(graceful: boolean): Promise<void> {
+    return this.#server.stop(graceful);
+  }
+
+  startServer(): Promise<void> {
+    return this.#server.start();
+  }
+
+  startPublisher(ratePerSecond: number): void {
+    this.#publisher.start(ratePerSecond);
+  }
+
+  stopPublisher(): Promise<void> {
+    return this.#publisher.stop();
+  }
+
+  burst(count: number): Promise<void> {
+    return this.#publisher.burst(count);
+  }
+
+  async revokeTokens(): Promise<void> {
+    this.#publisherToken ??= await signToken(
+      { sub: 'stormwatch-publisher', role: 'publisher' },
+      this.#server.secret,
+    );
+    const response = await fetch(`${this.#server.httpUrl}/api/tokens/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.#publisherToken}` },
+    });
+    this.#publisherToken = undefined;
+    if (!response.ok) {
+      throw new RunnerError(
+        RunnerErrorCode.SERVER_FAILED,
+        `token revocation refused with ${response.status}`,
+      );
+    }
+  }
+
+  connectFleet(): void {
+    for (const client of this.#clients) client.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.#publisher.stop();
+    for (const client of this.#clients) client.dispose();
+    await this.#faults.close();
+    await this.#server.close();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Clock } from '../../protocol/index.js';
+import type { FaultStep } from '../scenario/types.js';
+
+/** Ends a fault; resolves once the proxy no longer applies it. */
+export type FaultHandle = () => Promise<void>;
+
+/**
+ * What a scenario acts on. The real harness drives sockets, an alert server and a fault proxy;
+ * the simulator provides the same operations on virtual links. Durations are already scaled.
+ */
+export interface Harness {
+  readonly clock: Clock;
+  /** Adds a toxic (or two for `stream: both`); the handle removes it. */
+  applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle>;
+  /** Disables the proxy: refuses new connections and drops live ones. */
+  proxyDown(): Promise<FaultHandle>;
+  /** Removes every toxic and re-enables the proxy. */
+  resetFaults(): Promise<void>;
+  /** Stops the server: close frames (1012) when graceful, sockets destroyed otherwise. */
+  stopServer(graceful: boolean): Promise<void>;
+  /** Starts the server again on the same address. */
+  startServer(): Promise<void>;
+  /** Starts publishing `ratePerSecond` alerts a second to random users. */
+  startPublisher(ratePerSecond: number): void;
+  /** Stops publishing; resolves once in-flight publishes are settled. */
+  stopPublisher(): Promise<void>;
+  /** Publishes `count` alerts as fast as the server takes them. */
+  burst(count: number): Promise<void>;
+  /**
+   * Revokes every token issued until now (the server closes their sockets with 4401 and
+   * refuses them with 401); clients must fetch new ones.
+   */
+  revokeTokens(): Promise<void>;
+  /** Connects every client of the fleet. */
+  connectFleet(): void;
+  /** Releases everything: fleet, publisher, server, proxy. */
+  close(): Promise<void>;
+}

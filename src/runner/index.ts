@@ -1,0 +1,36 @@
+/**
+ * stormwatch/runner — chaos scenarios against the alert channel: load and validate scenario
+ * files, run them on a harness (real sockets or simulation), judge k6-style thresholds and
+ * write reports.
+ */
+export { loadScenario, parseScenario } from './scenario/load.js';
+export type * from './scenario/types.js';
+export { parseDuration, formatDuration } from './duration.js';
+export {
+  ExitCode,
+  RunnerError,
+  RunnerErrorCode,
+  ScenarioError,
+  formatLocation,
+  type RunnerErrorCodeValue,
+  type ScenarioLocation,
+} from './errors.js';
+export {
+  runScenario,
+  type Progress,
+  type RunOutcome,
+  type RunScenarioOptions,
+} from './run-scenario.js';
+export { RealHarness, type RealHarnessOptions } from './harness/real-harness.js';
+export type { Harness, FaultHandle } from './harness/types.js';
+export { Publisher, type PublishFn, type PublisherOptions } from './harness/publisher.js';
+export { scaledClientOptions, userOf } from './harness/fleet.js';
+export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
+export { Measurements, summarize, type Summary } from './measure/aggregate.js';
+export { LiveMetrics } from './live-metrics.js';
+export { THRESHOLD_METRICS, type ThresholdMetric } from './thresholds/catalog.js';
+export { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
+export type { RunReport, ProbeResult, Verdict, ReportSummary } from './report/report.js';
+export { renderSummary, renderMarkdown } from './report/summary.js';
+export { renderJunit } from './report/junit.js';
+export { scaleAttributes, TOXIC_ATTRIBUTES } from './scenario/toxics.js';

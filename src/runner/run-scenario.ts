@@ -1,0 +1,211 @@
+import { formatDuration } from './duration.js';
+import { ExitCode } from './errors.js';
+import { MethodRunner, sleep, waitForProbes } from './execute.js';
+import type { Harness } from './harness/types.js';
+import { Measurements } from './measure/aggregate.js';
+import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
+import { checkProbes } from './probes.js';
+import { buildReport } from './report/build.js';
+import type { ProbeResult, RunReport, Verdict } from './report/report.js';
+import type { Probe, Scenario } from './scenario/types.js';
+import { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
+
+/** What a running scenario reports as it goes. */
+export interface Progress {
+  /** Scenario seconds since the fleet started connecting. */
+  elapsedSeconds: number;
+  snapshot: FleetSnapshot;
+  activeFaults: string[];
+  published: number;
+  phase: 'warmup' | 'method' | 'settle' | 'rollback';
+}
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  mode: 'real' | 'sim';
+  /** Called every `progressEveryMs` of clock time. */
+  onProgress?: (progress: Progress) => void;
+  progressEveryMs?: number;
+  /** Called with one line per notable event (fault on/off, restart, probe met). */
+  onEvent?: (line: string) => void;
+  /** Aborts the method (Ctrl-C); rollbacks still run. */
+  signal?: AbortSignal;
+}
+
+/** The outcome: the report and the process exit code. */
+export interface RunOutcome {
+  report: RunReport;
+  exitCode: number;
+}
+
+const EXIT: Record<Verdict, number> = {
+  pass: ExitCode.PASS,
+  threshold_failed: ExitCode.THRESHOLD_FAILED,
+  steady_state_not_met: ExitCode.STEADY_STATE_NOT_MET,
+  error: ExitCode.HARNESS_ERROR,
+};
+
+/** When probes are absent: the whole fleet connected. */
+function defaultProbes(scenario: Scenario): Probe[] {
+  return [
+    {
+      name: 'all-connected',
+      metric: 'alert_client_connected',
+      tolerance: { op: '==', value: scenario.config.clients },
+      line: 0,
+    },
+  ];
+}
+
+/**
+ * Runs a scenario on a harness: connect the fleet, check the steady state, start publishing,
+ * run the method, settle, check the steady state again, roll back (always), and judge the
+ * thresholds. Harness errors propagate after the rollbacks ran.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  harness: Harness,
+  recorder: FleetRecorder,
+  options: RunScenarioOptions,
+): Promise<RunOutcome> {
+  const { clock } = harness;
+  const scale = scenario.config.timeScale;
+  const scaled = (ms: number) => ms * scale;
+  const log = options.onEvent ?? (() => undefined);
+  const probes = scenario.probes.length > 0 ? scenario.probes : defaultProbes(scenario);
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  let phase: Progress['phase'] = 'warmup';
+  let verdict: Verdict = 'pass';
+  let reason: string | undefined;
+  let before: ProbeResult[] = [];
+  let after: ProbeResult[] = [];
+  const measurements = new Measurements(recorder, scale);
+
+  // Progress and abortOnFail thresholds, on the clock.
+  const everyMs = options.progressEveryMs ?? 1000;
+  const aborting = scenario.thresholds.filter((t) => t.abortOnFail);
+  let ticker: ReturnType<typeof clock.setTimeout> | undefined;
+  const tick = () => {
+    options.onProgress?.({
+      elapsedSeconds: (clock.now() - recorder.startAt) / 1000 / scale,
+      snapshot: recorder.snapshot(),
+      activeFaults: recorder.activeFaults(),
+      published: recorder.publishedCount,
+      phase,
+    });
+    if (phase === 'method' && aborting.length > 0) {
+      const failed = evaluateThresholds(aborting, measurements).find((t) => !t.passed);
+      if (failed !== undefined && !abort.signal.aborted) {
+        verdict = 'threshold_failed';
+        reason = `${failed.metric} ${failed.threshold} failed (actual ${failed.actual}) with abortOnFail`;
+        log(`aborting: ${reason}`);
+        abort.abort();
+      }
+    }
+    ticker = clock.setTimeout(tick, everyMs);
+  };
+  const method = new MethodRunner(scenario, harness, recorder, log, abort.signal);
+
+  try {
+    harness.connectFleet();
+    tick();
+    const warmupMs = Math.max(scaled(30_000), 10_000);
+    const ready = await waitForProbes(
+      clock,
+      probes,
+      recorder,
+      warmupMs,
+      Math.max(10, scaled(100)),
+      abort.signal,
+    );
+    before = checkProbes(probes, recorder);
+    if (!ready) {
+      verdict = abort.signal.aborted && verdict === 'pass' ? 'error' : 'steady_state_not_met';
+      reason ??= abort.signal.aborted
+        ? 'interrupted during warm-up'
+        : `steady state not met before the method within ${formatDuration(warmupMs)}: ${before
+            .filter((p) => !p.met)
+            .map((p) => `${p.name} (${p.metric} = ${p.actual}, expected ${p.expected})`)
+            .join('; ')}`;
+    } else {
+      recorder.markStart();
+      log(`steady state met; method starts`);
+      harness.startPublisher(scenario.config.alertsPerSecond / scale);
+      phase = 'method';
+      const outcome = await method.run(scenario.method);
+      recorder.markMethodEnd();
+      if (!outcome.ok && verdict === 'pass') {
+        verdict = 'steady_state_not_met';
+        reason = outcome.reason;
+      }
+      if (abort.signal.aborted && verdict === 'pass') {
+        verdict = 'error';
+        reason = 'interrupted';
+      }
+      if (!abort.signal.aborted) {
+        phase = 'settle';
+        log(`method done; settling for ${formatDuration(scenario.config.settleMs)}`);
+        await sleep(clock, scaled(scenario.config.settleMs), abort.signal);
+      }
+      await harness.stopPublisher();
+      // Let deliveries in flight land before judging loss.
+      const drainDeadline = clock.now() + Math.max(scaled(10_000), 1000);
+      while (recorder.undelivered() > 0 && clock.now() < drainDeadline && !abort.signal.aborted) {
+        await sleep(clock, Math.max(10, scaled(100)));
+      }
+      after = checkProbes(probes, recorder);
+      if (verdict === 'pass' && after.some((p) => !p.met)) {
+        verdict = 'steady_state_not_met';
+        reason = `steady state not met after the method: ${after
+          .filter((p) => !p.met)
+          .map((p) => `${p.name} (${p.metric} = ${p.actual}, expected ${p.expected})`)
+          .join('; ')}`;
+      }
+    }
+  } catch (error) {
+    verdict = 'error';
+    reason = error instanceof Error ? error.message : String(error);
+  } finally {
+    phase = 'rollback';
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    // Rollbacks always run: faults the method left, then the scenario's own.
+    try {
+      await method.endOpenFaults();
+      const rollback = new MethodRunner(scenario, harness, recorder, log);
+      await rollback.run(scenario.rollbacks.map(({ atMs: _at, ...step }) => step));
+    } catch (error) {
+      verdict = 'error';
+      reason ??= `rollback failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (ticker !== undefined) clock.clearTimeout(ticker);
+    recorder.finish();
+  }
+
+  const thresholds: ThresholdResult[] = evaluateThresholds(scenario.thresholds, measurements);
+  if (verdict === 'pass') {
+    const failed = thresholds.filter((t) => !t.passed);
+    if (failed.length > 0) {
+      verdict = 'threshold_failed';
+      reason = `threshold${failed.length > 1 ? 's' : ''} failed: ${failed
+        .map(
+          (t) =>
+            `${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : Number(t.actual.toFixed(4))})`,
+        )
+        .join(', ')}`;
+    }
+  }
+  const report = buildReport({
+    scenario,
+    mode: options.mode,
+    recorder,
+    measurements,
+    before,
+    after,
+    thresholds,
+    verdict,
+    reason,
+  });
+  return { report, exitCode: EXIT[verdict] };
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * Lua scripts of the Redis broker. Each runs atomically on the Redis server, which is what
+ * makes seq assignment safe across server instances: no two scripts interleave.
+ *
+ * Data model (prefix `P`):
+ * - `P epoch`            string, created with SET NX by whichever script first finds it missing.
+ * - `P alerts:<userId>`  stream; entry id `<seq>-0`, fields `epoch` (the epoch it was written
+ *                        in) and `alert` (the BreachAlertMessage as JSON, seq included).
+ * - `P events`           stream of every published alert (fields `epoch`, `alert`), read by
+ *                        every instance with XREAD for cross-instance fan-out.
+ *
+ * The user stream is its own seq counter: the next seq is the top entry's id + 1, and XADD
+ * refuses an id not above the stream's last id, so a seq can never be reused while the stream
+ * lives. A stream whose top entry carries another epoch than `P epoch` belongs to lost history
+ * (the epoch key vanished while the stream survived): it reads as empty and the next publish
+ * deletes it and starts again at seq 1 — coherent with the new epoch clients will see.
+ */
+
+// Shared helpers: the value of field `name` in a stream entry's flat field list, and the seq
+// encoded in an entry id `<seq>-0`.
+const HELPERS = `
+local function field(fields, name)
+  for i = 1, #fields, 2 do
+    if fields[i] == name then return fields[i + 1] end
+  end
+  return nil
+end
+local function seqOf(id)
+  return tonumber(string.match(id, '^(%d+)-'))
+end
+local function ensureEpoch(key, candidate)
+  redis.call('SET', key, candidate, 'NX')
+  return redis.call('GET', key)
+end
+-- Last seq of the stream in this epoch, and whether the stream holds another epoch's entries.
+local function lastSeqOf(key, epoch)
+  local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+  if top == nil then return 0, false end
+  if field(top[2], 'epoch') ~= epoch then return 0, true end
+  return seqOf(top[1]), false
+end
+`;
+
+/**
+ * KEYS: epoch, user stream, events stream.
+ * ARGV: candidate epoch, historySize, alert JSON without type and seq (starts with `{"id"`),
+ * events backlog. Returns `{epoch, seq}`.
+ */
+const PUBLISH = `${HELPERS}
+local epoch = ensureEpoch(KEYS[1], ARGV[1])
+local last, stale = lastSeqOf(KEYS[2], epoch)
+if stale then redis.call('DEL', KEYS[2]) end
+local seq = string.format('%d', last + 1)
+local alert = '{"type":"breach_alert","seq":' .. seq .. ',' .. string.sub(ARGV[3], 2)
+-- Approximate trimming keeps whole stream nodes; history reports the exact window anyway.
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'epoch', epoch, 'alert', alert)
+-- Written in the same script, so the events stream holds each user's alerts in seq order.
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'epoch', epoch, 'alert', alert)
+return {epoch, last + 1}
+`;
+
+/**
+ * KEYS: epoch, user stream.
+ * ARGV: candidate epoch, afterSeq, limit (0 reads only the head), historySize.
+ * Returns `{epoch, lastSeq, firstSeq, id1, json1, id2, json2, ...}`.
+ */
+const READ = `${HELPERS}
+local epoch = ensureEpoch(KEYS[1], ARGV[1])
+local last = lastSeqOf(KEYS[2], epoch)
+if last == 0 then return {epoch, 0, 1} end
+local oldest = seqOf(redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1][1])
+-- The window is exactly historySize seqs, whatever approximate trimming left behind.
+local first = math.max(oldest, last - tonumber(ARGV[4]) + 1)
+local reply = {epoch, last, first}
+local limit = tonumber(ARGV[3])
+local from = math.max(first, tonumber(ARGV[2]) + 1)
+if limit > 0 and from <= last then
+  local entries = redis.call('XRANGE', KEYS[2], string.format('%d', from), '+', 'COUNT', limit)
+  for _, entry in ipairs(entries) do
+    reply[#reply + 1] = entry[1]
+    reply[#reply + 1] = field(entry[2], 'alert') or ''
+  end
+end
+return reply
+`;
+
+/** A Lua script run by its SHA1, loaded on first use and again after a SCRIPT FLUSH or restart. */
+export interface RedisScript {
+  run(client: Redis, keys: string[], args: Array<string | number>): Promise<unknown>;
+}
+
+function defineScript(lua: string): RedisScript {
+  const sha = createHash('sha1').update(lua).digest('hex');
+  return {
+    async run(client, keys, args) {
+      try {
+        return await client.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        // NOSCRIPT: this Redis has not seen the script yet; EVAL runs and caches it.
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.eval(lua, keys.length, ...keys, ...args);
+      }
+    },
+  };
+}
+
+/** Assigns the next seq, stores the alert and appends it to the events stream. */
+export const publishScript = defineScript(PUBLISH);
+/** Reads a user's epoch, last and first seq, and optionally a range of alerts. */
+export const readScript = defineScript(READ);
