@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { systemClock } from '../../protocol/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { ServerTarget } from './server-target.js';
 
@@ -16,7 +17,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const wait = (ms: number) =>
+  new Promise((resolve) => systemClock.setTimeout(() => resolve(undefined), ms));
 
 /**
  * The alert server as a child process started by a shell command (`--server-cmd`), given
@@ -65,8 +67,8 @@ export class ChildProcessServer implements ServerTarget {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-2000);
     });
     this.#child = child;
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+    const deadline = systemClock.now() + 20_000;
+    while (systemClock.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
       try {
         const response = await fetch(`${this.httpUrl}/readyz`);

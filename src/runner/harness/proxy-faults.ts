@@ -1,4 +1,4 @@
-import { Toxiproxy, type Proxy, type Toxic, type ToxicType } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy, type Toxic } from 'toxiproxy-node-client';
 import { createToxiproxyServer, type ToxiproxyServer } from '../../proxy/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { FaultStep } from '../scenario/types.js';
@@ -16,19 +16,12 @@ const describe = (error: unknown): string =>
  */
 export class ProxyFaults {
   readonly #embedded: ToxiproxyServer | undefined;
-  readonly #api: Toxiproxy;
   readonly #apiUrl: string;
   readonly #proxy: Proxy;
   #counter = 0;
 
-  private constructor(
-    embedded: ToxiproxyServer | undefined,
-    api: Toxiproxy,
-    apiUrl: string,
-    proxy: Proxy,
-  ) {
+  private constructor(embedded: ToxiproxyServer | undefined, apiUrl: string, proxy: Proxy) {
     this.#embedded = embedded;
-    this.#api = api;
     this.#apiUrl = apiUrl;
     this.#proxy = proxy;
   }
@@ -50,7 +43,7 @@ export class ProxyFaults {
         // None there.
       }
       const proxy = await api.createProxy({ name: PROXY_NAME, listen: '127.0.0.1:0', upstream });
-      return new ProxyFaults(embedded, api, url, proxy);
+      return new ProxyFaults(embedded, url, proxy);
     } catch (error) {
       await embedded?.close();
       throw new RunnerError(
@@ -74,7 +67,7 @@ export class ProxyFaults {
         toxics.push(
           await this.#proxy.addToxic({
             name: `${step.toxic}_${stream}_${++this.#counter}`,
-            type: step.toxic as ToxicType,
+            type: step.toxic,
             stream,
             toxicity: step.toxicity,
             attributes,

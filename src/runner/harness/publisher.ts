@@ -42,7 +42,7 @@ export class Publisher {
     let next = this.#o.clock.now();
     const tick = () => {
       if (this.#stopped) return;
-      this.#spawn();
+      void this.#spawn();
       next += intervalMs;
       this.#timer = this.#o.clock.setTimeout(tick, Math.max(0, next - this.#o.clock.now()));
     };

@@ -55,7 +55,6 @@ function inProcessServer(scenario: Scenario, secret: string): InProcessServer {
  */
 export class RealHarness implements Harness {
   readonly clock: Clock = systemClock;
-  readonly #scenario: Scenario;
   readonly #server: ServerTarget;
   readonly #faults: ProxyFaults;
   readonly #publisher: Publisher;
@@ -68,7 +67,6 @@ export class RealHarness implements Harness {
     faults: ProxyFaults,
     recorder: FleetRecorder,
   ) {
-    this.#scenario = scenario;
     this.#server = server;
     this.#faults = faults;
     const config = scenario.config;

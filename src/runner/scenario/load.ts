@@ -62,7 +62,7 @@ function nodeAt(
       if (typeof last === 'number') {
         if (index === last) return isNode(item) ? item : undefined;
       } else if (typeof item === 'object' && item !== null && 'key' in item) {
-        const key = (item as { key: unknown }).key;
+        const key = item.key;
         if (isNode(key) && 'value' in key && key.value === last) return key;
       }
     }
