@@ -172,15 +172,26 @@ export class MethodRunner {
         this.#log(`burst of ${step.count} alerts [${at}]`);
         await h.burst(step.count);
         return { ok: true };
-      case 'token.expire':
+      case 'token.expire': {
+        // An instant fault: the fault window opens here.
+        const end = this.#recorder.recordFault('token-expire');
         this.#log(`tokens revoked [${at}]`);
         await h.revokeTokens();
+        end();
         return { ok: true };
+      }
+      case 'clients.reconnect': {
+        const count = h.reconnectStopped();
+        this.#log(`manual reconnect of ${count} stopped clients [${at}]`);
+        return { ok: true };
+      }
       case 'wait':
         await sleep(h.clock, this.#scaled(step.durationMs), this.#signal);
         return { ok: true };
       case 'wait_until': {
-        const probe = this.#scenario.probes.find((p) => p.name === step.probe);
+        const probe = [...this.#scenario.probes, ...this.#scenario.checks].find(
+          (p) => p.name === step.probe,
+        );
         if (probe === undefined) {
           throw new RunnerError(RunnerErrorCode.SCENARIO_INVALID, `no probe named ${step.probe}`);
         }

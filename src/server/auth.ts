@@ -64,7 +64,7 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
       userId: payload.sub,
       role,
       expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
-      issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : undefined,
+      issuedAtMs: typeof payload.iat === 'number' ? Math.round(payload.iat * 1000) : undefined,
     };
   };
 }
@@ -83,12 +83,15 @@ export interface TokenClaims {
 
 /** Signs an HS256 token: for demos, tests, the runner's fleet and publisher. */
 export async function signToken(claims: TokenClaims, secret: string): Promise<string> {
-  const iat = Math.floor((claims.nowMs ?? systemClock.now()) / 1000);
+  const nowMs = claims.nowMs ?? systemClock.now();
+  // iat keeps milliseconds (RFC 7519 NumericDate may be fractional) so a revocation cuts
+  // exactly between the tokens issued before it and the ones fetched right after.
+  const iat = Math.floor(nowMs) / 1000;
   return new SignJWT({ role: claims.role ?? 'user' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.sub)
     .setIssuedAt(iat)
-    .setExpirationTime(iat + (claims.expiresInS ?? 3600))
+    .setExpirationTime(Math.floor(nowMs / 1000) + (claims.expiresInS ?? 3600))
     .sign(new TextEncoder().encode(secret));
 }
 

@@ -201,6 +201,17 @@ export class RealHarness implements Harness {
     }
   }
 
+  reconnectStopped(): number {
+    let count = 0;
+    for (const client of this.#clients) {
+      if (client.state === 'failed' || client.state === 'disconnected') {
+        client.reconnect();
+        count += 1;
+      }
+    }
+    return count;
+  }
+
   connectFleet(): void {
     for (const client of this.#clients) client.connect();
   }

@@ -31,6 +31,8 @@ export interface Harness {
    * refuses them with 401); clients must fetch new ones.
    */
   revokeTokens(): Promise<void>;
+  /** Calls `reconnect()` on every client that is failed or disconnected; returns how many. */
+  reconnectStopped(): number;
   /** Connects every client of the fleet. */
   connectFleet(): void;
   /** Releases everything: fleet, publisher, server, proxy. */

@@ -91,6 +91,8 @@ export class Measurements {
         return r.attempts.filter((a) => !a.opened && r.windows.includes(window, a.at)).length;
       case 'heartbeat_timeouts':
         return inWindow(r.heartbeatTimeouts);
+      case 'poor_transitions':
+        return inWindow(r.poorTransitions);
       default:
         return this.trend(metric, window).length;
     }

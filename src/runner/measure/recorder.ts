@@ -70,6 +70,7 @@ export class FleetRecorder {
   readonly #faults: FaultRecord[] = [];
   readonly #unsubscribers: Array<() => void> = [];
   #startAt: number;
+  #observed = false;
   #endAt: number | undefined;
 
   // Durations in ms, keyed by when they happened.
@@ -82,6 +83,11 @@ export class FleetRecorder {
   readonly disconnections: number[] = [];
   readonly attempts: Array<{ at: number; opened: boolean }> = [];
   readonly heartbeatTimeouts: number[] = [];
+  /** Times a connected client's quality went from good to poor. */
+  readonly poorTransitions: number[] = [];
+  /** Backoff delays of the first client that had to reconnect, in order (the schedule). */
+  readonly backoffSchedule: Array<{ attempt: number; delayMs: number }> = [];
+  #scheduleOf: number | undefined;
   readonly opens: number[] = [];
   readonly missed: TimedValue[] = [];
   readonly duplicates: number[] = [];
@@ -108,6 +114,7 @@ export class FleetRecorder {
    * warm-up, not part of uptime, reconnects or storms.
    */
   markStart(): void {
+    this.#observed = true;
     this.#startAt = this.#clock.now();
     for (const track of this.#tracks) {
       if (track.since !== undefined) track.since = Math.max(track.since, this.#startAt);
@@ -140,6 +147,7 @@ export class FleetRecorder {
       }),
       client.on('quality', (change) => {
         track.poor = change.to === 'poor';
+        if (change.to === 'poor') this.poorTransitions.push(change.at);
       }),
       client.on('alert', (alert) => this.#onAlert(track, alert)),
       client.on('gap', (gap) => {
@@ -271,6 +279,10 @@ export class FleetRecorder {
     return n;
   }
 
+  #observing(at: number): boolean {
+    return this.#observed && at >= this.#startAt;
+  }
+
   #onState(track: ClientTrack, change: StateChange): void {
     const at = change.at;
     // Close the current segment of observed time.
@@ -295,6 +307,12 @@ export class FleetRecorder {
       this.attempts.push({ at, opened: change.to === 'connected' });
     }
     if (change.reason === 'heartbeat-timeout') this.heartbeatTimeouts.push(at);
+    if (change.to === 'reconnecting' && change.delayMs !== undefined && this.#observing(at)) {
+      this.#scheduleOf ??= track.index;
+      if (this.#scheduleOf === track.index && this.backoffSchedule.length < 100) {
+        this.backoffSchedule.push({ attempt: change.attempt, delayMs: change.delayMs });
+      }
+    }
     if (change.detectionMs !== undefined) this.detections.push({ at, value: change.detectionMs });
 
     if (from === 'connected' && change.to !== 'connected' && !appIdle) {

@@ -78,6 +78,11 @@ export function buildReport(input: ReportInput): RunReport {
         [...r.disconnectReasons.entries()].sort(([a], [b]) => a.localeCompare(b)),
       ),
       heartbeat_timeouts: m.count('heartbeat_timeouts', 'all'),
+      poor_transitions: m.count('poor_transitions', 'all'),
+      backoff_schedule_seconds: r.backoffSchedule.map((b) => ({
+        attempt: b.attempt,
+        delay: round(toSeconds(b.delayMs), 3) ?? 0,
+      })),
       detection_seconds: roundSummary(m.trend('detection_seconds', 'all')),
       pong_rtt_seconds: roundSummary(m.trend('pong_rtt_seconds', 'all')),
       alert_latency_seconds: roundSummary(m.trend('alert_latency_seconds', 'all')),

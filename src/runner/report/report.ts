@@ -49,6 +49,9 @@ export interface RunReport {
     disconnections_per_hour: number;
     disconnect_reasons: Record<string, number>;
     heartbeat_timeouts: number;
+    poor_transitions: number;
+    /** Backoff delays of the first client that had to reconnect, scenario seconds. */
+    backoff_schedule_seconds: Array<{ attempt: number; delay: number }>;
     detection_seconds: ReportSummary;
     pong_rtt_seconds: ReportSummary;
     alert_latency_seconds: ReportSummary;

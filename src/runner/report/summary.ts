@@ -27,6 +27,18 @@ function rows(report: RunReport): Array<[string, string]> {
     ['connection attempts', `${m.reconnect_attempts} (${m.failed_attempts} failed)`],
     ['disconnections', `${m.disconnections} (${num(m.disconnections_per_hour, 1)}/h)`],
     ['heartbeat timeouts', `${m.heartbeat_timeouts}; detection ${dist(m.detection_seconds)}`],
+    ['quality went poor', String(m.poor_transitions)],
+    ...(m.backoff_schedule_seconds.length > 0
+      ? ([
+          [
+            'backoff schedule (s)',
+            m.backoff_schedule_seconds
+              .slice(0, 12)
+              .map((b) => num(b.delay, 2))
+              .join(', ') + (m.backoff_schedule_seconds.length > 12 ? ', …' : ''),
+          ],
+        ] as Array<[string, string]>)
+      : []),
     ['pong RTT (s)', dist(m.pong_rtt_seconds)],
     [
       'alerts',

@@ -121,6 +121,11 @@ export interface TokenExpireStep extends StepBase {
   action: 'token.expire';
 }
 
+/** `clients.reconnect`: the app's manual reconnect on every failed or disconnected client. */
+export interface ClientsReconnectStep extends StepBase {
+  action: 'clients.reconnect';
+}
+
 /** `wait`: does nothing for `durationMs`. */
 export interface WaitStep extends StepBase {
   action: 'wait';
@@ -142,6 +147,7 @@ export type Step =
   | ServerStep
   | BurstStep
   | TokenExpireStep
+  | ClientsReconnectStep
   | WaitStep
   | WaitUntilStep;
 
@@ -166,7 +172,10 @@ export interface Scenario {
   title: string;
   description: string | undefined;
   config: ScenarioConfig;
+  /** The steady-state hypothesis: checked before and after the method. */
   probes: Probe[];
+  /** Further named probes that only `wait_until` uses (top-level `probes:`). */
+  checks: Probe[];
   method: Step[];
   rollbacks: Step[];
   thresholds: Threshold[];

@@ -40,6 +40,7 @@ const ACTIONS = [
   'server.start',
   'alerts.burst',
   'token.expire',
+  'clients.reconnect',
   'wait',
   'wait_until',
 ];
@@ -92,6 +93,7 @@ export function validateScenario(
       'description',
       'config',
       'steady_state',
+      'probes',
       'method',
       'rollbacks',
       'thresholds',
@@ -108,7 +110,13 @@ export function validateScenario(
   const probes = r
     .list(steady?.probes, ['steady_state', 'probes'])
     .map((p, i) => readProbe(r, p, ['steady_state', 'probes', i], line));
-  const probeNames = new Set(probes.map((p) => p?.name));
+  const checks = r
+    .list(root.probes, ['probes'])
+    .map((p, i) => readProbe(r, p, ['probes', i], line));
+  const probeNames = new Set([...probes, ...checks].map((p) => p?.name));
+  if (probeNames.size < probes.length + checks.length) {
+    r.issue(['probes'], 'probe names must be unique across steady_state.probes and probes');
+  }
 
   const method = r
     .list(root.method, ['method'], true)
@@ -129,6 +137,7 @@ export function validateScenario(
       description,
       config,
       probes: probes.filter((p): p is Probe => p !== undefined),
+      checks: checks.filter((p): p is Probe => p !== undefined),
       method: method.filter((s): s is Step => s !== undefined),
       rollbacks: rollbacks.filter((s): s is Step => s !== undefined),
       thresholds,
@@ -402,6 +411,7 @@ function readStep(
             fallback: 1,
           }) ?? 1,
       };
+    case 'clients.reconnect':
     case 'token.expire':
       r.onlyKeys(s, path, STEP_COMMON);
       return { ...base, action };
@@ -417,7 +427,7 @@ function readStep(
       if (probe !== '' && !probes.has(probe)) {
         r.issue(
           [...path, 'probe'],
-          `no probe named ${JSON.stringify(probe)} in steady_state.probes`,
+          `no probe named ${JSON.stringify(probe)} in steady_state.probes or probes`,
         );
       }
       const timeoutMs =

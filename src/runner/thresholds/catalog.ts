@@ -40,6 +40,7 @@ export const THRESHOLD_METRICS = {
     kind: 'counter',
     help: 'connections the client declared dead (close 4000)',
   },
+  poor_transitions: { kind: 'counter', help: 'connected clients whose quality went poor' },
   clients_failed: { kind: 'gauge', help: 'clients in state failed at the end' },
   peak_reconnects_per_second: { kind: 'gauge', help: 'most connection opens in one second' },
 } as const satisfies Record<string, { kind: MetricKind; help: string }>;

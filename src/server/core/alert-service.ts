@@ -50,8 +50,8 @@ export interface AlertService {
   /** Drops every socket without a close frame (hard restart). */
   terminateAll(): void;
   /**
-   * Revokes every token issued before `cutoffMs` (whole seconds, as `iat` is): their sockets
-   * close with 4401 and upgrades with them get 401. Returns how many sockets were closed.
+   * Revokes every token issued before `cutoffMs` (by `iat`, in ms): their sockets close with
+   * 4401 and upgrades with them get 401. Returns how many sockets were closed.
    */
   revokeTokensIssuedBefore(cutoffMs: number): number;
   /** True when a token issued at `issuedAtMs` has been revoked. */
@@ -91,7 +91,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
   const everySession = (): Session[] => [...byUser.values()].flatMap((set) => [...set]);
   let revokedBeforeMs = -Infinity;
-  // `iat` has whole seconds: a token from the same second as the cutoff stays valid.
+  // An issuer that writes whole-second `iat` sees tokens minted in the revocation's own second
+  // (before the cutoff's milliseconds) refused too; signToken writes milliseconds.
   const isRevoked = (issuedAtMs: number | undefined): boolean =>
     revokedBeforeMs > -Infinity && (issuedAtMs === undefined || issuedAtMs < revokedBeforeMs);
 
@@ -134,7 +135,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     isRevoked,
 
     revokeTokensIssuedBefore(cutoffMs) {
-      revokedBeforeMs = Math.max(revokedBeforeMs, Math.floor(cutoffMs / 1000) * 1000);
+      revokedBeforeMs = Math.max(revokedBeforeMs, cutoffMs);
       let closed = 0;
       for (const session of everySession()) {
         if (isRevoked(session.tokenIssuedAtMs)) {

@@ -68,9 +68,7 @@ export function alertRoutes(ctx: AppContext) {
     app.post('/api/tokens/revoke', async (request, reply) => {
       if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
       const now = ctx.clock.now();
-      // `iat` counts whole seconds: cutting at this second's start keeps the tokens clients
-      // fetch right after the revocation valid (a token issued earlier this second survives).
-      const cutoffMs = Math.floor(now / 1000) * 1000;
+      const cutoffMs = Math.floor(now);
       const closed = ctx.service.revokeTokensIssuedBefore(cutoffMs);
       return reply.send({ revokedBefore: new Date(cutoffMs).toISOString(), closed });
     });
