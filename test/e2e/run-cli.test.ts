@@ -1,0 +1,113 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createToxiproxyServer } from '../../src/proxy/index.js';
+import { runCli } from '../helpers/cli.js';
+
+describe('stormwatch run', () => {
+  it(
+    'exits 99 and names the failed threshold, in the summary, the JSON and the JUnit XML',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-'));
+      try {
+        const result = await runCli([
+          'run',
+          'test/fixtures/failing.yaml',
+          '--time-scale',
+          '0.2',
+          '--quiet',
+          '--report',
+          join(dir, 'r.json'),
+          '--junit',
+          join(dir, 'r.xml'),
+          '--markdown',
+          join(dir, 'r.md'),
+        ]);
+        expect(result.code).toBe(99);
+        expect(result.stdout).toMatch(/✗ disconnections count>=1 \[all\] actual 0/);
+        expect(result.stdout).toMatch(
+          /verdict: FAIL \(threshold\) — threshold failed: disconnections count>=1 \(actual 0\)/,
+        );
+        const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as {
+          verdict: string;
+          thresholds: Array<{ metric: string; passed: boolean }>;
+        };
+        expect(report.verdict).toBe('threshold_failed');
+        expect(report.thresholds).toEqual([
+          expect.objectContaining({ metric: 'alerts_lost', passed: true }),
+          expect.objectContaining({ metric: 'disconnections', passed: false }),
+        ]);
+        const junit = await readFile(join(dir, 'r.xml'), 'utf8');
+        expect(junit).toMatch(/<testsuites name="stormwatch" tests="4" failures="1" errors="0">/);
+        expect(junit).toMatch(
+          /<testcase classname="Deliberately failing threshold" name="disconnections: count&gt;=1 \[all\]">\n\s+<failure message="actual 0"\/>/,
+        );
+        expect(await readFile(join(dir, 'r.md'), 'utf8')).toMatch(
+          /\| disconnections \| `count>=1` \| all \| 0 \| \*\*fail\*\* \|/,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('exits 1 with file:line:column for a malformed scenario', async () => {
+    const result = await runCli(['run', 'test/fixtures/malformed.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'stormwatch run: test/fixtures/malformed.yaml:5:38: method[0].latency: expected a duration such as "12s" or a number of ms, got "soon"',
+    );
+  });
+
+  it('exits 1 with a one-line reason for a missing file and for bad flags', async () => {
+    const missing = await runCli(['run', 'scenarios/nope.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      'stormwatch run: scenarios/nope.yaml: cannot read scenario (no such file)',
+    );
+    const flag = await runCli(['run', 'scenarios/steady.yaml', '--time-scale', 'fast']);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr.trim()).toBe(
+      'stormwatch run: --time-scale: expected a number within 0.001..100, got "fast"',
+    );
+  });
+
+  it(
+    'runs the rollbacks on SIGINT during a fault and leaves no toxic behind',
+    { timeout: 60_000 },
+    async () => {
+      const toxiproxy = createToxiproxyServer();
+      const { url } = await toxiproxy.listen({ host: '127.0.0.1', port: 0 });
+      let toxicsDuringFault = -1;
+      let interrupted = false;
+      try {
+        const result = await runCli(['run', 'test/fixtures/long-fault.yaml', '--toxiproxy', url], {
+          onStdout: (out, child) => {
+            if (!interrupted && /fault latency:downstream on/.test(out)) {
+              interrupted = true;
+              void fetch(`${url}/proxies/stormwatch-alerts/toxics`)
+                .then((r) => r.json() as Promise<unknown[]>)
+                .then((toxics) => {
+                  toxicsDuringFault = toxics.length;
+                  child.kill('SIGINT');
+                });
+            }
+          },
+        });
+        expect(toxicsDuringFault).toBe(1);
+        expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
+        expect(result.stdout).toMatch(/faults reset/);
+        expect(result.code).toBe(1);
+        const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<
+          string,
+          { toxics: unknown[] }
+        >;
+        for (const proxy of Object.values(proxies)) expect(proxy.toxics).toEqual([]);
+      } finally {
+        await toxiproxy.close();
+      }
+    },
+  );
+});

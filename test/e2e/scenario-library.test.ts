@@ -1,0 +1,65 @@
+import { readdirSync } from 'node:fs';
+import { readFile, rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/runner/index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+// Every library scenario, compressed. A restart storm needs room to show the herd: at 0.05 a
+// scenario second is 50 ms, shorter than this machine takes to accept 200 connections.
+const TIME_SCALE: Record<string, number> = {
+  'restart-storm.yaml': 0.25,
+  'restart-storm-no-jitter.yaml': 0.25,
+};
+const scenarios = readdirSync(join(ROOT, 'scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+describe('scenario library', () => {
+  it('has the scenarios the README lists', () => {
+    expect(scenarios).toEqual([
+      'blackhole.yaml',
+      'flapping-drops.yaml',
+      'latency-12s.yaml',
+      'max-attempts.yaml',
+      'mixed-chaos.yaml',
+      'proxy-down.yaml',
+      'restart-storm-no-jitter.yaml',
+      'restart-storm.yaml',
+      'server-restart-graceful.yaml',
+      'server-restart-hard.yaml',
+      'slow-network.yaml',
+      'steady.yaml',
+      'token-expiry.yaml',
+    ]);
+  });
+
+  for (const file of scenarios) {
+    it(`${file} passes its thresholds`, { timeout: 180_000 }, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-'));
+      try {
+        const report = join(dir, 'report.json');
+        const scale = String(TIME_SCALE[file] ?? 0.05);
+        const result = await runCli([
+          'run',
+          `scenarios/${file}`,
+          '--time-scale',
+          scale,
+          '--quiet',
+          '--report',
+          report,
+        ]);
+        expect(result.stdout, result.stderr).toMatch(/verdict: PASS/);
+        expect(result.code).toBe(0);
+        const json = JSON.parse(await readFile(report, 'utf8')) as RunReport;
+        expect(json.verdict).toBe('pass');
+        expect(json.alerts.lost).toBe(0);
+        expect(json.alerts.published).toBeGreaterThan(0);
+        expect(json.thresholds.length).toBeGreaterThan(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  Client,
+  ClientEventMap,
+  ClientEventName,
+  StateChange,
+} from '../../../src/client/index.js';
+import { SimulatedClock } from '../../../src/protocol/index.js';
+import { FleetRecorder, Measurements } from '../../../src/runner/index.js';
+
+/** Emits scripted client events; the recorder only subscribes, so this is all it sees. */
+class ScriptedClient {
+  state: StateChange['to'] = 'disconnected';
+  readonly #listeners = new Map<string, Array<(payload: unknown) => void>>();
+  on<K extends ClientEventName>(
+    event: K,
+    listener: (payload: ClientEventMap[K]) => void,
+  ): () => void {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener as (payload: unknown) => void);
+    this.#listeners.set(event, list);
+    return () => undefined;
+  }
+  emit<K extends ClientEventName>(event: K, payload: ClientEventMap[K]): void {
+    if (event === 'state') this.state = (payload as StateChange).to;
+    for (const listener of this.#listeners.get(event) ?? []) listener(payload);
+  }
+  go(
+    to: StateChange['to'],
+    at: number,
+    reason: StateChange['reason'] = 'open',
+    extra: Partial<StateChange> = {},
+  ) {
+    this.emit('state', { from: this.state, to, reason, attempt: 0, at, ...extra });
+  }
+}
+
+const alert = (id: string, seq: number, publishedAt: number) => ({
+  type: 'breach_alert' as const,
+  seq,
+  id,
+  userId: 'u0',
+  severity: 'HIGH' as const,
+  title: 't',
+  source: 's',
+  detectedAt: new Date(publishedAt).toISOString(),
+  publishedAt: new Date(publishedAt).toISOString(),
+});
+
+describe('FleetRecorder and Measurements on a scripted timeline', () => {
+  it('computes uptime, reconnects, windows and alert accounting as worked out by hand', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    const b = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    recorder.attach(1, 'u0', b as unknown as Client);
+    // Warm-up: both connect; none of this counts.
+    a.go('connecting', 0, 'connect');
+    b.go('connecting', 0, 'connect');
+    a.go('connected', 100);
+    b.go('connected', 200);
+    clock.advanceTo(1000);
+    recorder.markStart(); // t = 1000
+    // t = 9000: a fault starts; a loses its link at 10 000, retries once in vain, is back at 13 000.
+    clock.advanceTo(9000);
+    const endFault = recorder.recordFault('latency:downstream');
+    a.go('reconnecting', 10_000, 'heartbeat-timeout', {
+      closeCode: 4000,
+      detectionMs: 20_000,
+      delayMs: 1000,
+    });
+    a.go('connecting', 11_000, 'retry');
+    a.go('reconnecting', 11_500, 'close', { delayMs: 2000 });
+    a.go('connecting', 12_500, 'retry');
+    a.go('connected', 13_000);
+    clock.advanceTo(12_000);
+    endFault();
+    clock.advanceTo(20_000);
+    recorder.markMethodEnd(); // fault window: [9000, 20000)
+    // Alerts: two published for u0; a gets both (one twice), b only the first.
+    recorder.recordPublished('x1', 'u0', 21_000);
+    recorder.recordPublished('x2', 'u0', 22_000);
+    clock.advanceTo(21_050);
+    a.emit('alert', alert('x1', 1, 21_000));
+    b.emit('alert', alert('x1', 1, 21_000));
+    clock.advanceTo(22_500);
+    a.emit('alert', alert('x2', 2, 22_000));
+    a.emit('alert', alert('x2', 2, 22_000));
+    a.emit('pong', { id: 'p', rttMs: 40, onTime: true, throttled: false, at: 25_000 });
+    a.emit('pong', { id: 'q', rttMs: 5000, onTime: true, throttled: true, at: 25_000 });
+    clock.advanceTo(31_000);
+    recorder.finish();
+
+    const m = new Measurements(recorder, 1);
+    // Observed 30 s per client = 60 s; a was down 10 000 → 13 000 = 3 s.
+    expect(m.ratio('uptime_ratio', 'all')).toBeCloseTo(57 / 60, 10);
+    // Fault window 9..20 s: 11 s per client, 22 s, 3 s down.
+    expect(m.ratio('uptime_ratio', 'fault')).toBeCloseTo(19 / 22, 10);
+    expect(m.ratio('uptime_ratio', 'steady')).toBe(1);
+    expect(m.trend('reconnect_duration_seconds', 'all')).toEqual([3]);
+    expect(m.trend('reconnect_duration_seconds', 'steady')).toEqual([]);
+    expect(m.ratio('reconnect_success_ratio', 'fault')).toBe(1);
+    expect(m.count('disconnections', 'fault')).toBe(1);
+    expect(m.count('heartbeat_timeouts', 'all')).toBe(1);
+    expect(m.trend('detection_seconds', 'all')).toEqual([20]);
+    expect(m.count('reconnect_attempts', 'all')).toBe(2);
+    expect(m.count('failed_attempts', 'all')).toBe(1);
+    expect(m.ratio('connection_success_ratio', 'all')).toBe(0.5);
+    expect(m.count('alerts_published', 'all')).toBe(2);
+    expect(m.count('alerts_delivered', 'all')).toBe(3);
+    expect(m.count('alerts_duplicated', 'all')).toBe(1);
+    expect(m.count('alerts_lost', 'all')).toBe(1); // b never got x2
+    expect(m.trend('alert_latency_seconds', 'all')).toEqual([0.05, 0.05, 0.5]);
+    // The throttled pong is not a measurement.
+    expect(m.trend('pong_rtt_seconds', 'all')).toEqual([0.04]);
+    expect(m.aggregate('reconnect_duration_seconds', { kind: 'p', percentile: 95 }, 'all')).toBe(3);
+    expect(m.gauge('peak_reconnects_per_second', 'all')).toBe(1);
+    expect(recorder.backoffSchedule).toEqual([
+      { attempt: 0, delayMs: 1000 },
+      { attempt: 0, delayMs: 2000 },
+    ]);
+  });
+
+  it('reports durations in scenario seconds when time is compressed', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    a.go('connected', 0);
+    recorder.markStart();
+    a.go('reconnecting', 100, 'close');
+    a.go('connected', 350);
+    clock.advanceTo(1000);
+    recorder.finish();
+    // 250 ms measured at timeScale 0.1 is 2.5 scenario seconds.
+    expect(new Measurements(recorder, 0.1).trend('reconnect_duration_seconds', 'all')).toEqual([
+      2.5,
+    ]);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario, ScenarioError } from '../../../src/runner/index.js';
+
+const VALID = `version: 1
+title: Server restart during an alert burst
+config: { clients: 50, seed: 42, timeScale: 1, alertsPerSecond: 5, client: { jitter: full } }
+steady_state:
+  probes:
+    - { name: all-connected, metric: alert_client_connected, tolerance: { eq: $clients } }
+method:
+  - { at: 10s, action: fault.latency, latency: 12s, stream: downstream, duration: 30s }
+  - { at: 60s, action: server.restart, graceful: false, downtime: 5s }
+  - { action: wait_until, probe: all-connected, timeout: 60s }
+rollbacks:
+  - { action: fault.reset }
+thresholds:
+  reconnect_duration_seconds: ["avg<5", "p(95)<10"]
+  reconnect_success_ratio: ["rate>0.95"]
+  alerts_lost: ["count==0"]
+  uptime_ratio: [{ threshold: "value>0.99", window: steady }]
+  pong_rtt_seconds: [{ threshold: "p(95)<0.1", window: steady, abortOnFail: true }]
+`;
+
+function problemOf(text: string): string {
+  try {
+    parseScenario(text, 'bad.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as ScenarioError).message;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+describe('scenario loader', () => {
+  it('reads the scenario of DESIGN.md with durations in ms and $clients resolved', () => {
+    const s = parseScenario(VALID, 'design.yaml');
+    expect(s.title).toBe('Server restart during an alert burst');
+    expect(s.config).toMatchObject({
+      clients: 50,
+      users: 50,
+      seed: 42,
+      timeScale: 1,
+      alertsPerSecond: 5,
+      client: { jitter: 'full' },
+    });
+    expect(s.probes).toEqual([
+      {
+        name: 'all-connected',
+        metric: 'alert_client_connected',
+        tolerance: { op: '==', value: 50 },
+        line: 6,
+      },
+    ]);
+    expect(s.method[0]).toEqual({
+      line: 8,
+      atMs: 10_000,
+      action: 'fault',
+      toxic: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 12_000, jitter: 0 },
+      durationMs: 30_000,
+    });
+    expect(s.method[1]).toEqual({
+      line: 9,
+      atMs: 60_000,
+      action: 'server.restart',
+      graceful: false,
+      downtimeMs: 5000,
+    });
+    expect(s.method[2]).toEqual({
+      line: 10,
+      action: 'wait_until',
+      probe: 'all-connected',
+      timeoutMs: 60_000,
+    });
+    expect(s.rollbacks).toEqual([{ line: 12, action: 'fault.reset' }]);
+    expect(s.thresholds.map((t) => [t.metric, t.source, t.window, t.abortOnFail])).toEqual([
+      ['reconnect_duration_seconds', 'avg<5', 'all', false],
+      ['reconnect_duration_seconds', 'p(95)<10', 'all', false],
+      ['reconnect_success_ratio', 'rate>0.95', 'all', false],
+      ['alerts_lost', 'count==0', 'all', false],
+      ['uptime_ratio', 'value>0.99', 'steady', false],
+      ['pong_rtt_seconds', 'p(95)<0.1', 'steady', true],
+    ]);
+  });
+
+  const cases: Array<[string, string, string]> = [
+    [
+      'a bad duration',
+      VALID.replace('latency: 12s', 'latency: twelve'),
+      'bad.yaml:8:39: method[0].latency: expected a duration such as "12s" or a number of ms, got "twelve"',
+    ],
+    [
+      'an unknown action',
+      VALID.replace('fault.latency', 'fault.latenc'),
+      'bad.yaml:8:16: method[0].action: unknown action "fault.latenc"',
+    ],
+    [
+      'a bad threshold',
+      VALID.replace('"avg<5"', '"avg<"'),
+      'bad.yaml:14:32: thresholds.reconnect_duration_seconds[0]: expected "<aggregation><operator><number>"',
+    ],
+    [
+      'an unknown probe',
+      VALID.replace('probe: all-connected', 'probe: nope'),
+      'bad.yaml:10:27: method[2].probe: no probe named "nope"',
+    ],
+    [
+      'an aggregation the metric lacks',
+      VALID.replace('rate>0.95', 'p(95)>0.95'),
+      'bad.yaml:15:29: thresholds.reconnect_success_ratio[0]: p(95) does not apply to reconnect_success_ratio',
+    ],
+    [
+      'a typo in a field',
+      VALID.replace('clients: 50,', 'clients: 50, client_count: 3,'),
+      'bad.yaml:3:24: config.client_count: unknown field',
+    ],
+    [
+      'an unknown metric',
+      VALID.replace('alerts_lost:', 'alerts_gone:'),
+      'bad.yaml:16:3: thresholds.alerts_gone: unknown metric',
+    ],
+    ['broken YAML', VALID.replace('title: Server', 'title: [Server'), 'bad.yaml:'],
+    [
+      'a missing title',
+      VALID.replace('title: Server restart during an alert burst\n', ''),
+      'bad.yaml:1:1: title: is required',
+    ],
+    [
+      'a wrong version',
+      VALID.replace('version: 1', 'version: 2'),
+      'bad.yaml:1:1: version: expected 1, got 2',
+    ],
+    [
+      'toxicity above 1',
+      VALID.replace('stream: downstream,', 'stream: downstream, toxicity: 1.5,'),
+      'method[0].toxicity: expected 0..1, got 1.5',
+    ],
+    [
+      'an unknown variable',
+      VALID.replace('eq: $clients', 'eq: $client'),
+      'steady_state.probes[0].tolerance.eq: unknown variable $client',
+    ],
+  ];
+  for (const [name, text, message] of cases) {
+    it(`names file, line and field for ${name}`, () => {
+      expect(problemOf(text)).toContain(message);
+    });
+  }
+
+  it('reports every problem, the first in the message', () => {
+    try {
+      parseScenario(
+        VALID.replace('latency: 12s', 'latency: x').replace('"avg<5"', '"avg"'),
+        'two.yaml',
+      );
+      throw new Error('expected an error');
+    } catch (error) {
+      expect((error as ScenarioError).problems).toHaveLength(2);
+      expect((error as ScenarioError).message).toMatch(/\(and 1 more\)$/);
+    }
+  });
+
+  it('refuses a document that is not a mapping', () => {
+    expect(problemOf('- 1\n- 2\n')).toContain('expected a mapping');
+    expect(problemOf('')).toContain('bad.yaml:1:1');
+  });
+});
