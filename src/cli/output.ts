@@ -26,9 +26,8 @@ export function formatProgress(p: Progress): string {
   const s = p.snapshot;
   const states = [
     s.poor > 0 ? `${s.poor} poor` : '',
-    s.byState.reconnecting + s.byState.connecting > 0
-      ? `${s.byState.reconnecting + s.byState.connecting} reconnecting`
-      : '',
+    s.byState.connecting > 0 ? `${s.byState.connecting} connecting` : '',
+    s.byState.reconnecting > 0 ? `${s.byState.reconnecting} reconnecting` : '',
     s.byState.failed > 0 ? `${s.byState.failed} failed` : '',
     s.byState.disconnected > 0 ? `${s.byState.disconnected} disconnected` : '',
   ].filter(Boolean);
