@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/clock.ts', 'test/**', 'bench/**', 'src/cli.ts', 'src/cli/**'],
+    files: ['**/clock.ts', 'test/**', 'bench/**', 'examples/**', 'src/cli.ts', 'src/cli/**'],
     rules: { 'no-restricted-globals': 'off' },
   },
   {
