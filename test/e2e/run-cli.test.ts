@@ -110,4 +110,38 @@ describe('stormwatch run', () => {
       }
     },
   );
+
+  it(
+    'reports the epoch change when a child-process server on the memory broker restarts',
+    { timeout: 90_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-'));
+      try {
+        const report = join(dir, 'r.json');
+        const result = await runCli([
+          'run',
+          'test/fixtures/child-restart.yaml',
+          '--time-scale',
+          '0.2',
+          '--quiet',
+          '--report',
+          report,
+          '--server-cmd',
+          `"${process.execPath}" bin/stormwatch serve --connects-per-minute 1000`,
+        ]);
+        expect(result.stdout, result.stderr).toMatch(
+          /history resets +5 clients saw the server's history lost \(2 epochs\)/,
+        );
+        expect(result.code).toBe(0);
+        const json = JSON.parse(await readFile(report, 'utf8')) as {
+          alerts: { historyResets: number; epochs: number; published: number };
+        };
+        expect(json.alerts.historyResets).toBe(5);
+        expect(json.alerts.epochs).toBe(2);
+        expect(json.alerts.published).toBeGreaterThan(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../protocol/index.js';
 import {
   buildServer,
   createMemoryBroker,
@@ -21,12 +20,7 @@ export class InProcessServer implements ServerTarget {
   #app: FastifyInstance | undefined;
   #port = 0;
 
-  constructor(
-    secret: string,
-    options: Omit<ServerOptions, 'auth' | 'broker'>,
-    broker?: Broker,
-    readonly clock?: Clock,
-  ) {
+  constructor(secret: string, options: Omit<ServerOptions, 'auth' | 'broker'>, broker?: Broker) {
     this.secret = secret;
     this.#options = options;
     this.#broker = broker ?? createMemoryBroker({ historySize: options.historySize ?? 1000 });

@@ -97,7 +97,10 @@ export class FleetRecorder {
   readonly disconnectionReasons: string[] = [];
   readonly #connectedMs: Split = { steady: 0, fault: 0 };
   readonly #observedMs: Split = { steady: 0, fault: 0 };
+  /** Server epochs the clients saw change between (empty when history never reset). */
   readonly epochs = new Set<string>();
+  /** Times a client learned the server's history was lost (a new epoch). */
+  readonly historyResets: number[] = [];
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -151,7 +154,11 @@ export class FleetRecorder {
       }),
       client.on('alert', (alert) => this.#onAlert(track, alert)),
       client.on('gap', (gap) => {
-        if ('missed' in gap && typeof gap.missed === 'number' && gap.missed > 0) {
+        if (gap.kind === 'history-reset') {
+          this.historyResets.push(gap.at);
+          this.epochs.add(gap.previousEpoch);
+          this.epochs.add(gap.epoch);
+        } else if (gap.missed > 0) {
           this.missed.push({ at: gap.at, value: gap.missed });
         }
       }),

@@ -96,6 +96,7 @@ export function buildReport(input: ReportInput): RunReport {
       lost: r.undelivered(),
       duplicated: r.duplicates.length,
       missed: m.count('alerts_missed', 'all'),
+      historyResets: r.historyResets.length,
       epochs: r.epochs.size,
     },
     faults: r.faults.map((f) => ({

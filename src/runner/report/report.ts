@@ -66,6 +66,9 @@ export interface RunReport {
     lost: number;
     duplicated: number;
     missed: number;
+    /** Clients that saw the server's history reset (a new epoch after a restart). */
+    historyResets: number;
+    /** Distinct epochs seen across those resets (0 when history never reset). */
     epochs: number;
   };
   faults: Array<{ name: string; start: number; end: number | null }>;

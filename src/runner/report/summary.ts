@@ -40,6 +40,14 @@ function rows(report: RunReport): Array<[string, string]> {
         ] as Array<[string, string]>)
       : []),
     ['pong RTT (s)', dist(m.pong_rtt_seconds)],
+    ...(a.historyResets > 0
+      ? ([
+          [
+            'history resets',
+            `${a.historyResets} clients saw the server's history lost (${a.epochs} epochs)`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     [
       'alerts',
       `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,

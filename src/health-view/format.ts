@@ -1,0 +1,88 @@
+/**
+ * Text formatting for the health view: relative times, durations, percentages. Pure and
+ * locale-independent (English), so the page reads the same everywhere and tests pin exact text.
+ */
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * How long ago `atMs` was, seen from `nowMs` (both epoch ms): `just now` under 5 s (and for
+ * times slightly in the future, a clock skew), then `12 seconds ago`, `1 minute ago`,
+ * `2 hours ago`, `3 days ago`. Units are floored, as people read a clock.
+ */
+export function formatRelativeTime(atMs: number, nowMs: number): string {
+  const ago = nowMs - atMs;
+  if (!Number.isFinite(ago) || ago < 5 * SECOND_MS) return 'just now';
+  if (ago < MINUTE_MS) return `${plural(Math.floor(ago / SECOND_MS), 'second')} ago`;
+  if (ago < HOUR_MS) return `${plural(Math.floor(ago / MINUTE_MS), 'minute')} ago`;
+  if (ago < DAY_MS) return `${plural(Math.floor(ago / HOUR_MS), 'hour')} ago`;
+  return `${plural(Math.floor(ago / DAY_MS), 'day')} ago`;
+}
+
+/**
+ * A duration for people: `0 s`, `850 ms`, `3.2 s`, `45 s`, `4 min 5 s`, `2 h 3 min`,
+ * `1 d 2 h`. Below 10 s one decimal is kept; negative or non-finite input reads `0 s`.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return '0 s';
+  if (ms < SECOND_MS) return `${Math.round(ms)} ms`;
+  if (ms < 10 * SECOND_MS) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  if (ms < MINUTE_MS) return `${Math.floor(ms / SECOND_MS)} s`;
+  if (ms < HOUR_MS) {
+    const s = Math.floor((ms % MINUTE_MS) / SECOND_MS);
+    return `${Math.floor(ms / MINUTE_MS)} min${s > 0 ? ` ${s} s` : ''}`;
+  }
+  if (ms < DAY_MS) {
+    const min = Math.floor((ms % HOUR_MS) / MINUTE_MS);
+    return `${Math.floor(ms / HOUR_MS)} h${min > 0 ? ` ${min} min` : ''}`;
+  }
+  const h = Math.floor((ms % DAY_MS) / HOUR_MS);
+  return `${Math.floor(ms / DAY_MS)} d${h > 0 ? ` ${h} h` : ''}`;
+}
+
+/**
+ * A ratio in [0, 1] as a percentage with one decimal (`99.5 %`); `100 %` and `0 %` without
+ * one. A value just under 1 never rounds up to 100 %: an outage must not read as perfect.
+ * `null` (nothing measured) reads as an em dash.
+ */
+export function formatPercent(ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return '—';
+  if (ratio >= 1) return '100 %';
+  if (ratio <= 0) return '0 %';
+  const tenths = Math.floor(ratio * 1000);
+  return `${(tenths / 10).toFixed(1)} %`;
+}
+
+/** Round-trip or wait times in ms: `12 ms`, `1.3 s`; null reads as an em dash. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < SECOND_MS) return `${Math.max(0, Math.round(ms))} ms`;
+  return formatDuration(ms);
+}
+
+/** Meanings of the close codes a user may see in the timeline (RFC 6455 §7.4.1 and ours). */
+const CLOSE_REASONS: Readonly<Record<number, string>> = {
+  1000: 'closed normally',
+  1001: 'server going away',
+  1006: 'connection lost',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1011: 'server error',
+  1012: 'server restarting',
+  1013: 'server busy, try later',
+  4000: 'heartbeat timeout',
+  4401: 'token expired',
+  4403: 'forbidden',
+};
+
+/** `server restarting (1012)`; unknown codes read `closed (4999)`. */
+export function describeCloseCode(code: number): string {
+  return `${CLOSE_REASONS[code] ?? 'closed'} (${code})`;
+}
