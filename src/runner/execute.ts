@@ -3,7 +3,7 @@ import { formatDuration } from './duration.js';
 import { RunnerError, RunnerErrorCode } from './errors.js';
 import type { FaultHandle, Harness } from './harness/types.js';
 import type { FleetRecorder } from './measure/recorder.js';
-import { checkProbes, withinTolerance, readProbe } from './probes.js';
+import { checkProbes, describeTolerance, readProbe } from './probes.js';
 import { scaleAttributes } from './scenario/toxics.js';
 import type { Probe, Scenario, Step } from './scenario/types.js';
 
@@ -208,7 +208,7 @@ export class MethodRunner {
           const actual = readProbe(probe, this.#recorder);
           return {
             ok: false,
-            reason: `wait_until ${probe.name} timed out after ${formatDuration(step.timeoutMs)} (${probe.metric} = ${actual}, expected ${withinTolerance(actual, probe.tolerance) ? 'met' : probe.tolerance.op === 'between' ? `between ${probe.tolerance.min} and ${probe.tolerance.max}` : `${probe.tolerance.op} ${probe.tolerance.value}`}) [${at}]`,
+            reason: `wait_until ${probe.name} timed out after ${formatDuration(step.timeoutMs)} (${probe.metric} = ${actual}, expected ${describeTolerance(probe.tolerance)}) [${at}]`,
           };
         }
         this.#log(

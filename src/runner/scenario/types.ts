@@ -101,6 +101,22 @@ export interface FaultResetStep extends StepBase {
   action: 'fault.reset';
 }
 
+/** Sim-only fault models (`stormwatch sim`; `stormwatch run` refuses them). */
+export type SimFaultModel = 'drops' | 'latency' | 'outage';
+
+/**
+ * `sim.<model>`: a fault only the simulator can apply. `drops` resets random connections with a
+ * mean time between failures per client (`mtbf`); `latency` adds a diurnal one-way latency
+ * (`base` to `peak` and back over `period`); `outage` cuts a `fraction` of the clients' links.
+ */
+export interface SimFaultStep extends StepBase {
+  action: 'sim';
+  model: SimFaultModel;
+  /** Durations in ms before timeScale (`fraction` is a ratio). */
+  attributes: Record<string, number>;
+  durationMs?: number;
+}
+
 /** `server.restart|stop|start`. */
 export interface ServerStep extends StepBase {
   action: 'server.restart' | 'server.stop' | 'server.start';
@@ -142,6 +158,7 @@ export interface WaitUntilStep extends StepBase {
 /** One step of `method:` or `rollbacks:`. */
 export type Step =
   | FaultStep
+  | SimFaultStep
   | FaultDownStep
   | FaultResetStep
   | ServerStep

@@ -6,6 +6,7 @@ import {
 import { aggregationName, parseThresholdExpression, type Operator } from '../thresholds/parse.js';
 import { parseDuration } from '../duration.js';
 import { Reader, type Issue, type Path } from './reader.js';
+import { SIM_FAULT_ATTRIBUTES, SIM_FAULT_MODELS } from './sim-faults.js';
 import { TOXIC_ATTRIBUTES, TOXIC_TYPES } from './toxics.js';
 import type {
   JitterMode,
@@ -14,6 +15,7 @@ import type {
   Scenario,
   ScenarioClientConfig,
   ScenarioConfig,
+  SimFaultModel,
   Step,
   Threshold,
   ThresholdWindow,
@@ -43,6 +45,7 @@ const ACTIONS = [
   'clients.reconnect',
   'wait',
   'wait_until',
+  ...SIM_FAULT_MODELS.map((m) => `sim.${m}`),
 ];
 const STEP_COMMON = ['at', 'action', 'pauses'];
 
@@ -371,6 +374,22 @@ function readStep(
       attributes,
     };
     return withDuration(step, durationOf());
+  }
+  if (action.startsWith('sim.')) {
+    const model = action.slice('sim.'.length) as SimFaultModel;
+    const specs = SIM_FAULT_ATTRIBUTES[model];
+    r.onlyKeys(s, path, [...STEP_COMMON, 'duration', ...Object.keys(specs)]);
+    const attributes: Record<string, number> = {};
+    for (const [name, spec] of Object.entries(specs)) {
+      const p = [...path, name];
+      const value =
+        spec.unit === 'ms'
+          ? r.duration(s[name], p, { required: spec.required, min: spec.min })
+          : r.number(s[name], p, { min: spec.min, max: spec.max });
+      if (value === undefined && spec.required && spec.unit !== 'ms') r.issue(p, `is required for ${action}`);
+      attributes[name] = value ?? spec.fallback;
+    }
+    return withDuration({ ...base, action: 'sim' as const, model, attributes }, durationOf());
   }
   switch (action) {
     case 'fault.down':

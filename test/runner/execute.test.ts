@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../src/protocol/index.js';
+import { FleetRecorder, parseScenario, type Harness } from '../../src/runner/index.js';
+import { MethodRunner } from '../../src/runner/execute.js';
+
+/** A harness that writes down what the method asked of it, at what virtual time. */
+function recordingHarness(clock: SimulatedClock) {
+  const calls: string[] = [];
+  const at = () => `${clock.now()}ms`;
+  const harness: Harness = {
+    clock,
+    applyFault: async (step, attributes) => {
+      calls.push(`${at()} add ${step.toxic} ${step.stream} ${JSON.stringify(attributes)}`);
+      return async () => {
+        calls.push(`${at()} remove ${step.toxic}`);
+      };
+    },
+    proxyDown: async () => {
+      calls.push(`${at()} down`);
+      return async () => {
+        calls.push(`${at()} up`);
+      };
+    },
+    resetFaults: async () => void calls.push(`${at()} reset`),
+    stopServer: async (graceful) =>
+      void calls.push(`${at()} stop ${graceful ? 'graceful' : 'hard'}`),
+    startServer: async () => void calls.push(`${at()} start`),
+    startPublisher: () => undefined,
+    stopPublisher: async () => undefined,
+    burst: async (count) => void calls.push(`${at()} burst ${count}`),
+    revokeTokens: async () => void calls.push(`${at()} revoke`),
+    reconnectStopped: () => 0,
+    connectFleet: () => undefined,
+    close: async () => undefined,
+  };
+  return { harness, calls };
+}
+
+/** Runs `promise` to completion, stepping the virtual clock whenever it waits on a timer. */
+async function drive<T>(clock: SimulatedClock, promise: Promise<T>): Promise<T> {
+  let done = false;
+  const result = promise.finally(() => {
+    done = true;
+  });
+  for (let i = 0; i < 10_000 && !done; i++) {
+    for (let k = 0; k < 20; k++) await Promise.resolve();
+    if (!done && !clock.step()) break;
+  }
+  return result;
+}
+
+const scenario = (method: string, timeScale = 1) =>
+  parseScenario(
+    `version: 1
+title: t
+config: { clients: 2, timeScale: ${timeScale} }
+steady_state:
+  probes:
+    - { name: all-connected, metric: alert_client_connected, tolerance: { eq: $clients } }
+method:
+${method}`,
+    'unit.yaml',
+  );
+
+describe('MethodRunner', () => {
+  it('runs steps at their offsets, ends timed faults by themselves and waits for them', async () => {
+    const clock = new SimulatedClock(0);
+    const { harness, calls } = recordingHarness(clock);
+    const s = scenario(`  - { at: 10s, action: fault.latency, latency: 12s, duration: 30s }
+  - { at: 20s, action: server.restart, graceful: false, downtime: 5s }
+  - { action: alerts.burst, count: 3, pauses: { before: 1s } }
+  - { at: 50s, action: fault.down, duration: 2s }`);
+    const recorder = new FleetRecorder(clock);
+    const outcome = await drive(
+      clock,
+      new MethodRunner(s, harness, recorder, () => undefined).run(s.method),
+    );
+    expect(outcome).toEqual({ ok: true });
+    expect(calls).toEqual([
+      '10000ms add latency downstream {"latency":12000,"jitter":0}',
+      '20000ms stop hard',
+      '25000ms start',
+      '26000ms burst 3',
+      '40000ms remove latency',
+      '50000ms down',
+      '52000ms up',
+    ]);
+    expect(recorder.faults.map((f) => [f.name, f.startAt, f.endAt])).toEqual([
+      ['latency:downstream', 10_000, 40_000],
+      ['server-restart-hard', 20_000, 25_000],
+      ['proxy-down', 50_000, 52_000],
+    ]);
+  });
+
+  it('multiplies every offset, duration and time attribute by timeScale', async () => {
+    const clock = new SimulatedClock(0);
+    const { harness, calls } = recordingHarness(clock);
+    const s = scenario(
+      `  - { at: 10s, action: fault.latency, latency: 12s, jitter: 1s, duration: 30s }
+  - { at: 20s, action: fault.slicer, average_size: 10, delay: 2ms, stream: both, duration: 1s }`,
+      0.1,
+    );
+    await drive(
+      clock,
+      new MethodRunner(s, harness, new FleetRecorder(clock), () => undefined).run(s.method),
+    );
+    expect(calls).toEqual([
+      '1000ms add latency downstream {"latency":1200,"jitter":100}',
+      '2000ms add slicer both {"average_size":10,"size_variation":0,"delay":200}',
+      '2100ms remove slicer',
+      '4000ms remove latency',
+    ]);
+  });
+
+  it('fails a wait_until that times out, naming the probe, its value and the line', async () => {
+    const clock = new SimulatedClock(0);
+    const { harness } = recordingHarness(clock);
+    const s = scenario(`  - { action: wait_until, probe: all-connected, timeout: 5s }`);
+    const outcome = await drive(
+      clock,
+      new MethodRunner(s, harness, new FleetRecorder(clock), () => undefined).run(s.method),
+    );
+    expect(outcome).toEqual({
+      ok: false,
+      reason:
+        'wait_until all-connected timed out after 5s (alert_client_connected = 0, expected == 2) [line 8]',
+    });
+    expect(clock.now()).toBe(5000);
+  });
+
+  it('ends faults still applied when asked (the rollback path), and fault.reset ends them too', async () => {
+    const clock = new SimulatedClock(0);
+    const { harness, calls } = recordingHarness(clock);
+    const s = scenario(`  - { action: fault.timeout, timeout: 0 }
+  - { action: fault.bandwidth, rate: 5 }
+  - { action: fault.reset }
+  - { action: fault.latency, latency: 1s }`);
+    const runner = new MethodRunner(s, harness, new FleetRecorder(clock), () => undefined);
+    await drive(clock, runner.run(s.method));
+    await runner.endOpenFaults();
+    expect(calls).toEqual([
+      '0ms add timeout downstream {"timeout":0}',
+      '0ms add bandwidth downstream {"rate":5}',
+      '0ms reset',
+      '0ms remove timeout',
+      '0ms remove bandwidth',
+      '0ms add latency downstream {"latency":1000,"jitter":0}',
+      '0ms remove latency',
+    ]);
+  });
+});
