@@ -10,7 +10,7 @@ import {
   runScenario,
   RunnerError,
   RunnerErrorCode,
-  type Scenario,
+  type ScenarioOverrides,
 } from '../runner/index.js';
 import { parseFlags, readIntFlag, UsageError } from './args.js';
 import { formatProgress, writeReports } from './output.js';
@@ -46,37 +46,21 @@ function readScale(raw: string | undefined): number | undefined {
   return value;
 }
 
-/** Applies CLI overrides to a loaded scenario. */
-function override(
-  scenario: Scenario,
-  values: {
-    'time-scale'?: string | undefined;
-    clients?: string | undefined;
-    seed?: string | undefined;
-  },
-): Scenario {
-  const config = { ...scenario.config };
-  const timeScale = readScale(values['time-scale']);
-  if (timeScale !== undefined) config.timeScale = timeScale;
-  if (values.clients !== undefined) {
-    const clients = readIntFlag('clients', values.clients, 0, 1, 100_000);
-    // Keep the clients-per-user ratio of the file.
-    const perUser = scenario.config.clients / scenario.config.users;
-    config.clients = clients;
-    config.users = Math.max(1, Math.round(clients / perUser));
-    scenario = {
-      ...scenario,
-      probes: scenario.probes.map((p) =>
-        p.tolerance.op !== 'between' &&
-        p.tolerance.value === scenario.config.clients &&
-        p.metric === 'alert_client_connected'
-          ? { ...p, tolerance: { ...p.tolerance, value: clients } }
-          : p,
-      ),
-    };
-  }
-  if (values.seed !== undefined) config.seed = readIntFlag('seed', values.seed, 0, 0, 2 ** 32 - 1);
-  return { ...scenario, config };
+/** Reads `--time-scale`, `--clients` and `--seed` as scenario overrides. */
+export function readOverrides(values: {
+  'time-scale'?: string | undefined;
+  clients?: string | undefined;
+  seed?: string | undefined;
+}): ScenarioOverrides {
+  return {
+    timeScale: readScale(values['time-scale']),
+    clients:
+      values.clients === undefined
+        ? undefined
+        : readIntFlag('clients', values.clients, 0, 1, 100_000),
+    seed:
+      values.seed === undefined ? undefined : readIntFlag('seed', values.seed, 0, 0, 2 ** 32 - 1),
+  };
 }
 
 /** `stormwatch run`: runs a scenario and exits 0, 99, 98 or 1. */
@@ -111,7 +95,7 @@ export const run: Verb = async (argv) => {
     values['metrics-port'] === undefined
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
-  const scenario = override(await loadScenario(positionals[0]!), values);
+  const scenario = await loadScenario(positionals[0]!, readOverrides(values));
   const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
     s.action.startsWith('server.'),
   );
@@ -119,6 +103,14 @@ export const run: Verb = async (argv) => {
     throw new RunnerError(
       RunnerErrorCode.START_FAILED,
       `${scenario.file}: server.* actions need the in-process server or --server-cmd, not --server-url`,
+    );
+  }
+
+  const simOnly = [...scenario.method, ...scenario.rollbacks].find((s) => s.action === 'sim');
+  if (simOnly?.action === 'sim') {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${scenario.file}:${simOnly.line}: sim.${simOnly.model} is a sim-only action (run the scenario with stormwatch sim)`,
     );
   }
 

@@ -4,6 +4,7 @@ import { RunnerError, RunnerErrorCode } from './errors.js';
 import type { FaultHandle, Harness } from './harness/types.js';
 import type { FleetRecorder } from './measure/recorder.js';
 import { checkProbes, describeTolerance, readProbe } from './probes.js';
+import { scaleSimAttributes } from './scenario/sim-faults.js';
 import { scaleAttributes } from './scenario/toxics.js';
 import type { Probe, Scenario, Step } from './scenario/types.js';
 
@@ -118,6 +119,24 @@ export class MethodRunner {
         const remove = await h.applyFault(step, attributes);
         this.#log(
           `fault ${name} on (${JSON.stringify(step.attributes)}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`}) [${at}]`,
+        );
+        this.#track(name, remove, step.durationMs);
+        return { ok: true };
+      }
+      case 'sim': {
+        const name = `sim.${step.model}`;
+        if (h.applySimFault === undefined) {
+          throw new RunnerError(
+            RunnerErrorCode.SCENARIO_INVALID,
+            `${name} (line ${step.line}) is a sim-only action: run the scenario with stormwatch sim`,
+          );
+        }
+        const remove = await h.applySimFault(
+          step,
+          scaleSimAttributes(step.model, step.attributes, cfg.timeScale),
+        );
+        this.#log(
+          `${name} on (${JSON.stringify(step.attributes)}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`}) [${at}]`,
         );
         this.#track(name, remove, step.durationMs);
         return { ok: true };

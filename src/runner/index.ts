@@ -4,6 +4,7 @@
  * write reports.
  */
 export { loadScenario, parseScenario } from './scenario/load.js';
+export type { ScenarioOverrides } from './scenario/validate.js';
 export type * from './scenario/types.js';
 export { parseDuration, formatDuration } from './duration.js';
 export {
@@ -34,3 +35,9 @@ export type { RunReport, ProbeResult, Verdict, ReportSummary } from './report/re
 export { renderSummary, renderMarkdown } from './report/summary.js';
 export { renderJunit } from './report/junit.js';
 export { scaleAttributes, TOXIC_ATTRIBUTES } from './scenario/toxics.js';
+export {
+  scaleSimAttributes,
+  SIM_FAULT_ATTRIBUTES,
+  SIM_FAULT_MODELS,
+  type SimAttributeSpec,
+} from './scenario/sim-faults.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../protocol/index.js';
-import type { FaultStep } from '../scenario/types.js';
+import type { FaultStep, SimFaultStep } from '../scenario/types.js';
 
 /** Ends a fault; resolves once the proxy no longer applies it. */
 export type FaultHandle = () => Promise<void>;
@@ -12,6 +12,11 @@ export interface Harness {
   readonly clock: Clock;
   /** Adds a toxic (or two for `stream: both`); the handle removes it. */
   applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle>;
+  /**
+   * Applies a sim-only fault model (attributes scaled); the handle removes it. Only the
+   * simulator has it: without it, `sim.*` actions fail with a clear error.
+   */
+  applySimFault?(step: SimFaultStep, attributes: Record<string, number>): Promise<FaultHandle>;
   /** Disables the proxy: refuses new connections and drops live ones. */
   proxyDown(): Promise<FaultHandle>;
   /** Removes every toxic and re-enables the proxy. */

@@ -3,10 +3,14 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { RunnerError, RunnerErrorCode, ScenarioError, type ScenarioLocation } from '../errors.js';
 import { formatPath, type Path } from './reader.js';
 import type { Scenario } from './types.js';
-import { validateScenario } from './validate.js';
+import { validateScenario, type ScenarioOverrides } from './validate.js';
 
 /** Parses and validates scenario text; throws a {@link ScenarioError} naming file and line. */
-export function parseScenario(text: string, file: string): Scenario {
+export function parseScenario(
+  text: string,
+  file: string,
+  overrides: ScenarioOverrides = {},
+): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -35,7 +39,12 @@ export function parseScenario(text: string, file: string): Scenario {
     }
     return { line: 1, column: 1 };
   };
-  const { scenario, issues } = validateScenario(doc.toJS(), file, (path) => locate(path).line);
+  const { scenario, issues } = validateScenario(
+    doc.toJS(),
+    file,
+    (path) => locate(path).line,
+    overrides,
+  );
   if (scenario === undefined) {
     const problems: ScenarioLocation[] = issues.map((issue) => ({
       file,
@@ -72,7 +81,10 @@ function nodeAt(
 }
 
 /** Reads a scenario file; unreadable files and invalid content become one-line errors. */
-export async function loadScenario(file: string): Promise<Scenario> {
+export async function loadScenario(
+  file: string,
+  overrides: ScenarioOverrides = {},
+): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -83,5 +95,5 @@ export async function loadScenario(file: string): Promise<Scenario> {
       `${file}: cannot read scenario (${code === 'ENOENT' ? 'no such file' : (code ?? String(error))})`,
     );
   }
-  return parseScenario(text, file);
+  return parseScenario(text, file, overrides);
 }

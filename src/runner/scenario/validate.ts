@@ -49,6 +49,34 @@ const ACTIONS = [
 ];
 const STEP_COMMON = ['at', 'action', 'pauses'];
 
+/** Values the command line sets in place of the file's `config` (validated by the caller). */
+export interface ScenarioOverrides {
+  clients?: number | undefined;
+  seed?: number | undefined;
+  timeScale?: number | undefined;
+}
+
+/**
+ * The file's config with the overrides in: `$clients` and `$users` then resolve to the
+ * overridden values, and a file's users-per-client ratio is kept when clients change.
+ */
+function applyOverrides(
+  config: Record<string, unknown>,
+  overrides: ScenarioOverrides,
+): Record<string, unknown> {
+  const out = { ...config };
+  if (overrides.clients !== undefined) {
+    const fileClients = typeof config.clients === 'number' ? config.clients : 10;
+    if (typeof config.users === 'number' && fileClients > 0) {
+      out.users = Math.max(1, Math.round((config.users * overrides.clients) / fileClients));
+    }
+    out.clients = overrides.clients;
+  }
+  if (overrides.seed !== undefined) out.seed = overrides.seed;
+  if (overrides.timeScale !== undefined) out.timeScale = overrides.timeScale;
+  return out;
+}
+
 /** The outcome of validation: a scenario when there are no issues. */
 export interface Validation {
   scenario: Scenario | undefined;
@@ -60,6 +88,7 @@ export function validateScenario(
   raw: unknown,
   file: string,
   line: (path: Path) => number,
+  overrides: ScenarioOverrides = {},
 ): Validation {
   const pre = new Reader();
   const root = pre.mapping(raw, [], true);
@@ -70,7 +99,7 @@ export function validateScenario(
     };
   }
   // Variables come from config first so probes and counts can say $clients.
-  const rawConfig = pre.mapping(root.config, ['config']) ?? {};
+  const rawConfig = applyOverrides(pre.mapping(root.config, ['config']) ?? {}, overrides);
   const clients =
     pre.number(rawConfig.clients, ['config', 'clients'], {
       min: 1,
@@ -385,8 +414,9 @@ function readStep(
       const value =
         spec.unit === 'ms'
           ? r.duration(s[name], p, { required: spec.required, min: spec.min })
-          : r.number(s[name], p, { min: spec.min, max: spec.max });
-      if (value === undefined && spec.required && spec.unit !== 'ms') r.issue(p, `is required for ${action}`);
+          : r.number(s[name], p, { min: spec.min, max: spec.max ?? Infinity });
+      if (value === undefined && spec.required && spec.unit !== 'ms')
+        r.issue(p, `is required for ${action}`);
       attributes[name] = value ?? spec.fallback;
     }
     return withDuration({ ...base, action: 'sim' as const, model, attributes }, durationOf());

@@ -149,6 +149,16 @@ describe('scenario loader', () => {
     });
   }
 
+  it('applies command-line overrides before resolving $clients, keeping the users ratio', () => {
+    const s = parseScenario(VALID.replace('clients: 50,', 'clients: 50, users: 25,'), 'o.yaml', {
+      clients: 10,
+      seed: 7,
+      timeScale: 0.1,
+    });
+    expect(s.config).toMatchObject({ clients: 10, users: 5, seed: 7, timeScale: 0.1 });
+    expect(s.probes[0]?.tolerance).toEqual({ op: '==', value: 10 });
+  });
+
   it('reports every problem, the first in the message', () => {
     try {
       parseScenario(
