@@ -7,6 +7,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 const byUser = new Map<string, Set<WebSocket>>();
 let seq = 0;
 const http = createServer((req, res) => {
+  if (process.env.BENCH_MEM === '1' && req.url === '/debug/mem') {
+    (globalThis as { gc?: () => void }).gc?.();
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(process.memoryUsage()));
+    return;
+  }
   if (req.method !== 'POST' || req.url !== '/api/alerts') {
     res.writeHead(404).end();
     return;

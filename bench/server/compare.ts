@@ -9,15 +9,17 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { signToken } from '../../src/server/index.js';
 import { startChild, type Child } from '../lib/child.js';
-import { fmt, percentile, printTable } from '../lib/stats.js';
+import { fmt, median, percentile, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '10' },
     alerts: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '3' },
   },
 });
+const ROUNDS = Number(values.rounds);
 const N = Number(values.connections);
 const SECONDS = Number(values.seconds);
 const ALERTS = Number(values.alerts);
@@ -137,35 +139,44 @@ async function measure(name: string, child: Child, auth: boolean): Promise<Resul
 }
 
 console.log(
-  `stormwatch server bench: ${N} connections, ${SECONDS} s of 1 ping/s each, ${ALERTS} alerts (node ${process.version})`,
+  `stormwatch server bench: ${N} connections, ${SECONDS} s of 1 ping/s each, ${ALERTS} alerts, ${ROUNDS} rounds (node ${process.version})`,
 );
-const bareChild = await startChild(new URL('./child-bare-ws.ts', import.meta.url));
-const bare = await measure('bare-ws', bareChild, false).finally(() => bareChild.stop());
-const alertChild = await startChild(new URL('./child-alert-server.ts', import.meta.url), {
-  BENCH_SECRET: SECRET,
-});
-const alert = await measure('alert-server', alertChild, true).finally(() => alertChild.stop());
+const peers = {
+  'bare-ws': { script: './child-bare-ws.ts', auth: false },
+  'alert-server': { script: './child-alert-server.ts', auth: true },
+} as const;
+type Peer = keyof typeof peers;
+const results: Record<Peer, Result[]> = { 'bare-ws': [], 'alert-server': [] };
+for (let round = 0; round < ROUNDS; round++) {
+  // Alternate the order so neither peer always runs on a warmer (or more tired) machine.
+  const order: Peer[] = round % 2 === 0 ? ['bare-ws', 'alert-server'] : ['alert-server', 'bare-ws'];
+  for (const name of order) {
+    const child = await startChild(new URL(peers[name].script, import.meta.url), {
+      BENCH_SECRET: SECRET,
+    });
+    results[name].push(await measure(name, child, peers[name].auth).finally(() => child.stop()));
+  }
+}
 
-const row = (label: string, a: number, b: number, target?: number): string[] => {
+/** The median over rounds of a per-round figure, for both peers, and their ratio. */
+const row = (label: string, pick: (r: Result) => number, target?: number): string[] => {
+  const a = median(results['alert-server'].map(pick));
+  const b = median(results['bare-ws'].map(pick));
   const ratio = a / b;
   const verdict =
     target === undefined ? '' : ratio <= target ? `<= ${target} ok` : `> ${target} MISSED`;
   return [label, fmt(a), fmt(b), fmt(ratio), verdict];
 };
+console.log(`medians over ${ROUNDS} rounds:`);
 printTable(
   ['metric', 'alert-server', 'bare-ws', 'ratio', 'target'],
   [
-    row('connect p50 (ms)', percentile(alert.connectMs, 50), percentile(bare.connectMs, 50)),
-    row('connect p99 (ms)', percentile(alert.connectMs, 99), percentile(bare.connectMs, 99)),
-    row(
-      'RSS per connection (KiB)',
-      alert.rssPerConnection / 1024,
-      bare.rssPerConnection / 1024,
-      1.3,
-    ),
-    row('pong RTT p50 (ms)', percentile(alert.rttMs, 50), percentile(bare.rttMs, 50), 1.3),
-    row('pong RTT p99 (ms)', percentile(alert.rttMs, 99), percentile(bare.rttMs, 99), 1.3),
-    row('fan-out p50 (ms)', percentile(alert.fanoutMs, 50), percentile(bare.fanoutMs, 50)),
-    row('fan-out p99 (ms)', percentile(alert.fanoutMs, 99), percentile(bare.fanoutMs, 99)),
+    row('connect p50 (ms)', (r) => percentile(r.connectMs, 50)),
+    row('connect p99 (ms)', (r) => percentile(r.connectMs, 99)),
+    row('RSS per connection (KiB)', (r) => r.rssPerConnection / 1024, 1.3),
+    row('pong RTT p50 (ms)', (r) => percentile(r.rttMs, 50), 1.3),
+    row('pong RTT p99 (ms)', (r) => percentile(r.rttMs, 99), 1.3),
+    row('fan-out p50 (ms)', (r) => percentile(r.fanoutMs, 50)),
+    row('fan-out p99 (ms)', (r) => percentile(r.fanoutMs, 99)),
   ],
 );

@@ -30,15 +30,25 @@ export type TokenVerifier = (token: string, nowMs: number) => Promise<Principal>
 
 /** Builds a verifier; HS256 for secrets, the key set's algorithms for JWKS. */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
-  const key: Uint8Array | JWTVerifyGetKey =
-    'secret' in options
-      ? new TextEncoder().encode(options.secret)
-      : createRemoteJWKSet(new URL(options.jwksUrl));
+  // The HMAC key is imported once: handing jose the raw bytes imports it again on every
+  // verification, which costs native memory per connection (bench/server/mem-probe.ts).
+  let key: Promise<CryptoKey> | JWTVerifyGetKey;
+  if ('secret' in options) {
+    key = globalThis.crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(options.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+  } else {
+    key = createRemoteJWKSet(new URL(options.jwksUrl));
+  }
   const algorithms = 'secret' in options ? ['HS256'] : undefined;
   return async (token, nowMs) => {
     let payload: JWTPayload;
     try {
-      const verified = await jwtVerify(token, key as Uint8Array, {
+      const verified = await jwtVerify(token, typeof key === 'function' ? key : await key, {
         ...(algorithms === undefined ? {} : { algorithms }),
         currentDate: new Date(nowMs),
       });

@@ -19,6 +19,7 @@ import type { ServerOptions } from './options.js';
 import { REDACT_PATHS, redactUrl } from './redact.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
+import { viewRoutes } from './routes/view.js';
 import { wsRoutes } from './routes/ws.js';
 import { VERSION } from './version.js';
 
@@ -108,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     registry,
     verifyToken: createTokenVerifier(options.auth),
     isShuttingDown: () => closeMode !== undefined,
+    log: app.log,
   };
 
   const endSockets = async (mode: ShutdownMode): Promise<void> => {
@@ -184,6 +186,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(wsRoutes(ctx));
   await app.register(alertRoutes(ctx));
   await app.register(healthRoutes(ctx));
+  await app.register(viewRoutes(ctx, { auth: options.auth, demoToken: options.demoToken }));
 
   app.addHook('onClose', async () => {
     service.dispose();

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../protocol/index.js';
 import type { Registry, ServerMetrics } from '../metrics/index.js';
 import type { TokenVerifier } from './auth.js';
@@ -13,4 +14,5 @@ export interface AppContext {
   registry: Registry;
   verifyToken: TokenVerifier;
   isShuttingDown(): boolean;
+  log: FastifyBaseLogger;
 }

@@ -179,7 +179,8 @@ describe('wire protocol over a real socket', () => {
   });
 
   it('closes with 4401 when the token of an open connection expires', async () => {
-    const token = await server.token('alice', { expiresInS: 1 });
+    // exp has whole seconds: 2 s from now leaves at least 1 s for the upgrade.
+    const token = await server.token('alice', { expiresInS: 2 });
     const peer = await openPeer(server.wsUrl('alice'), { token });
     peers.push(peer);
     await peer.next(isType('hello'));

@@ -72,14 +72,17 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const createId = options.createId ?? (() => globalThis.crypto.randomUUID());
   const { broker, metrics, logger } = options;
   const limiter = new ConnectLimiter(clock, limits.connectsPerMinute, limits.connectWindowMs);
-  const byUser = new Map<string, Set<Session>>();
+  // A user's sockets (tabs) in an array: most users have one, and a Set costs more per user.
+  const byUser = new Map<string, Session[]>();
   const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
 
   const onClosed = (session: Session): void => {
     const sessions = byUser.get(session.userId);
-    if (sessions?.delete(session) === true) {
+    const index = sessions?.indexOf(session) ?? -1;
+    if (sessions !== undefined && index >= 0) {
+      sessions.splice(index, 1);
       metrics?.connections.dec();
-      if (sessions.size === 0) byUser.delete(session.userId);
+      if (sessions.length === 0) byUser.delete(session.userId);
     }
   };
 
@@ -89,7 +92,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     for (const session of sessions) session.deliver(alert);
   });
 
-  const everySession = (): Session[] => [...byUser.values()].flatMap((set) => [...set]);
+  const everySession = (): Session[] => [...byUser.values()].flat();
   let revokedBeforeMs = -Infinity;
   // An issuer that writes whole-second `iat` sees tokens minted in the revocation's own second
   // (before the cutoff's milliseconds) refused too; signToken writes milliseconds.
@@ -105,11 +108,11 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       const session = new Session(env, transport, { ...init, connectionId: createId() }, onClosed);
       let sessions = byUser.get(init.userId);
       if (sessions === undefined) {
-        sessions = new Set();
+        sessions = [];
         byUser.set(init.userId, sessions);
       }
       // Registered before hello so no alert published from now on can slip past it.
-      sessions.add(session);
+      sessions.push(session);
       metrics?.connections.inc();
       metrics?.connectionsOpened.inc();
       logger?.info(
@@ -152,7 +155,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     get connectionCount() {
       let count = 0;
-      for (const set of byUser.values()) count += set.size;
+      for (const sessions of byUser.values()) count += sessions.length;
       return count;
     },
 

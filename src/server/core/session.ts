@@ -59,10 +59,11 @@ export class Session implements AlertSink {
   #phase: SessionPhase = 'opening';
   #pending: BreachAlertMessage[] = [];
   #highestSent = 0;
-  #unacked = new Map<number, number>();
+  // Made on the first alert: most sockets of a quiet user never need it.
+  #unacked: Map<number, number> | undefined;
   #resumeTimer: TimerHandle | undefined;
-  #expiryTimer: TimerHandle | undefined;
-  #idleTimer: TimerHandle | undefined;
+  /** One timer per session for both the idle check and token expiry (memory per socket). */
+  #watchdog: TimerHandle | undefined;
   #lastFrameAt: number;
 
   constructor(
@@ -90,8 +91,7 @@ export class Session implements AlertSink {
 
   /** Sends `hello` and arms the timers. Call once, right after the socket opened. */
   async start(): Promise<void> {
-    this.#armExpiry();
-    this.#armIdle();
+    this.#watch();
     let epoch: string;
     try {
       epoch = (await this.#env.broker.head(this.userId)).epoch;
@@ -234,18 +234,19 @@ export class Session implements AlertSink {
     this.#highestSent = alert.seq;
     this.#send(alert);
     this.#env.metrics?.alertDeliveries.inc({ outcome });
-    if (this.#unacked.size >= MAX_PENDING_ACKS) {
-      const oldest = this.#unacked.keys().next();
-      if (oldest.done !== true) this.#unacked.delete(oldest.value);
+    const unacked = (this.#unacked ??= new Map());
+    if (unacked.size >= MAX_PENDING_ACKS) {
+      const oldest = unacked.keys().next();
+      if (oldest.done !== true) unacked.delete(oldest.value);
     }
-    this.#unacked.set(alert.seq, Date.parse(alert.publishedAt));
+    unacked.set(alert.seq, Date.parse(alert.publishedAt));
     return true;
   }
 
   #acknowledge(seq: number): void {
-    const publishedAt = this.#unacked.get(seq);
+    const publishedAt = this.#unacked?.get(seq);
     if (publishedAt === undefined) return;
-    this.#unacked.delete(seq);
+    this.#unacked?.delete(seq);
     const metrics = this.#env.metrics;
     if (metrics === undefined) return;
     metrics.alertDeliveries.inc({ outcome: 'acked' });
@@ -257,22 +258,21 @@ export class Session implements AlertSink {
     this.#transport.send(encodeMessage(message));
   }
 
-  #armExpiry(): void {
-    if (this.#tokenExpiresAtMs === undefined) return;
-    const remaining = this.#tokenExpiresAtMs - this.#env.clock.now();
-    if (remaining <= 0) {
+  /**
+   * Closes the socket when its token expired (4401) or it has been silent for idleTimeoutMs
+   * (4000); otherwise sleeps until the nearer of the two deadlines.
+   */
+  #watch(): void {
+    this.#watchdog = undefined;
+    if (this.#phase === 'closed') return;
+    const now = this.#env.clock.now();
+    const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
+    if (expiresAt <= now) {
       this.close(CloseCode.TOKEN_EXPIRED, 'token expired', 'token_expired');
       return;
     }
-    this.#expiryTimer = this.#env.clock.setTimeout(
-      () => this.#armExpiry(),
-      Math.min(remaining, MAX_TIMER_MS),
-    );
-  }
-
-  #armIdle(): void {
     const idleMs = this.#env.limits.idleTimeoutMs;
-    const silentFor = this.#env.clock.now() - this.#lastFrameAt;
+    const silentFor = now - this.#lastFrameAt;
     if (silentFor >= idleMs) {
       this.close(
         CloseCode.HEARTBEAT_TIMEOUT,
@@ -281,7 +281,8 @@ export class Session implements AlertSink {
       );
       return;
     }
-    this.#idleTimer = this.#env.clock.setTimeout(() => this.#armIdle(), idleMs - silentFor);
+    const wakeIn = Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
+    this.#watchdog = this.#env.clock.setTimeout(() => this.#watch(), wakeIn);
   }
 
   #clearResumeTimer(): void {
@@ -307,10 +308,8 @@ export class Session implements AlertSink {
     this.#pending = [];
     this.#clearResumeTimer();
     const { clock, metrics, logger } = this.#env;
-    if (this.#expiryTimer !== undefined) clock.clearTimeout(this.#expiryTimer);
-    if (this.#idleTimer !== undefined) clock.clearTimeout(this.#idleTimer);
-    this.#expiryTimer = undefined;
-    this.#idleTimer = undefined;
+    if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
     metrics?.disconnections.inc({ reason });
     logger?.info(
       {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ServerError, ServerErrorCode } from '../errors.js';
@@ -14,6 +15,8 @@ interface WsRoute {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The HTTP response of an upgrade, released once the socket is handed to ws. */
+    upgradeResponse?: ServerResponse | undefined;
   }
 }
 
@@ -82,9 +85,11 @@ export function wsRoutes(ctx: AppContext) {
             );
           }
           request.principal = principal;
+          request.upgradeResponse = reply.raw;
         },
       },
       (socket: WebSocket, request) => {
+        releaseUpgradeObjects(socket, request);
         const principal = request.principal;
         if (principal === undefined) {
           socket.close(1011, 'internal error');
@@ -94,6 +99,21 @@ export function wsRoutes(ctx: AppContext) {
       },
     );
   };
+}
+
+/**
+ * Lets the upgrade's HTTP objects be collected. Without this every open socket keeps its
+ * ServerResponse (through the TCP socket) and the Fastify request and reply (through
+ * @fastify/websocket's error listener): about 6 KiB of memory per connection, more than the
+ * session itself (bench/server/mem-probe.ts measures it). The session handles socket errors.
+ */
+function releaseUpgradeObjects(socket: WebSocket, request: FastifyRequest): void {
+  const response = request.upgradeResponse;
+  request.upgradeResponse = undefined;
+  if (response?.socket !== null && response?.socket !== undefined) {
+    response.detachSocket(response.socket);
+  }
+  socket.removeAllListeners('error');
 }
 
 function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal): void {
@@ -121,8 +141,9 @@ function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal)
     session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
   });
   socket.on('close', (code) => session.handleTransportClosed(code));
-  socket.on('error', () => {
+  socket.on('error', (error) => {
     // ws closes the socket itself after an error (1009 on oversize, 1002 on bad frames);
     // the 'close' event that follows ends the session.
+    ctx.log.debug({ connectionId: session.connectionId, err: error.message }, 'socket error');
   });
 }
