@@ -21,3 +21,12 @@ bench:
 
 clean:
 	rm -rf dist coverage out
+
+# The compose stack (docker-compose.yml): server, Toxiproxy, runner, Prometheus, Grafana.
+.PHONY: up down
+up:
+	docker compose up -d --build
+	@echo "Grafana http://localhost:3000 · Prometheus http://localhost:9090 · server http://localhost:8080"
+
+down:
+	docker compose down --remove-orphans
