@@ -141,9 +141,9 @@ export function buildConnectionHealth(): dashboard.Dashboard {
     )
     .withPanel(
       statPanel({
-        title: 'Alerts lost',
+        title: 'Alerts missed',
         description:
-          'Alerts the server no longer held when a client resumed (alert_client_alerts_missed_total). Should read 0.',
+          'Alerts the server no longer held when a client resumed (alert_client_alerts_missed_total): lost for good. Should read 0. alert_client_alerts_undelivered shows what is still in flight.',
         unit: 'short',
         decimals: 0,
         at: [16, 1, 4, 4],

@@ -32,6 +32,9 @@ Flags:
   --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
   --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
   --metrics-port P   serve alert_client_* and chaos_* on http://127.0.0.1:P/metrics
+  --metrics-host H   address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
+  --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
+                     Toxiproxy in another container e.g. 0.0.0.0:20000)
   --quiet            no progress lines
 
 Exit codes: 0 pass · 99 a threshold failed · 98 steady state not met · 1 harness error.
@@ -76,6 +79,8 @@ export const run: Verb = async (argv) => {
     'server-url': { type: 'string' },
     toxiproxy: { type: 'string' },
     'metrics-port': { type: 'string' },
+    'metrics-host': { type: 'string' },
+    'proxy-listen': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -90,6 +95,12 @@ export const run: Verb = async (argv) => {
   }
   if (values['server-cmd'] !== undefined && values['server-url'] !== undefined) {
     throw new UsageError('run: --server-cmd and --server-url exclude each other');
+  }
+  const proxyListen = values['proxy-listen'];
+  if (proxyListen !== undefined && !/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]*):\d{1,5}$/.test(proxyListen)) {
+    throw new UsageError(
+      `--proxy-listen: expected host:port such as 0.0.0.0:20000, got "${proxyListen}"`,
+    );
   }
   const metricsPort =
     values['metrics-port'] === undefined
@@ -139,11 +150,13 @@ export const run: Verb = async (argv) => {
       serverCmd: values['server-cmd'],
       serverUrl: values['server-url'],
       toxiproxyUrl: values.toxiproxy,
+      proxyListen: values['proxy-listen'],
     });
     if (metricsPort !== undefined) {
       metrics = new LiveMetrics(recorder, scenario, randomUUID());
-      const port = await metrics.serve(metricsPort);
-      out.write(`metrics on http://127.0.0.1:${port}/metrics\n`);
+      const host = values['metrics-host'] ?? '127.0.0.1';
+      const port = await metrics.serve(metricsPort, host);
+      out.write(`metrics on http://${host}:${port}/metrics\n`);
     }
     let lastPlain = -Infinity;
     const outcome = await runScenario(scenario, harness, recorder, {

@@ -9,6 +9,9 @@ import {
 /** The client fleet's metrics (`alert_client_*`) and the harness's (`chaos_*`). */
 export interface FleetMetrics {
   connected: Gauge;
+  state: Gauge<'state'>;
+  longestOutage: Gauge;
+  alertsUndelivered: Gauge;
   connectedSeconds: Counter;
   disconnectedSeconds: Counter;
   disconnections: Counter<'reason'>;
@@ -37,6 +40,22 @@ export function createFleetMetrics(registry: Registry): FleetMetrics {
     connected: new Gauge({
       name: MetricName.clientConnected,
       help: 'Clients connected now.',
+      registers,
+    }),
+    state: new Gauge({
+      name: MetricName.clientState,
+      help: 'Clients per connection state (connecting, connected, reconnecting, disconnected, failed).',
+      labelNames: ['state'],
+      registers,
+    }),
+    longestOutage: new Gauge({
+      name: MetricName.clientLongestOutage,
+      help: 'Longest time any client has been without a connection right now, seconds (0 when all are connected).',
+      registers,
+    }),
+    alertsUndelivered: new Gauge({
+      name: MetricName.clientAlertsUndelivered,
+      help: 'Alerts the server acknowledged that some client of their user has not received yet.',
       registers,
     }),
     connectedSeconds: new Counter({

@@ -15,6 +15,9 @@ export const MetricName = {
   serverBuildInfo: 'alert_server_build_info',
   // Client fleet (alert_client_*).
   clientConnected: 'alert_client_connected',
+  clientState: 'alert_client_state',
+  clientLongestOutage: 'alert_client_longest_outage_seconds',
+  clientAlertsUndelivered: 'alert_client_alerts_undelivered',
   clientConnectedSeconds: 'alert_client_connected_seconds_total',
   clientDisconnectedSeconds: 'alert_client_disconnected_seconds_total',
   clientDisconnections: 'alert_client_disconnections_total',

@@ -34,6 +34,9 @@ export class LiveMetrics {
     const scale = this.#scenario.config.timeScale;
     const s = r.snapshot();
     m.connected.set(s.byState.connected);
+    for (const [state, count] of Object.entries(s.byState)) m.state.set({ state }, count);
+    m.longestOutage.set(r.longestOutageMs() / 1000 / scale);
+    m.alertsUndelivered.set(r.undelivered());
     m.quality.set({ quality: 'good' }, s.byState.connected - s.poor);
     m.quality.set({ quality: 'poor' }, s.poor);
     const { connected, observed } = r.uptime();

@@ -72,7 +72,7 @@ describe('generated dashboards', () => {
         'Pong RTT',
         'Pong RTT p95',
         'Disconnections per hour',
-        'Alerts lost',
+        'Alerts missed',
         'Alerts duplicated',
       ]),
     );

@@ -330,7 +330,7 @@ describe('Prometheus scrapes a scenario run; every dashboard query returns data'
         case 'Reconnect success':
           within(1, 1);
           break;
-        case 'Alerts lost':
+        case 'Alerts missed':
         case 'Alerts duplicated':
           within(0, 0);
           break;

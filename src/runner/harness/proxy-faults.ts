@@ -26,8 +26,16 @@ export class ProxyFaults {
     this.#proxy = proxy;
   }
 
-  /** Starts the embedded proxy (or uses `toxiproxyUrl`) and creates a proxy to `upstream`. */
-  static async create(upstream: string, toxiproxyUrl?: string): Promise<ProxyFaults> {
+  /**
+   * Starts the embedded proxy (or uses `toxiproxyUrl`) and creates a proxy to `upstream`
+   * listening on `listen` (default `127.0.0.1:0`; a real Toxiproxy in another container needs
+   * e.g. `0.0.0.0:20000`, and clients then dial the Toxiproxy host on that port).
+   */
+  static async create(
+    upstream: string,
+    toxiproxyUrl?: string,
+    listen = '127.0.0.1:0',
+  ): Promise<ProxyFaults> {
     let embedded: ToxiproxyServer | undefined;
     let url = toxiproxyUrl;
     if (url === undefined) {
@@ -42,7 +50,7 @@ export class ProxyFaults {
       } catch {
         // None there.
       }
-      const proxy = await api.createProxy({ name: PROXY_NAME, listen: '127.0.0.1:0', upstream });
+      const proxy = await api.createProxy({ name: PROXY_NAME, listen, upstream });
       return new ProxyFaults(embedded, url, proxy);
     } catch (error) {
       await embedded?.close();
@@ -55,7 +63,14 @@ export class ProxyFaults {
 
   /** `ws://host:port` clients connect to. */
   get clientUrl(): string {
-    return `ws://${this.#proxy.listen}`;
+    const listen = this.#proxy.listen;
+    const colon = listen.lastIndexOf(':');
+    const host = listen.slice(0, colon);
+    // A wildcard listen address is reached through the Toxiproxy host itself.
+    if (host === '0.0.0.0' || host === '[::]' || host === '::' || host === '') {
+      return `ws://${new URL(this.#apiUrl).hostname}:${listen.slice(colon + 1)}`;
+    }
+    return `ws://${listen}`;
   }
 
   /** Adds the step's toxic (both directions for `stream: both`). */

@@ -22,6 +22,8 @@ export interface RealHarnessOptions {
   serverUrl?: string | undefined;
   /** Use a real Toxiproxy at this API URL (`--toxiproxy`). */
   toxiproxyUrl?: string | undefined;
+  /** Listen address of the run's proxy (`--proxy-listen`, default `127.0.0.1:0`). */
+  proxyListen?: string | undefined;
   /** HS256 secret (default: STORMWATCH_JWT_SECRET, or a random one for servers we start). */
   secret?: string | undefined;
 }
@@ -115,7 +117,7 @@ export class RealHarness implements Harness {
     await server.start();
     let faults: ProxyFaults;
     try {
-      faults = await ProxyFaults.create(server.upstream, options.toxiproxyUrl);
+      faults = await ProxyFaults.create(server.upstream, options.toxiproxyUrl, options.proxyListen);
     } catch (error) {
       await server.close();
       throw error;

@@ -30,6 +30,8 @@ interface ClientTrack {
   since: number | undefined;
   /** When the connection was lost (start of a reconnect episode). */
   lostAt: number | undefined;
+  /** When the client last stopped being connected while meant to be (undefined: connected). */
+  downSince: number | undefined;
   /** Alert ids delivered to this client, with how many times. */
   delivered: Map<string, number>;
   everConnected: boolean;
@@ -139,6 +141,7 @@ export class FleetRecorder {
       poor: false,
       since: undefined,
       lostAt: undefined,
+      downSince: undefined,
       delivered: new Map(),
       everConnected: false,
     };
@@ -218,6 +221,21 @@ export class FleetRecorder {
       if (track.state === 'connected' && track.poor) poor += 1;
     }
     return { total: this.#tracks.length, byState, poor };
+  }
+
+  /**
+   * Longest time, ms, any observed client has been without a connection now (failed and
+   * app-disconnected clients included; 0 when every client is connected).
+   */
+  longestOutageMs(): number {
+    const now = this.#clock.now();
+    let longest = 0;
+    for (const track of this.#tracks) {
+      if (track.downSince !== undefined && track.since !== undefined) {
+        longest = Math.max(longest, now - Math.max(track.downSince, this.#startAt));
+      }
+    }
+    return longest;
   }
 
   /** Acknowledged alerts not (yet) delivered to each client of their user. */
@@ -304,6 +322,8 @@ export class FleetRecorder {
     }
     const from = track.state;
     track.state = change.to;
+    if (change.to === 'connected') track.downSince = undefined;
+    else track.downSince ??= at;
     // Time the app chose to be disconnected is not observed; everything else is.
     const appIdle =
       change.to === 'disconnected' && (change.reason === 'client' || change.reason === 'disposed');
