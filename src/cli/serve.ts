@@ -16,12 +16,13 @@ const USAGE = `Usage: stormwatch serve [--host 127.0.0.1] [--port 8080] [--demo]
                        [--broker memory|redis://host:port[/db]]
 
 Runs the alert server: GET /ws/breach-alerts/:userId (WebSocket), POST /api/alerts,
-GET /api/alerts?since=N, /healthz, /readyz, /metrics.
+GET /api/alerts?since=N, /healthz, /readyz, /metrics, and the health view at /.
 
 Flags:
   --host H            address to bind (env HOST; default 127.0.0.1)
   --port P            port to bind, 0 for any free port (env PORT; default 8080)
-  --demo              print a demo user token and a publisher token
+  --demo              print a demo user token and a publisher token; the health view at /
+                      gets 5-minute tokens for user demo from GET /api/demo-token
   --history-size N    alerts kept per user (default 1000)
   --broker B          where alerts live: memory (default; history dies with the process) or
                       redis://[user:pass@]host:port[/db] (rediss:// for TLS): durable history and
@@ -91,6 +92,7 @@ export const serve: Verb = async (argv) => {
       historySize,
       limits: { connectsPerMinute },
       logger: true,
+      demoToken: demo,
       ...(broker === undefined ? {} : { broker }),
     });
   } catch (error) {
@@ -107,6 +109,7 @@ export const serve: Verb = async (argv) => {
   const lines = [
     `stormwatch alert server listening on ${address}`,
     `  broker           ${brokerUrl === undefined ? 'memory' : describeRedisUrl(brokerUrl)}`,
+    `  health view      ${httpUrl.origin}/${demo ? ' (signs in as demo)' : ' (asks for a token)'}`,
   ];
   if (demo) {
     const userToken = await signToken({ sub: 'demo', role: 'user', expiresInS: 3600 }, secret);

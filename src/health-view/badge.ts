@@ -32,10 +32,12 @@ export interface BadgeInput {
 }
 
 function attemptText(attempt: number, maxAttempts: number): string {
-  return Number.isFinite(maxAttempts) ? `attempt ${attempt} of ${maxAttempts}` : `attempt ${attempt}`;
+  return Number.isFinite(maxAttempts)
+    ? `attempt ${attempt} of ${maxAttempts}`
+    : `attempt ${attempt}`;
 }
 
-function endedBecause(change: StateChange | undefined): string {
+function endedBecause(change: StateChange | undefined, maxAttempts: number): string {
   if (change === undefined) return '';
   switch (change.reason) {
     case 'client':
@@ -46,7 +48,7 @@ function endedBecause(change: StateChange | undefined): string {
     case 'forbidden':
       return 'The server refused this user (forbidden); check the token.';
     case 'max-attempts':
-      return 'Gave up after the last reconnect attempt.';
+      return `Gave up after ${maxAttempts} reconnect attempt${maxAttempts === 1 ? '' : 's'}.`;
     case 'auth':
       return 'The token was refused twice.';
     case 'token-error':
@@ -74,10 +76,21 @@ export function badgeModel(input: BadgeInput): BadgeModel {
             pulse: false,
             canReconnect: false,
           }
-        : { tone: 'ok', icon: '●', label: 'Connected', detail: 'Receiving alerts live.', pulse: true, canReconnect: false };
+        : {
+            tone: 'ok',
+            icon: '●',
+            label: 'Connected',
+            detail: 'Receiving alerts live.',
+            pulse: true,
+            canReconnect: false,
+          };
     case 'reconnecting': {
-      const dueAt = change?.to === 'reconnecting' && change.delayMs !== undefined ? change.at + change.delayMs : undefined;
-      const wait = dueAt === undefined ? '' : ` · next try in ${formatDuration(Math.max(0, dueAt - now))}`;
+      const dueAt =
+        change?.to === 'reconnecting' && change.delayMs !== undefined
+          ? change.at + change.delayMs
+          : undefined;
+      const wait =
+        dueAt === undefined ? '' : ` · next try in ${formatDuration(Math.max(0, dueAt - now))}`;
       return {
         tone: 'info',
         icon: '↻',
@@ -89,7 +102,14 @@ export function badgeModel(input: BadgeInput): BadgeModel {
     }
     case 'connecting':
       return attempt === 0
-        ? { tone: 'info', icon: '↻', label: 'Connecting…', detail: 'Opening the alert channel.', pulse: false, canReconnect: false }
+        ? {
+            tone: 'info',
+            icon: '↻',
+            label: 'Connecting…',
+            detail: 'Opening the alert channel.',
+            pulse: false,
+            canReconnect: false,
+          }
         : {
             tone: 'info',
             icon: '↻',
@@ -103,7 +123,7 @@ export function badgeModel(input: BadgeInput): BadgeModel {
         tone: 'bad',
         icon: '✕',
         label: 'Failed',
-        detail: endedBecause(change) || 'Reconnecting stopped.',
+        detail: endedBecause(change, maxAttempts) || 'Reconnecting stopped.',
         pulse: false,
         canReconnect: true,
       };
@@ -112,7 +132,7 @@ export function badgeModel(input: BadgeInput): BadgeModel {
         tone: 'bad',
         icon: '■',
         label: 'Disconnected',
-        detail: endedBecause(change) || 'Not connected.',
+        detail: endedBecause(change, maxAttempts) || 'Not connected.',
         pulse: false,
         canReconnect: true,
       };
@@ -134,6 +154,8 @@ export function announcement(change: StateChange, maxAttempts: number): string |
     case 'failed':
       return 'Connection failed. Use the Reconnect button to try again.';
     case 'disconnected':
-      return change.reason === 'initial' ? undefined : 'Disconnected. Use the Reconnect button to connect.';
+      return change.reason === 'initial'
+        ? undefined
+        : 'Disconnected. Use the Reconnect button to connect.';
   }
 }

@@ -60,10 +60,14 @@ export function formatPercent(ratio: number | null): string {
   return `${(tenths / 10).toFixed(1)} %`;
 }
 
-/** Round-trip or wait times in ms: `12 ms`, `1.3 s`; null reads as an em dash. */
+/**
+ * Round-trip or wait times in ms: `<1 ms` (loopback), `12 ms`, `1.3 s`; null reads as an em
+ * dash.
+ */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < SECOND_MS) return `${Math.max(0, Math.round(ms))} ms`;
+  if (ms < 0.5) return '<1 ms';
+  if (ms < SECOND_MS) return `${Math.round(ms)} ms`;
   return formatDuration(ms);
 }
 

@@ -73,7 +73,12 @@ export function parseViewParams(search: string): ViewParams {
       continue;
     }
     const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    if (
+      !/^\d+(\.\d+)?$/.test(raw) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
       problems.push(
         `${name}: expected ${integer ? 'an integer' : 'a number'} within ${min}..${max}, got ${JSON.stringify(raw)}`,
       );
@@ -84,7 +89,10 @@ export function parseViewParams(search: string): ViewParams {
   const jitter = query.get('jitter');
   if (jitter !== null && jitter !== '') {
     if ((JITTER_MODES as readonly string[]).includes(jitter)) timings.jitter = jitter as JitterMode;
-    else problems.push(`jitter: expected one of ${JITTER_MODES.join(', ')}, got ${JSON.stringify(jitter)}`);
+    else
+      problems.push(
+        `jitter: expected one of ${JITTER_MODES.join(', ')}, got ${JSON.stringify(jitter)}`,
+      );
   }
   const user = query.get('user');
   const panel = query.get('panel');
@@ -118,6 +126,8 @@ export function timingOptions(
   return {
     backoff,
     heartbeat,
-    ...(timings.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: timings.connectTimeoutMs }),
+    ...(timings.connectTimeoutMs === undefined
+      ? {}
+      : { connectTimeoutMs: timings.connectTimeoutMs }),
   };
 }

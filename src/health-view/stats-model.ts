@@ -4,7 +4,14 @@ import { formatDuration, formatMs, formatPercent } from './format.js';
 /** One figure of the stats grid. */
 export interface StatItem {
   /** Stable id, also the `data-stat` attribute tests and styles use. */
-  id: 'uptime' | 'downtime' | 'success-rate' | 'avg-reconnect' | 'failed-attempts' | 'disconnections' | 'rtt';
+  id:
+    | 'uptime'
+    | 'downtime'
+    | 'success-rate'
+    | 'avg-reconnect'
+    | 'failed-attempts'
+    | 'disconnections'
+    | 'rtt';
   label: string;
   value: string;
   /** Extra context for a tooltip and screen readers. */
@@ -56,7 +63,7 @@ export function statsModel(stats: ClientStats, lastRttMs: number | undefined): S
     },
     {
       id: 'disconnections',
-      label: 'Disconnections (24 h)',
+      label: 'Disconnections',
       value: String(stats.disconnections),
       hint: `connections lost in the last ${window}, not counting ones this page closed`,
     },

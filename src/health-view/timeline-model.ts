@@ -101,7 +101,10 @@ export function timelineModel(
       case 'reconnecting':
         category = 'reconnecting';
         label = `Reconnecting (attempt ${entry.attempt ?? 1})`;
-        detail = join(cause(entry), entry.delayMs === undefined ? '' : `retry in ${formatDuration(entry.delayMs)}`);
+        detail = join(
+          cause(entry),
+          entry.delayMs === undefined ? '' : `retry in ${formatDuration(entry.delayMs)}`,
+        );
         if (wasConnected) {
           lostAt ??= entry.at;
           wasConnected = false;

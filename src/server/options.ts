@@ -4,6 +4,7 @@ import type { Registry } from '../metrics/index.js';
 import type { AuthOptions } from './auth.js';
 import type { Broker } from './broker/broker.js';
 import type { ConnectionLimits } from './core/types.js';
+import type { DemoTokenOptions } from './routes/view.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -32,4 +33,10 @@ export interface ServerOptions {
   shutdownGraceMs?: number | undefined;
   /** Largest HTTP body accepted, in bytes. Default 64 KiB. */
   bodyLimit?: number | undefined;
+  /**
+   * Demo mode for the health view: `GET /api/demo-token` hands out short-lived user tokens
+   * (default user `demo`, 300 s, 20 a minute per address). Needs `auth.secret`. Default off:
+   * the route answers 404.
+   */
+  demoToken?: boolean | DemoTokenOptions | undefined;
 }

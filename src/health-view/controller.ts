@@ -1,0 +1,103 @@
+import type { Client, Clock, StateChange } from '../client/index.js';
+import { addAlert, addGap, createAlertFeed, type AlertFeed } from './alert-feed.js';
+import { announcement, badgeModel } from './badge.js';
+import { formatPercent } from './format.js';
+import type { ReplayTracker } from './replay-tracker.js';
+import { statsModel } from './stats-model.js';
+import { timelineModel } from './timeline-model.js';
+import type { HealthView } from './view.js';
+
+/** How often relative times, the countdown and uptime are refreshed, ms. */
+export const REFRESH_MS = 1000;
+
+/** What {@link connectView} needs. */
+export interface ControllerOptions {
+  client: Client;
+  view: HealthView;
+  replay: ReplayTracker;
+  clock: Clock;
+  /** The client's retry budget, for "attempt 3 of 10". */
+  maxAttempts: number;
+  /** Called when the client gives up (`failed`), e.g. so the page can ask for a new token. */
+  onFailed?: (change: StateChange) => void;
+}
+
+/**
+ * Wires a client to the view: every client event updates the page, a clock tick refreshes
+ * what depends on time. Returns a function that stops the ticks and listeners (the caller
+ * disposes the client).
+ */
+export function connectView(options: ControllerOptions): () => void {
+  const { client, view, replay, clock, maxAttempts } = options;
+  let feed: AlertFeed = createAlertFeed();
+  let change: StateChange | undefined;
+  let lastRttMs: number | undefined;
+
+  const renderStatus = (): void => {
+    const now = clock.now();
+    view.renderBadge(
+      badgeModel({
+        state: client.state,
+        quality: client.quality,
+        attempt: client.attempt,
+        maxAttempts,
+        change,
+        now,
+      }),
+    );
+    const stats = client.stats();
+    const timeline = timelineModel(client.timeline(), now);
+    const outages = `${timeline.outages} outage${timeline.outages === 1 ? '' : 's'}`;
+    view.renderStats(
+      statsModel(stats, lastRttMs),
+      `uptime ${formatPercent(stats.uptimeRatio)} · ${outages}`,
+    );
+    view.renderTimeline(timeline);
+  };
+  const renderAlerts = (): void => view.renderAlerts(feed, clock.now());
+
+  const unsubscribe = [
+    client.on('state', (next) => {
+      change = next;
+      renderStatus();
+      const text = announcement(next, maxAttempts);
+      if (text !== undefined)
+        view.announce(text, next.to === 'failed' || next.to === 'disconnected');
+      if (next.to === 'failed') options.onFailed?.(next);
+    }),
+    client.on('quality', (q) => {
+      renderStatus();
+      view.announce(
+        q.to === 'poor' ? 'Poor connection: pongs are late.' : 'Connection quality recovered.',
+      );
+    }),
+    client.on('pong', (pong) => {
+      if (!pong.throttled) lastRttMs = pong.rttMs;
+    }),
+    client.on('alert', (alert) => {
+      feed = addAlert(feed, alert, replay.takeReplayed(alert.id));
+      renderAlerts();
+      view.announce(`New ${alert.severity} alert: ${alert.title}`);
+    }),
+    client.on('gap', (gap) => {
+      feed = addGap(feed, gap);
+      renderAlerts();
+    }),
+  ];
+
+  let stopped = false;
+  let timer = clock.setTimeout(function tick() {
+    if (stopped) return;
+    renderStatus();
+    renderAlerts();
+    timer = clock.setTimeout(tick, REFRESH_MS);
+  }, REFRESH_MS);
+
+  renderStatus();
+  renderAlerts();
+  return () => {
+    stopped = true;
+    clock.clearTimeout(timer);
+    for (const off of unsubscribe) off();
+  };
+}
