@@ -3,6 +3,8 @@ import type { Verb } from '../cli.js';
 import { systemClock } from '../protocol/index.js';
 import {
   FleetRecorder,
+  FEED_PATH,
+  LiveFeed,
   LiveMetrics,
   loadScenario,
   RealHarness,
@@ -33,6 +35,8 @@ Flags:
   --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
   --metrics-port P   serve alert_client_* and chaos_* on http://127.0.0.1:P/metrics
   --metrics-host H   address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
+  --feed-port P      serve the fleet's live feed on http://127.0.0.1:P/feed for the health
+                     view's fleet panel (the run prints the page's address)
   --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
                      Toxiproxy in another container e.g. 0.0.0.0:20000)
   --quiet            no progress lines
@@ -80,6 +84,7 @@ export const run: Verb = async (argv) => {
     toxiproxy: { type: 'string' },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
+    'feed-port': { type: 'string' },
     'proxy-listen': { type: 'string' },
     quiet: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -102,6 +107,10 @@ export const run: Verb = async (argv) => {
       `--proxy-listen: expected host:port such as 0.0.0.0:20000, got "${proxyListen}"`,
     );
   }
+  const feedPort =
+    values['feed-port'] === undefined
+      ? undefined
+      : readIntFlag('feed-port', values['feed-port'], 0, 0, 65535);
   const metricsPort =
     values['metrics-port'] === undefined
       ? undefined
@@ -145,6 +154,7 @@ export const run: Verb = async (argv) => {
   );
   let harness: RealHarness | undefined;
   let metrics: LiveMetrics | undefined;
+  let feed: LiveFeed | undefined;
   try {
     harness = await RealHarness.start(scenario, recorder, {
       serverCmd: values['server-cmd'],
@@ -158,6 +168,18 @@ export const run: Verb = async (argv) => {
       const port = await metrics.serve(metricsPort, host);
       out.write(`metrics on http://${host}:${port}/metrics\n`);
     }
+    let feedUrl: string | undefined;
+    if (feedPort !== undefined) {
+      feed = new LiveFeed(recorder, scenario, randomUUID());
+      feedUrl = `http://127.0.0.1:${await feed.serve(feedPort)}${FEED_PATH}`;
+      out.write(`live feed on ${feedUrl}\n`);
+    }
+    const page = harness.pageUrl;
+    if (page !== undefined) {
+      out.write(
+        `health view (through the fault proxy): ${page}${feedUrl === undefined ? '' : `?feed=${encodeURIComponent(feedUrl)}`}\n`,
+      );
+    }
     let lastPlain = -Infinity;
     const outcome = await runScenario(scenario, harness, recorder, {
       mode: 'real',
@@ -165,6 +187,7 @@ export const run: Verb = async (argv) => {
       progressEveryMs: live ? 250 : 1000,
       onProgress: (p) => {
         metrics?.update();
+        feed?.update(p);
         if (values.quiet) return;
         if (live) out.write(`\r\x1b[2K${formatProgress(p)}`);
         else if (
@@ -181,6 +204,7 @@ export const run: Verb = async (argv) => {
         out.write(`${live ? '\r\x1b[2K' : ''}[${elapsed.padStart(6)}s] ${line}\n`);
       },
     });
+    feed?.finish(outcome.report.verdict);
     const left = await harness.activeToxics();
     if (left > 0)
       process.stderr.write(`warning: ${left} toxics left on the proxy after the rollbacks\n`);
@@ -199,6 +223,7 @@ export const run: Verb = async (argv) => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await metrics?.close();
+    await feed?.close();
     await harness?.close();
   }
 };

@@ -29,6 +29,7 @@ export { scaledClientOptions, userOf } from './harness/fleet.js';
 export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
 export { Measurements, summarize, type Summary } from './measure/aggregate.js';
 export { LiveMetrics } from './live-metrics.js';
+export { LiveFeed, FEED_PATH, FEED_JSON_PATH, type LiveFeedSnapshot } from './live-feed.js';
 export { THRESHOLD_METRICS, type ThresholdMetric } from './thresholds/catalog.js';
 export { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
 export type { RunReport, ProbeResult, Verdict, ReportSummary } from './report/report.js';

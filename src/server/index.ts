@@ -4,6 +4,7 @@
  */
 export { buildServer, type AlertServerHandle, type ShutdownMode } from './build-server.js';
 export type { ServerOptions } from './options.js';
+export type { DemoTokenOptions } from './routes/view.js';
 export {
   createTokenVerifier,
   extractToken,

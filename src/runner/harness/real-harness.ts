@@ -36,6 +36,8 @@ function inProcessServer(scenario: Scenario, secret: string): InProcessServer {
   const timeout = (c.client.pongTimeoutMs ?? 10_000) * s;
   return new InProcessServer(secret, {
     logger: false,
+    // The health view, opened through the proxy, signs in with a demo token: loopback only.
+    demoToken: true,
     defaultMetrics: false,
     historySize: c.server.historySize ?? 1000,
     heartbeat: { intervalMs: interval, timeoutMs: timeout },
@@ -123,6 +125,15 @@ export class RealHarness implements Harness {
       throw error;
     }
     return new RealHarness(scenario, server, faults, recorder);
+  }
+
+  /**
+   * The health view seen through the fault proxy (so the page suffers the faults the fleet
+   * does), when the server is the in-process one that issues demo tokens.
+   */
+  get pageUrl(): string | undefined {
+    if (!(this.#server instanceof InProcessServer)) return undefined;
+    return `${this.#faults.clientUrl.replace(/^ws/, 'http')}/`;
   }
 
   /** True when server.restart/stop/start can run. */
