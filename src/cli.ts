@@ -12,6 +12,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     summary: 'run a chaos scenario in real time and judge its thresholds',
     load: async () => (await import('./cli/run.js')).run,
   },
+  sim: {
+    summary: 'run a chaos scenario in deterministic simulation (virtual time, 10k clients, 24 h)',
+    load: async () => (await import('./cli/sim.js')).sim,
+  },
   proxy: {
     summary: 'run the embedded Toxiproxy-compatible fault proxy',
     load: async () => (await import('./cli/proxy.js')).proxy,

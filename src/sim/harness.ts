@@ -1,0 +1,275 @@
+import {
+  createClient,
+  createSeededRandom,
+  type Client,
+  type Clock,
+  type SimulatedClock,
+} from '../client/index.js';
+import type { AlertInput } from '../protocol/index.js';
+import {
+  Publisher,
+  RunnerError,
+  RunnerErrorCode,
+  scaledClientOptions,
+  userOf,
+  type FaultHandle,
+  type FaultStep,
+  type FleetRecorder,
+  type Harness,
+  type Scenario,
+  type SimFaultStep,
+} from '../runner/index.js';
+import { createMemoryBroker, DEFAULT_LIMITS } from '../server/index.js';
+import type { SimDriver } from './driver.js';
+import { createSeededIds } from './ids.js';
+import { SimNetwork } from './network.js';
+import { SimServer } from './server.js';
+import { startSimFault } from './sim-faults.js';
+import { mintSimToken } from './tokens.js';
+import type { SimToxic } from './toxics/index.js';
+
+/** Base URL the simulated fleet connects to (nothing resolves it: the links are virtual). */
+export const SIM_URL = 'ws://stormwatch.sim';
+
+/**
+ * One-way latency of a bare simulated link, ms: loopback through the proxy, as the real harness
+ * measures it (pong RTT p50 ≈ 0.5 ms).
+ */
+export const DEFAULT_BASE_LATENCY_MS = 0.25;
+
+/**
+ * Virtual time a control call takes (a Toxiproxy API request, a server stop or start), ms. Less
+ * than a link's one-way latency: as with the embedded proxy on loopback, the call returns before
+ * the clients notice its effect (a dropped socket), so the next step sees the fleet as the real
+ * harness does.
+ */
+export const CONTROL_LATENCY_MS = 0.1;
+
+/** Options of {@link SimHarness}. */
+export interface SimHarnessOptions {
+  clock: SimulatedClock;
+  driver: SimDriver;
+  /** One-way latency of a bare link, ms. Default {@link DEFAULT_BASE_LATENCY_MS}. */
+  baseLatencyMs?: number | undefined;
+}
+
+// Seeds of the independent random streams, mixed with the scenario's seed.
+const NETWORK_STREAM = 0x6e657477;
+const ID_STREAM = 0x69647321;
+const FAULT_STREAM = 0x66617531;
+const PUBLISHER_STREAM = 0x5eed; // the real harness's
+
+/**
+ * The simulated harness: the real client core for every fleet member (`createClient` on a
+ * simulated transport), the real server core (`createAlertService` over a memory broker), a
+ * simulated proxy with the same toxics, and the runner's own publisher — all on one virtual
+ * clock. Same scenario files, same `runScenario`, same reports as the real harness.
+ */
+export class SimHarness implements Harness {
+  readonly clock: Clock;
+  readonly #simClock: SimulatedClock;
+  readonly #driver: SimDriver;
+  readonly #network: SimNetwork;
+  readonly #server: SimServer;
+  readonly #publisher: Publisher;
+  readonly #clients: Client[] = [];
+  readonly #faultRandom: () => number;
+  #toxicCounter = 0;
+
+  constructor(scenario: Scenario, recorder: FleetRecorder, options: SimHarnessOptions) {
+    const config = scenario.config;
+    const scale = config.timeScale;
+    const clock = options.clock;
+    this.#simClock = clock;
+    this.#driver = options.driver;
+    this.clock = options.driver.clock;
+    const markAsync = () => this.#driver.markAsync();
+    const createId = createSeededIds(createSeededRandom(config.seed ^ ID_STREAM));
+
+    const intervalMs = (config.client.pingIntervalMs ?? 30_000) * scale;
+    const timeoutMs = (config.client.pongTimeoutMs ?? 10_000) * scale;
+    const historySize = config.server.historySize ?? 1000;
+    this.#server = new SimServer({
+      clock,
+      broker: createMemoryBroker({ historySize, epoch: createId() }),
+      limits: {
+        ...DEFAULT_LIMITS,
+        connectsPerMinute: config.server.connectsPerMinute ?? 10,
+        connectWindowMs: 60_000 * scale,
+        resumeWaitMs: 1000 * scale,
+        // As the real harness: two missed intervals and a timeout mean the client is gone.
+        idleTimeoutMs: 2 * intervalMs + timeoutMs,
+      },
+      heartbeat: { intervalMs, timeoutMs },
+      createId,
+      shutdownGraceMs: 5000 * scale,
+      markAsync,
+    });
+    this.#server.start();
+    this.#network = new SimNetwork({
+      clock,
+      random: createSeededRandom(config.seed ^ NETWORK_STREAM),
+      baseLatencyMs: options.baseLatencyMs ?? DEFAULT_BASE_LATENCY_MS,
+      server: this.#server,
+      markAsync,
+    });
+    this.#faultRandom = createSeededRandom(config.seed ^ FAULT_STREAM);
+
+    const users = Array.from({ length: config.users }, (_, i) => userOf(i, config.users));
+    this.#publisher = new Publisher({
+      clock: this.clock,
+      random: createSeededRandom(config.seed ^ PUBLISHER_STREAM),
+      users,
+      recorder,
+      retryDelayMs: Math.max(20, 250 * scale),
+      publish: async (input: AlertInput) => ({ id: (await this.#server.publish(input)).id }),
+    });
+
+    // As the real fleet: the same options and the same per-client random seeds.
+    const ttlMs = Math.max(1, Math.round((config.tokenTtlMs * scale) / 1000)) * 1000;
+    const clientOptions = scaledClientOptions(config);
+    for (let i = 0; i < config.clients; i++) {
+      const userId = userOf(i, config.users);
+      const client = createClient({
+        url: SIM_URL,
+        userId,
+        getToken: () => {
+          // The shell settles the token in a microtask.
+          markAsync();
+          return mintSimToken(userId, Math.floor(clock.now()), ttlMs);
+        },
+        ...clientOptions,
+        clock,
+        random: createSeededRandom((config.seed * 1_000_003 + i) >>> 0),
+        transport: this.#network.transportFor(i),
+        environment: null,
+      });
+      recorder.attach(i, userId, client);
+      this.#clients.push(client);
+    }
+  }
+
+  /** Timers fired on the virtual clock so far. */
+  get events(): number {
+    return this.#simClock.firedTimers;
+  }
+
+  /** Connections the fleet opened so far (upgrades attempted through the proxy). */
+  get connectionsOpened(): number {
+    return this.#network.opened;
+  }
+
+  /** Toxics left on the simulated proxy (0 after the rollbacks). */
+  get activeToxics(): number {
+    return this.#network.activeToxics;
+  }
+
+  /** Waits for one control call's round trip on the (draining) harness clock. */
+  #controlCall(): Promise<void> {
+    return new Promise((resolve) => this.clock.setTimeout(resolve, CONTROL_LATENCY_MS));
+  }
+
+  async applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
+    const streams = step.stream === 'both' ? (['upstream', 'downstream'] as const) : [step.stream];
+    const toxics: SimToxic[] = streams.map((direction) => ({
+      name: `${step.toxic}_${direction}_${++this.#toxicCounter}`,
+      type: step.toxic,
+      direction,
+      toxicity: step.toxicity,
+      attributes: { ...attributes },
+    }));
+    for (const toxic of toxics) this.#network.addToxic(toxic);
+    await this.#controlCall();
+    return async () => {
+      for (const toxic of toxics) this.#network.removeToxic(toxic);
+      await this.#controlCall();
+    };
+  }
+
+  async applySimFault(
+    step: SimFaultStep,
+    attributes: Record<string, number>,
+  ): Promise<FaultHandle> {
+    const end = startSimFault(step.model, attributes, {
+      clock: this.#simClock,
+      random: this.#faultRandom,
+      network: this.#network,
+      clients: this.#clients.length,
+    });
+    await this.#controlCall();
+    return async () => {
+      end();
+      await this.#controlCall();
+    };
+  }
+
+  async proxyDown(): Promise<FaultHandle> {
+    this.#network.setEnabled(false);
+    await this.#controlCall();
+    return async () => {
+      this.#network.setEnabled(true);
+      await this.#controlCall();
+    };
+  }
+
+  async resetFaults(): Promise<void> {
+    this.#network.reset();
+    await this.#controlCall();
+  }
+
+  async stopServer(graceful: boolean): Promise<void> {
+    await this.#server.stop(graceful);
+    await this.#controlCall();
+  }
+
+  async startServer(): Promise<void> {
+    this.#server.start();
+    await this.#controlCall();
+  }
+
+  startPublisher(ratePerSecond: number): void {
+    this.#publisher.start(ratePerSecond);
+  }
+
+  stopPublisher(): Promise<void> {
+    return this.#publisher.stop();
+  }
+
+  burst(count: number): Promise<void> {
+    return this.#publisher.burst(count);
+  }
+
+  async revokeTokens(): Promise<void> {
+    try {
+      this.#server.revokeTokens();
+      await this.#controlCall();
+    } catch (error) {
+      throw new RunnerError(
+        RunnerErrorCode.SERVER_FAILED,
+        `token revocation refused: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  reconnectStopped(): number {
+    let count = 0;
+    for (const client of this.#clients) {
+      if (client.state === 'failed' || client.state === 'disconnected') {
+        client.reconnect();
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  connectFleet(): void {
+    for (const client of this.#clients) client.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.#publisher.stop();
+    for (const client of this.#clients) client.dispose();
+    this.#network.closeAll();
+    await this.#server.stop(false);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * stormwatch sim — the deterministic simulator: the real client core and the real server core
+ * on a virtual clock, connected by simulated links with the fault proxy's toxics, driven by the
+ * same `runScenario` as real runs.
+ */
+export { simulate, SIM_START_MS, type Simulation, type SimulateOptions } from './simulate.js';
+export { SimHarness, SIM_URL, DEFAULT_BASE_LATENCY_MS, type SimHarnessOptions } from './harness.js';
+export { SimDriver } from './driver.js';
+export { extendMethod } from './duration.js';
+export { SimNetwork, type SimNetworkOptions } from './network.js';
+export { SimServer, ServerUnavailableError, type SimServerOptions } from './server.js';
+export { SimConnection, type UpgradeTarget } from './link/connection.js';
+export { Pipe, type LinkEnvironment } from './link/pipe.js';
+export type { Frame, FrameKind } from './link/frame.js';
+export { startSimFault, type SimFaultTarget } from './sim-faults.js';
+export { mintSimToken, readSimToken, type SimClaims } from './tokens.js';
+export { createSeededIds } from './ids.js';
+export type { SimToxic } from './toxics/index.js';

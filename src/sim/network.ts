@@ -1,0 +1,172 @@
+import type { Clock, Random, SocketHandlers, Transport, TransportSocket } from '../client/index.js';
+import {
+  SimConnection,
+  type ConnectionEnvironment,
+  type UpgradeTarget,
+} from './link/connection.js';
+import type { SimToxic } from './toxics/index.js';
+
+/** Close code for a connection that failed without a close frame. */
+const ABNORMAL = 1006;
+
+/** Options of {@link SimNetwork}. */
+export interface SimNetworkOptions {
+  clock: Clock;
+  random: Random;
+  /** One-way latency of a bare link, ms (loopback through the proxy). */
+  baseLatencyMs: number;
+  server: UpgradeTarget;
+  markAsync: () => void;
+}
+
+/**
+ * The simulated proxy between the fleet and the server: one {@link SimConnection} per socket,
+ * the toxics every connection goes through, the proxy's enabled switch, and the sim-only
+ * faults (per-client outages, extra latency). Connections are kept in insertion order so every
+ * fault visits them in the same order on every run.
+ */
+export class SimNetwork implements ConnectionEnvironment {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly server: UpgradeTarget;
+  readonly markAsync: () => void;
+  readonly #baseLatencyMs: number;
+  readonly #toxics: SimToxic[] = [];
+  readonly #live = new Set<SimConnection>();
+  /** The newest connection of each client. */
+  readonly #byClient: Array<SimConnection | undefined> = [];
+  /** Clients whose link is cut, with how many outages cut it. */
+  readonly #cut = new Map<number, number>();
+  readonly #extraLatency = new Set<(nowMs: number) => number>();
+  #enabled = true;
+  /** Connections ever opened. */
+  opened = 0;
+
+  constructor(options: SimNetworkOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.server = options.server;
+    this.markAsync = options.markAsync;
+    this.#baseLatencyMs = options.baseLatencyMs;
+  }
+
+  oneWayMs(nowMs: number): number {
+    if (this.#extraLatency.size === 0) return this.#baseLatencyMs;
+    let ms = this.#baseLatencyMs;
+    for (const extra of this.#extraLatency) ms += extra(nowMs);
+    return ms;
+  }
+
+  forget(connection: SimConnection): void {
+    this.#live.delete(connection);
+    if (this.#byClient[connection.clientIndex] === connection) {
+      this.#byClient[connection.clientIndex] = undefined;
+    }
+  }
+
+  /** The transport of fleet client `clientIndex`. */
+  transportFor(clientIndex: number): Transport {
+    return { open: ({ url, token }, handlers) => this.#open(clientIndex, url, token, handlers) };
+  }
+
+  /** Live connections (either end still open), in the order they were opened. */
+  get liveConnections(): number {
+    return this.#live.size;
+  }
+
+  /** Toxics currently applied. */
+  get activeToxics(): number {
+    return this.#toxics.length;
+  }
+
+  /** Adds a toxic to every live connection and every new one. */
+  addToxic(toxic: SimToxic): void {
+    this.#toxics.push(toxic);
+    for (const connection of this.#live) connection.addToxic(toxic);
+  }
+
+  /** Removes a toxic (no-op when already gone). */
+  removeToxic(toxic: SimToxic): void {
+    const index = this.#toxics.indexOf(toxic);
+    if (index < 0) return;
+    this.#toxics.splice(index, 1);
+    for (const connection of [...this.#live]) connection.removeToxic(toxic);
+  }
+
+  /** Enables or disables the proxy; disabling refuses new connections and drops live ones. */
+  setEnabled(enabled: boolean): void {
+    if (this.#enabled === enabled) return;
+    this.#enabled = enabled;
+    if (!enabled) for (const connection of [...this.#live]) connection.reset();
+  }
+
+  /** Removes every toxic and enables the proxy. */
+  reset(): void {
+    for (const toxic of [...this.#toxics]) this.removeToxic(toxic);
+    this.setEnabled(true);
+  }
+
+  /** Cuts the links of `clients` (refused and dropped) until {@link restore}. */
+  cut(clients: readonly number[]): void {
+    for (const index of clients) {
+      this.#cut.set(index, (this.#cut.get(index) ?? 0) + 1);
+      this.#byClient[index]?.reset();
+    }
+  }
+
+  /** Undoes one {@link cut} of `clients`. */
+  restore(clients: readonly number[]): void {
+    for (const index of clients) {
+      const count = (this.#cut.get(index) ?? 0) - 1;
+      if (count > 0) this.#cut.set(index, count);
+      else this.#cut.delete(index);
+    }
+  }
+
+  /** Resets client `index`'s connection when it is open; true when it was. */
+  drop(index: number): boolean {
+    const connection = this.#byClient[index];
+    if (connection === undefined || !connection.isOpen) return false;
+    connection.reset();
+    return true;
+  }
+
+  /** Adds one-way latency to every frame sent from now on; the function removes it. */
+  addLatency(extraMs: (nowMs: number) => number): () => void {
+    this.#extraLatency.add(extraMs);
+    return () => this.#extraLatency.delete(extraMs);
+  }
+
+  /** Tears every connection down (end of the run). */
+  closeAll(): void {
+    for (const connection of [...this.#live]) connection.reset();
+  }
+
+  #open(
+    clientIndex: number,
+    url: string,
+    token: string | undefined,
+    handlers: SocketHandlers,
+  ): TransportSocket {
+    if (!this.#enabled || this.#cut.has(clientIndex)) {
+      // Connection refused: the SYN is answered by a RST after one round trip.
+      this.clock.setTimeout(
+        () => handlers.onClose({ code: ABNORMAL, reason: 'connect ECONNREFUSED', wasClean: false }),
+        2 * this.oneWayMs(this.clock.now()),
+      );
+      return { send: () => undefined, close: () => undefined };
+    }
+    this.opened += 1;
+    const connection = new SimConnection(
+      this,
+      clientIndex,
+      url,
+      token ?? '',
+      handlers,
+      this.#toxics,
+    );
+    this.#live.add(connection);
+    this.#byClient[clientIndex] = connection;
+    return connection.clientSocket;
+  }
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+describe('stormwatch sim', () => {
+  it(
+    'passes a library scenario, prints events/s, and writes the same JSON report twice',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
+      try {
+        const args = (out: string) => [
+          'sim',
+          'scenarios/server-restart-graceful.yaml',
+          '--clients',
+          '200',
+          '--duration',
+          '2h',
+          '--report',
+          join(dir, out),
+          '--junit',
+          join(dir, 'r.xml'),
+          '--markdown',
+          join(dir, 'r.md'),
+        ];
+        const first = await runCli(args('a.json'));
+        expect(first.stderr).toBe('');
+        expect(first.code).toBe(0);
+        expect(first.stdout).toMatch(/^stormwatch sim: Graceful server restart .* 200 clients/);
+        expect(first.stdout).toMatch(/server graceful restart, down 2s \[line 13\]/);
+        expect(first.stdout).toMatch(/verdict: PASS/);
+        expect(first.stdout).toMatch(
+          /simulated 2h\d*s? of 200 clients in [\d.]+ s: [\d,]+ events \([\d,]+ events\/s\), [\d,]+ client-hours/,
+        );
+        const second = await runCli(args('b.json'));
+        expect(second.code).toBe(0);
+        const a = await readFile(join(dir, 'a.json'), 'utf8');
+        expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe(a);
+        const report = JSON.parse(a) as {
+          mode: string;
+          clients: number;
+          durationSeconds: number;
+          simulation: { events: number };
+        };
+        expect(report.mode).toBe('sim');
+        expect(report.clients).toBe(200);
+        expect(report.durationSeconds).toBeGreaterThan(7200);
+        expect(report.simulation.events).toBeGreaterThan(50_000);
+        expect(await readFile(join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites name="stormwatch"/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('exits 99 when a threshold fails, as run does', async () => {
+    const result = await runCli(['sim', 'test/fixtures/failing.yaml', '--quiet']);
+    expect(result.code).toBe(99);
+    expect(result.stdout).toMatch(/verdict: FAIL \(threshold\)/);
+  });
+
+  it('exits 1 with one line for bad flags and bad files', async () => {
+    const duration = await runCli(['sim', 'scenarios/steady.yaml', '--duration', 'forever']);
+    expect(duration.code).toBe(1);
+    expect(duration.stderr.trim()).toBe(
+      'stormwatch sim: --duration: expected a duration such as "90m" or "24h", got "forever"',
+    );
+    const malformed = await runCli(['sim', 'test/fixtures/malformed.yaml']);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr.trim()).toMatch(
+      /^stormwatch sim: test\/fixtures\/malformed\.yaml:5:38: /,
+    );
+  });
+
+  it('run refuses sim-only actions with the file and line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
+    try {
+      const file = join(dir, 'drops.yaml');
+      await writeFile(
+        file,
+        'version: 1\ntitle: drops\nmethod:\n  - { action: sim.drops, mtbf: 1h, duration: 1m }\n',
+      );
+      const result = await runCli(['run', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `stormwatch run: ${file}:4: sim.drops is a sim-only action (run the scenario with stormwatch sim)`,
+      );
+      const sim = await runCli(['sim', file, '--quiet']);
+      expect(sim.code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
