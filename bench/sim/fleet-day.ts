@@ -141,8 +141,17 @@ if (values.child) {
   console.log(
     `scaling ${fmt(ratio)}× clients: ${fmt(main.wallS / peer.wallS, 2)}× wall time, ${fmt(main.events / peer.events, 2)}× events, ${fmt(main.events / main.wallS / (peer.events / peer.wallS), 2)}× events/s, ${fmt(main.peakRssMiB / peer.peakRssMiB, 2)}× peak RSS`,
   );
-  const target = main.wallS < 60 && main.peakRssMiB < 2048;
-  console.log(
-    `target (10k × 24 h under 60 s and 2 GiB): ${target ? 'met' : 'MISSED'} (${fmt(main.wallS, 1)} s, ${fmt(main.peakRssMiB)} MiB)`,
-  );
+  const clientHours = main.clients * main.virtualHours;
+  if (main.clients >= 10_000 && main.virtualHours >= 24) {
+    const target = main.wallS < 60 && main.peakRssMiB < 2048;
+    console.log(
+      `target (10k × 24 h under 60 s and 2 GiB): ${target ? 'met' : 'MISSED'} (${fmt(main.wallS, 1)} s, ${fmt(main.peakRssMiB)} MiB)`,
+    );
+  } else {
+    // Smaller runs only estimate the target's wall time from the measured throughput.
+    const estimateS = (240_000 / clientHours) * main.wallS;
+    console.log(
+      `target (10k × 24 h under 60 s and 2 GiB) not measured in this run; at this run's ${fmt(clientHours / main.wallS)} client-hours/s it would take about ${fmt(estimateS)} s`,
+    );
+  }
 }

@@ -27,6 +27,7 @@ export type { Harness, FaultHandle } from './harness/types.js';
 export { Publisher, type PublishFn, type PublisherOptions } from './harness/publisher.js';
 export { scaledClientOptions, userOf } from './harness/fleet.js';
 export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
+export { SampleSeries } from './measure/series.js';
 export { Measurements, summarize, type Summary } from './measure/aggregate.js';
 export { LiveMetrics } from './live-metrics.js';
 export { LiveFeed, FEED_PATH, FEED_JSON_PATH, type LiveFeedSnapshot } from './live-feed.js';

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createFleetMetrics, Registry, type FleetMetrics } from '../metrics/index.js';
 import type { FleetRecorder } from './measure/recorder.js';
+import type { SampleSeries } from './measure/series.js';
 import { readProbe, withinTolerance } from './probes.js';
 import type { Scenario } from './scenario/types.js';
 import { RunnerError, RunnerErrorCode } from './errors.js';
@@ -48,11 +49,13 @@ export class LiveMetrics {
     this.#connectedS = Math.max(this.#connectedS, connectedS);
     this.#disconnectedS = Math.max(this.#disconnectedS, disconnectedS);
 
-    this.#drain('rtt', r.pongRtts, (v) => m.pongRtt.observe(v.value / 1000 / scale));
-    this.#drain('reconnect', r.reconnectDurations, (v) =>
-      m.reconnectDuration.observe(v.value / 1000 / scale),
+    this.#drainSeries('rtt', r.pongRtts, (ms) => m.pongRtt.observe(ms / 1000 / scale));
+    this.#drainSeries('reconnect', r.reconnectDurations, (ms) =>
+      m.reconnectDuration.observe(ms / 1000 / scale),
     );
-    this.#drain('latency', r.alertLatencies, (v) => m.alertLatency.observe(v.value / 1000 / scale));
+    this.#drainSeries('latency', r.alertLatencies, (ms) =>
+      m.alertLatency.observe(ms / 1000 / scale),
+    );
     this.#drain('delivered', r.deliveries, () => m.alertsReceived.inc());
     this.#drain('duplicates', r.duplicates, () => m.alertsDuplicate.inc());
     this.#drain('missed', r.missed, (v) => m.alertsMissed.inc(v.value));
@@ -75,6 +78,12 @@ export class LiveMetrics {
         withinTolerance(readProbe(probe, r), probe.tolerance) ? 1 : 0,
       );
     }
+  }
+
+  #drainSeries(key: string, series: SampleSeries, apply: (value: number) => void): void {
+    const from = this.#cursor.get(key) ?? 0;
+    for (let i = from; i < series.length; i++) apply(series.valueAt(i));
+    this.#cursor.set(key, series.length);
   }
 
   #drain<T>(key: string, list: readonly T[], apply: (item: T) => void): void {

@@ -59,6 +59,9 @@ const ID_STREAM = 0x69647321;
 const FAULT_STREAM = 0x66617531;
 const PUBLISHER_STREAM = 0x5eed; // the real harness's
 
+/** Entries each simulated client keeps in its own timeline and RTT log. */
+const SIM_CLIENT_LOG_ENTRIES = 256;
+
 /**
  * The simulated harness: the real client core for every fleet member (`createClient` on a
  * simulated transport), the real server core (`createAlertService` over a memory broker), a
@@ -143,6 +146,9 @@ export class SimHarness implements Harness {
         random: createSeededRandom((config.seed * 1_000_003 + i) >>> 0),
         transport: this.#network.transportFor(i),
         environment: null,
+        // The run measures from events; each client's own 24 h log is not read, and at
+        // 10 000 clients × a day of pongs it would cost over a gigabyte.
+        timeline: { maxEntries: SIM_CLIENT_LOG_ENTRIES },
       });
       recorder.attach(i, userId, client);
       this.#clients.push(client);

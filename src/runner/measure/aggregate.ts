@@ -1,6 +1,7 @@
 import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
 import type { ThresholdWindow } from '../scenario/types.js';
-import type { FleetRecorder, TimedValue } from './recorder.js';
+import type { FleetRecorder } from './recorder.js';
+import type { SampleSeries } from './series.js';
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 export function percentileOf(sorted: readonly number[], p: number): number | undefined {
@@ -52,16 +53,17 @@ export class Measurements {
   /** Samples of a trend metric in `window`, in seconds of scenario time. */
   trend(metric: ThresholdMetric, window: ThresholdWindow): number[] {
     const r = this.#recorder;
-    const source: Partial<Record<ThresholdMetric, TimedValue[]>> = {
+    const source: Partial<Record<ThresholdMetric, SampleSeries>> = {
       reconnect_duration_seconds: r.reconnectDurations,
       pong_rtt_seconds: r.pongRtts,
       alert_latency_seconds: r.alertLatencies,
       detection_seconds: r.detections,
     };
-    const samples = source[metric] ?? [];
+    const samples = source[metric];
+    if (samples === undefined) return [];
     return samples
-      .filter((s) => r.windows.includes(window, s.at))
-      .map((s) => s.value / 1000 / this.#timeScale);
+      .values((at) => r.windows.includes(window, at))
+      .map((ms) => ms / 1000 / this.#timeScale);
   }
 
   /** Events of a counter metric in `window`. */

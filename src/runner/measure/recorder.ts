@@ -1,5 +1,6 @@
 import type { Client, ClientStateName, StateChange } from '../../client/index.js';
 import type { BreachAlertMessage, Clock } from '../../protocol/index.js';
+import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
 
 /** A sample at a clock time; `value` in ms for durations. */
@@ -76,10 +77,10 @@ export class FleetRecorder {
   #endAt: number | undefined;
 
   // Durations in ms, keyed by when they happened.
-  readonly reconnectDurations: TimedValue[] = [];
-  readonly pongRtts: TimedValue[] = [];
-  readonly alertLatencies: TimedValue[] = [];
-  readonly detections: TimedValue[] = [];
+  readonly reconnectDurations = new SampleSeries();
+  readonly pongRtts = new SampleSeries();
+  readonly alertLatencies = new SampleSeries();
+  readonly detections = new SampleSeries();
   readonly episodes: Episode[] = [];
   // Events, by time.
   readonly disconnections: number[] = [];
@@ -149,7 +150,7 @@ export class FleetRecorder {
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
       client.on('pong', (pong) => {
-        if (!pong.throttled) this.pongRtts.push({ at: pong.at, value: pong.rttMs });
+        if (!pong.throttled) this.pongRtts.push(pong.at, pong.rttMs);
       }),
       client.on('quality', (change) => {
         track.poor = change.to === 'poor';
@@ -340,7 +341,7 @@ export class FleetRecorder {
         this.backoffSchedule.push({ attempt: change.attempt, delayMs: change.delayMs });
       }
     }
-    if (change.detectionMs !== undefined) this.detections.push({ at, value: change.detectionMs });
+    if (change.detectionMs !== undefined) this.detections.push(at, change.detectionMs);
 
     if (from === 'connected' && change.to !== 'connected' && !appIdle) {
       this.disconnections.push(at);
@@ -354,7 +355,7 @@ export class FleetRecorder {
       this.opens.push(at);
       track.everConnected = true;
       if (track.lostAt !== undefined) {
-        this.reconnectDurations.push({ at: track.lostAt, value: at - track.lostAt });
+        this.reconnectDurations.push(track.lostAt, at - track.lostAt);
         this.episodes.push({
           at: track.lostAt,
           durationMs: at - track.lostAt,
@@ -385,7 +386,6 @@ export class FleetRecorder {
     const publishedAt = Number.isFinite(serverTime)
       ? serverTime
       : this.#published.get(alert.id)?.publishedAt;
-    if (publishedAt !== undefined)
-      this.alertLatencies.push({ at: now, value: Math.max(0, now - publishedAt) });
+    if (publishedAt !== undefined) this.alertLatencies.push(now, Math.max(0, now - publishedAt));
   }
 }
