@@ -8,6 +8,10 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'server/compare.ts',
     about: 'alert server vs bare ws: connect, RSS/conn, pong RTT, fan-out',
   },
+  sim: {
+    file: 'sim/fleet-day.ts',
+    about: 'simulated fleet-day: 10,000 clients × 24 h against 1,000 clients (wall, events/s, RSS)',
+  },
   proxy: {
     file: 'proxy/overhead.ts',
     about: 'direct vs through the embedded proxy: added p99, throughput',
