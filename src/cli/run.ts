@@ -14,6 +14,7 @@ import {
   RunnerErrorCode,
   type ScenarioOverrides,
 } from '../runner/index.js';
+import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, readIntFlag, UsageError } from './args.js';
 import { formatProgress, writeReports } from './output.js';
 
@@ -137,16 +138,7 @@ export const run: Verb = async (argv) => {
   const out = process.stdout;
   const live = out.isTTY && !values.quiet;
   const recorder = new FleetRecorder(systemClock);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(1);
-    process.stderr.write(`\n${signal}: stopping the method, running rollbacks (again to force)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals();
 
   const c = scenario.config;
   out.write(
@@ -183,7 +175,7 @@ export const run: Verb = async (argv) => {
     let lastPlain = -Infinity;
     const outcome = await runScenario(scenario, harness, recorder, {
       mode: 'real',
-      signal: controller.signal,
+      signal: interrupt.signal,
       progressEveryMs: live ? 250 : 1000,
       onProgress: (p) => {
         metrics?.update();
@@ -220,8 +212,7 @@ export const run: Verb = async (argv) => {
       process.stderr.write(`stormwatch run: ${outcome.report.reason ?? 'error'}\n`);
     return outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
     await metrics?.close();
     await feed?.close();
     await harness?.close();

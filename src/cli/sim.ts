@@ -7,6 +7,7 @@ import {
   type Progress,
 } from '../runner/index.js';
 import { extendMethod, simulate } from '../sim/index.js';
+import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, UsageError } from './args.js';
 import { formatProgress, writeReports } from './output.js';
 import { readOverrides } from './run.js';
@@ -78,16 +79,7 @@ export const sim: Verb = async (argv) => {
 
   const out = process.stdout;
   const live = out.isTTY && !values.quiet;
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(1);
-    process.stderr.write(`\n${signal}: stopping the method, running rollbacks (again to force)\n`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = interruptOnSignals();
 
   const c = scenario.config;
   out.write(
@@ -97,7 +89,7 @@ export const sim: Verb = async (argv) => {
   const wallStart = performance.now();
   try {
     const result = await simulate(scenario, {
-      signal: controller.signal,
+      signal: interrupt.signal,
       progressEveryMs: PROGRESS_EVERY_MS * c.timeScale,
       onProgress: (p: Progress) => {
         if (values.quiet) return;
@@ -130,7 +122,6 @@ export const sim: Verb = async (argv) => {
       process.stderr.write(`stormwatch sim: ${result.report.reason ?? 'error'}\n`);
     return result.exitCode;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.dispose();
   }
 };

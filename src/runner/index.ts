@@ -25,7 +25,7 @@ export {
 export { RealHarness, type RealHarnessOptions } from './harness/real-harness.js';
 export type { Harness, FaultHandle } from './harness/types.js';
 export { Publisher, type PublishFn, type PublisherOptions } from './harness/publisher.js';
-export { scaledClientOptions, userOf } from './harness/fleet.js';
+export { reconnectStopped, scaledClientOptions, userOf } from './harness/fleet.js';
 export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
 export { SampleSeries } from './measure/series.js';
 export { Measurements, summarize, type Summary } from './measure/aggregate.js';

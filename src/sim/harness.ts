@@ -10,6 +10,7 @@ import {
   Publisher,
   RunnerError,
   RunnerErrorCode,
+  reconnectStopped,
   scaledClientOptions,
   userOf,
   type FaultHandle,
@@ -258,14 +259,7 @@ export class SimHarness implements Harness {
   }
 
   reconnectStopped(): number {
-    let count = 0;
-    for (const client of this.#clients) {
-      if (client.state === 'failed' || client.state === 'disconnected') {
-        client.reconnect();
-        count += 1;
-      }
-    }
-    return count;
+    return reconnectStopped(this.#clients);
   }
 
   connectFleet(): void {

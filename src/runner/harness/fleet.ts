@@ -62,3 +62,15 @@ export function createFleet(options: FleetOptions): Client[] {
   }
   return clients;
 }
+
+/** The app's manual `reconnect()` on every failed or disconnected client; returns how many. */
+export function reconnectStopped(clients: readonly Client[]): number {
+  let count = 0;
+  for (const client of clients) {
+    if (client.state === 'failed' || client.state === 'disconnected') {
+      client.reconnect();
+      count += 1;
+    }
+  }
+  return count;
+}

@@ -7,7 +7,7 @@ import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { FleetRecorder } from '../measure/recorder.js';
 import type { FaultStep, Scenario } from '../scenario/types.js';
 import { ChildProcessServer, ExternalServer } from './child-server.js';
-import { createFleet, userOf } from './fleet.js';
+import { createFleet, reconnectStopped, userOf } from './fleet.js';
 import { InProcessServer } from './in-process-server.js';
 import { ProxyFaults } from './proxy-faults.js';
 import { Publisher } from './publisher.js';
@@ -215,14 +215,7 @@ export class RealHarness implements Harness {
   }
 
   reconnectStopped(): number {
-    let count = 0;
-    for (const client of this.#clients) {
-      if (client.state === 'failed' || client.state === 'disconnected') {
-        client.reconnect();
-        count += 1;
-      }
-    }
-    return count;
+    return reconnectStopped(this.#clients);
   }
 
   connectFleet(): void {
