@@ -26,6 +26,10 @@ export class LiveMetrics {
     this.#scenario = scenario;
     this.#m = createFleetMetrics(this.registry);
     this.#m.experimentInfo.set({ scenario: scenario.title, run_id: runId }, 1);
+    // Counters with known label values start at 0, so the first loss after Prometheus's first
+    // scrape shows as an increase instead of a series that appears already counted.
+    for (const outcome of ['recovered', 'failed']) this.#m.reconnectEpisodes.inc({ outcome }, 0);
+    for (const result of ['opened', 'failed']) this.#m.reconnectAttempts.inc({ result }, 0);
   }
 
   /** Moves what happened since the last call into the metrics. */

@@ -38,7 +38,8 @@ steady_state:
   probes:
     - { name: all-connected, metric: alert_client_connected, tolerance: { eq: $clients } }
 method:
-  - { at: 24s, action: fault.reset_peer, timeout: 0, stream: downstream, duration: 4s }
+  # Late enough that Prometheus has scraped the counters at 0 before anything happens.
+  - { at: 40s, action: fault.reset_peer, timeout: 0, stream: downstream, duration: 4s }
   - { action: wait_until, probe: all-connected, timeout: 60s }
   - { action: wait, duration: 48s }
 rollbacks:
