@@ -29,7 +29,7 @@ describe('stormwatch sim', () => {
         expect(first.stderr).toBe('');
         expect(first.code).toBe(0);
         expect(first.stdout).toMatch(/^stormwatch sim: Graceful server restart .* 200 clients/);
-        expect(first.stdout).toMatch(/server graceful restart, down 2s \[line 13\]/);
+        expect(first.stdout).toMatch(/server graceful restart, down 1s \[line 13\]/);
         expect(first.stdout).toMatch(/verdict: PASS/);
         expect(first.stdout).toMatch(
           /simulated 2h\d*s? of 200 clients in [\d.]+ s: [\d,]+ events \([\d,]+ events\/s\), [\d,]+ client-hours/,
