@@ -13,7 +13,7 @@ import { createMemoryBroker } from './broker/memory.js';
 import type { AppContext } from './context.js';
 import { createAlertService, type AlertService } from './core/alert-service.js';
 import type { Broker } from './broker/broker.js';
-import { ServerError, ServerErrorCode } from './errors.js';
+import { ServerErrorCode } from './errors.js';
 import { httpReason, type ErrorBody } from './http-errors.js';
 import type { ServerOptions } from './options.js';
 import { REDACT_PATHS, redactUrl } from './redact.js';
@@ -206,5 +206,3 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   return app;
 }
-
-export { ServerError };
