@@ -123,6 +123,7 @@ describe('Prometheus scrapes a scenario run; every dashboard query returns data'
   let prometheus: Proc | undefined;
   let promUrl: string;
   let runnerMetricsUrl: string;
+  let serverUrl: string;
   let startedAt: number;
 
   async function query(expr: string, time?: number): Promise<QueryResponse> {
@@ -159,7 +160,7 @@ describe('Prometheus scrapes a scenario run; every dashboard query returns data'
       ['bin/stormwatch', 'serve', '--port', '0', '--connects-per-minute', '1000'],
       { STORMWATCH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
     );
-    const serverUrl = (await waitFor(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+    serverUrl = (await waitFor(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
 
     runner = start(
       process.execPath,
@@ -264,6 +265,23 @@ describe('Prometheus scrapes a scenario run; every dashboard query returns data'
     const lint = await runTool('promtool', ['check', 'metrics'], { input: text });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.code).toBe(0);
+  });
+
+  it("the server's live scrape passes promtool check metrics but for prom-client's listed defaults", async () => {
+    const text = await (await fetch(`${serverUrl}/metrics`)).text();
+    expect(text).toContain(MetricName.serverConnections);
+    const lint = await runTool('promtool', ['check', 'metrics'], { input: text });
+    // prom-client's default process metrics name three gauges with a _total suffix; ours pass.
+    const allowed = [
+      'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+      'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
+      'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
+    ];
+    const problems = (lint.stdout + lint.stderr)
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !allowed.includes(line));
+    expect(problems).toEqual([]);
   });
 
   it('the recording rules produce the SLIs', async () => {
