@@ -21,6 +21,22 @@ export async function writeReports(
   return written;
 }
 
+/**
+ * Writes the reports asked for, says where, and repeats a harness error's reason on stderr
+ * (the one line CI logs show).
+ */
+export async function finishReports(
+  verb: string,
+  report: RunReport,
+  paths: { report?: string | undefined; junit?: string | undefined; markdown?: string | undefined },
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  for (const path of await writeReports(report, paths)) out.write(`wrote ${path}\n`);
+  if (report.verdict === 'error') {
+    process.stderr.write(`stormwatch ${verb}: ${report.reason ?? 'error'}\n`);
+  }
+}
+
 /** One progress line: elapsed, connected/total, clients per state, active faults. */
 export function formatProgress(p: Progress): string {
   const s = p.snapshot;

@@ -16,7 +16,7 @@ import {
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, readIntFlag, UsageError } from './args.js';
-import { formatProgress, writeReports } from './output.js';
+import { formatProgress, finishReports } from './output.js';
 
 const USAGE = `Usage: stormwatch run <scenario.yaml> [flags]
 
@@ -202,14 +202,12 @@ export const run: Verb = async (argv) => {
       process.stderr.write(`warning: ${left} toxics left on the proxy after the rollbacks\n`);
     if (live) out.write('\r\x1b[2K');
     out.write('\n' + renderSummary(outcome.report));
-    const written = await writeReports(outcome.report, {
-      report: values.report,
-      junit: values.junit,
-      markdown: values.markdown,
-    });
-    for (const path of written) out.write(`wrote ${path}\n`);
-    if (outcome.report.verdict === 'error')
-      process.stderr.write(`stormwatch run: ${outcome.report.reason ?? 'error'}\n`);
+    await finishReports(
+      'run',
+      outcome.report,
+      { report: values.report, junit: values.junit, markdown: values.markdown },
+      out,
+    );
     return outcome.exitCode;
   } finally {
     interrupt.dispose();

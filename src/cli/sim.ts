@@ -9,7 +9,7 @@ import {
 import { extendMethod, simulate } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, UsageError } from './args.js';
-import { formatProgress, writeReports } from './output.js';
+import { formatProgress, finishReports } from './output.js';
 import { readOverrides } from './run.js';
 
 const USAGE = `Usage: stormwatch sim <scenario.yaml> [flags]
@@ -112,14 +112,12 @@ export const sim: Verb = async (argv) => {
     out.write(
       `simulated ${formatDuration(result.virtualMs)} of ${c.clients} clients in ${wallS.toFixed(2)} s: ${grouped(result.events)} events (${grouped(result.events / wallS)} events/s), ${grouped(clientHours)} client-hours (${grouped(clientHours / wallS)}/s)\n`,
     );
-    const written = await writeReports(result.report, {
-      report: values.report,
-      junit: values.junit,
-      markdown: values.markdown,
-    });
-    for (const path of written) out.write(`wrote ${path}\n`);
-    if (result.report.verdict === 'error')
-      process.stderr.write(`stormwatch sim: ${result.report.reason ?? 'error'}\n`);
+    await finishReports(
+      'sim',
+      result.report,
+      { report: values.report, junit: values.junit, markdown: values.markdown },
+      out,
+    );
     return result.exitCode;
   } finally {
     interrupt.dispose();
