@@ -131,15 +131,17 @@ export class Measurements {
     const r = this.#recorder;
     if (metric === 'clients_failed') return r.failedClients;
     if (metric === 'peak_reconnects_per_second') {
-      // Buckets of one scenario second.
-      const bucketMs = 1000 * this.#timeScale;
-      const buckets = new Map<number, number>();
-      for (const at of r.opens) {
-        if (!r.windows.includes(window, at)) continue;
-        const key = Math.floor(at / bucketMs);
-        buckets.set(key, (buckets.get(key) ?? 0) + 1);
+      // The most connection opens in any sliding window of one scenario second (fixed buckets
+      // would split a herd that straddles a second boundary).
+      const windowMs = 1000 * this.#timeScale;
+      const opens = r.opens.filter((at) => r.windows.includes(window, at)).sort((a, b) => a - b);
+      let peak = 0;
+      let from = 0;
+      for (let to = 0; to < opens.length; to++) {
+        while (opens[to]! - opens[from]! >= windowMs) from += 1;
+        peak = Math.max(peak, to - from + 1);
       }
-      return Math.max(0, ...buckets.values());
+      return peak;
     }
     return undefined;
   }

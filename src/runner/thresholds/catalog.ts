@@ -42,7 +42,10 @@ export const THRESHOLD_METRICS = {
   },
   poor_transitions: { kind: 'counter', help: 'connected clients whose quality went poor' },
   clients_failed: { kind: 'gauge', help: 'clients in state failed at the end' },
-  peak_reconnects_per_second: { kind: 'gauge', help: 'most connection opens in one second' },
+  peak_reconnects_per_second: {
+    kind: 'gauge',
+    help: 'most connection opens within any one (scenario) second',
+  },
 } as const satisfies Record<string, { kind: MetricKind; help: string }>;
 
 /** A metric name thresholds accept. */

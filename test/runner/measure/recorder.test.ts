@@ -138,4 +138,17 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
       2.5,
     ]);
   });
+
+  it('counts the peak of opens in any sliding second, so a herd across a boundary is not split', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    recorder.markStart();
+    recorder.opens.push(900, 950, 1000, 1100, 1200, 3000);
+    clock.advanceTo(5000);
+    recorder.finish();
+    // Fixed one-second buckets would say 2 (900, 950) and 3 (1000–1200); within 900–1899: 5.
+    expect(new Measurements(recorder, 1).gauge('peak_reconnects_per_second', 'all')).toBe(5);
+    // At timeScale 0.1 a scenario second is 100 ms: at most 2 opens (900 and 950) in any 100 ms.
+    expect(new Measurements(recorder, 0.1).gauge('peak_reconnects_per_second', 'all')).toBe(2);
+  });
 });
