@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
     )(rest);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`stormwatch ${name}: ${message}\n`);
+    // Usage errors name their verb already; say it once.
+    const text = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+    process.stderr.write(`stormwatch ${name}: ${text}\n`);
     if (!(error instanceof UsageError) && process.env.STORMWATCH_DEBUG) console.error(error);
     return 1;
   }

@@ -12,9 +12,9 @@ import {
   runScenario,
   RunnerError,
   RunnerErrorCode,
-  type ScenarioOverrides,
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
+import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
 import { parseFlags, readIntFlag, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
 
@@ -45,41 +45,10 @@ Flags:
 Exit codes: 0 pass · 99 a threshold failed · 98 steady state not met · 1 harness error.
 `;
 
-function readScale(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!/^\d*\.?\d+$/.test(raw) || value < 0.001 || value > 100) {
-    throw new UsageError(`--time-scale: expected a number within 0.001..100, got "${raw}"`);
-  }
-  return value;
-}
-
-/** Reads `--time-scale`, `--clients` and `--seed` as scenario overrides. */
-export function readOverrides(values: {
-  'time-scale'?: string | undefined;
-  clients?: string | undefined;
-  seed?: string | undefined;
-}): ScenarioOverrides {
-  return {
-    timeScale: readScale(values['time-scale']),
-    clients:
-      values.clients === undefined
-        ? undefined
-        : readIntFlag('clients', values.clients, 0, 1, 100_000),
-    seed:
-      values.seed === undefined ? undefined : readIntFlag('seed', values.seed, 0, 0, 2 ** 32 - 1),
-  };
-}
-
 /** `stormwatch run`: runs a scenario and exits 0, 99, 98 or 1. */
 export const run: Verb = async (argv) => {
   const { values, positionals } = parseFlags('run', argv, {
-    'time-scale': { type: 'string' },
-    clients: { type: 'string' },
-    seed: { type: 'string' },
-    report: { type: 'string' },
-    junit: { type: 'string' },
-    markdown: { type: 'string' },
+    ...SCENARIO_FLAGS,
     'server-cmd': { type: 'string' },
     'server-url': { type: 'string' },
     toxiproxy: { type: 'string' },
@@ -87,18 +56,12 @@ export const run: Verb = async (argv) => {
     'metrics-host': { type: 'string' },
     'feed-port': { type: 'string' },
     'proxy-listen': { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      `run: expected one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
-    );
-  }
+  const file = scenarioFile('run', positionals);
   if (values['server-cmd'] !== undefined && values['server-url'] !== undefined) {
     throw new UsageError('run: --server-cmd and --server-url exclude each other');
   }
@@ -116,7 +79,7 @@ export const run: Verb = async (argv) => {
     values['metrics-port'] === undefined
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
-  const scenario = await loadScenario(positionals[0]!, readOverrides(values));
+  const scenario = await loadScenario(file, readOverrides(values));
   const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
     s.action.startsWith('server.'),
   );

@@ -10,7 +10,7 @@ import { extendMethod, simulate } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
-import { readOverrides } from './run.js';
+import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
 
 const USAGE = `Usage: stormwatch sim <scenario.yaml> [flags]
 
@@ -46,25 +46,14 @@ const grouped = (n: number): string =>
 /** `stormwatch sim`: simulates a scenario and exits 0, 99, 98 or 1. */
 export const sim: Verb = async (argv) => {
   const { values, positionals } = parseFlags('sim', argv, {
+    ...SCENARIO_FLAGS,
     duration: { type: 'string' },
-    'time-scale': { type: 'string' },
-    clients: { type: 'string' },
-    seed: { type: 'string' },
-    report: { type: 'string' },
-    junit: { type: 'string' },
-    markdown: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      `sim: expected one scenario file, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
-    );
-  }
+  const file = scenarioFile('sim', positionals);
   let durationMs: number | undefined;
   if (values.duration !== undefined) {
     durationMs = parseDuration(values.duration);
@@ -74,7 +63,7 @@ export const sim: Verb = async (argv) => {
       );
     }
   }
-  const loaded = await loadScenario(positionals[0]!, readOverrides(values));
+  const loaded = await loadScenario(file, readOverrides(values));
   const scenario = durationMs === undefined ? loaded : extendMethod(loaded, durationMs);
 
   const out = process.stdout;

@@ -69,7 +69,8 @@ export class LiveMetrics {
     this.#drain('episodes', r.episodes, (e) => {
       if (e.outcome !== 'unfinished') m.reconnectEpisodes.inc({ outcome: e.outcome });
     });
-    this.#drain('disconnections', r.disconnectionReasons, (reason) =>
+    // The reason name only: close codes would make the label set larger for no dashboard.
+    this.#drain('disconnections', r.disconnectionCauses, ({ reason }) =>
       m.disconnections.inc({ reason }),
     );
     this.#drain('faults', r.faults, (f) => m.faultsInjected.inc({ fault: f.name }));

@@ -95,9 +95,8 @@ export class FleetRecorder {
   readonly missed: TimedValue[] = [];
   readonly duplicates: number[] = [];
   readonly deliveries: number[] = [];
-  readonly disconnectReasons = new Map<string, number>();
-  /** The reason of each disconnection, in order (bounded label values: reason names). */
-  readonly disconnectionReasons: string[] = [];
+  /** Why each disconnection happened, in order (same order as `disconnections`). */
+  readonly disconnectionCauses: Array<{ reason: string; closeCode: number | undefined }> = [];
   readonly #connectedMs: Split = { steady: 0, fault: 0 };
   readonly #observedMs: Split = { steady: 0, fault: 0 };
   /** Server epochs the clients saw change between (empty when history never reset). */
@@ -345,10 +344,7 @@ export class FleetRecorder {
 
     if (from === 'connected' && change.to !== 'connected' && !appIdle) {
       this.disconnections.push(at);
-      const reason =
-        change.closeCode !== undefined ? `${change.reason}:${change.closeCode}` : change.reason;
-      this.disconnectReasons.set(reason, (this.disconnectReasons.get(reason) ?? 0) + 1);
-      this.disconnectionReasons.push(change.reason);
+      this.disconnectionCauses.push({ reason: change.reason, closeCode: change.closeCode });
       track.lostAt ??= at;
     }
     if (change.to === 'connected') {

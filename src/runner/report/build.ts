@@ -44,6 +44,11 @@ export function buildReport(input: ReportInput): RunReport {
     };
   };
   const disconnections = m.count('disconnections', 'all');
+  const reasons = new Map<string, number>();
+  for (const { reason, closeCode } of r.disconnectionCauses) {
+    const key = closeCode === undefined ? reason : `${reason}:${closeCode}`;
+    reasons.set(key, (reasons.get(key) ?? 0) + 1);
+  }
   return {
     scenario: { title: scenario.title, file: scenario.file },
     mode: input.mode,
@@ -75,7 +80,7 @@ export function buildReport(input: ReportInput): RunReport {
       disconnections_per_hour:
         round(durationSeconds > 0 ? (disconnections / durationSeconds) * 3600 : 0, 3) ?? 0,
       disconnect_reasons: Object.fromEntries(
-        [...r.disconnectReasons.entries()].sort(([a], [b]) => a.localeCompare(b)),
+        [...reasons.entries()].sort(([a], [b]) => a.localeCompare(b)),
       ),
       heartbeat_timeouts: m.count('heartbeat_timeouts', 'all'),
       poor_transitions: m.count('poor_transitions', 'all'),
