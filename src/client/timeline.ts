@@ -63,8 +63,11 @@ export class BoundedLog<T extends { at: number }> {
       const dropped = this.#items[this.#head++]!;
       if (this.#keepAsBaseline(dropped)) this.#baseline = dropped;
     }
-    // Compact now and then so dropping stays O(1) amortised.
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+    // Compact now and then so dropping stays O(1) amortised and a small log stays small.
+    if (
+      this.#head > Math.min(1024, this.#options.maxEntries) &&
+      this.#head * 2 > this.#items.length
+    ) {
       this.#items = this.#items.slice(this.#head);
       this.#head = 0;
     }

@@ -27,12 +27,22 @@ export const systemClock: Clock = {
   },
 };
 
-interface Scheduled {
-  at: number;
-  order: number;
-  callback: () => void;
-  cancelled: boolean;
+// A scheduled timer is its own handle: one allocation a timer.
+class Scheduled implements TimerHandle {
+  cancelled = false;
+  constructor(
+    readonly at: number,
+    readonly order: number,
+    readonly callback: () => void,
+  ) {}
+
+  get timer(): unknown {
+    return this;
+  }
 }
+
+const earlier = (a: Scheduled, b: Scheduled): boolean =>
+  a.at < b.at || (a.at === b.at && a.order < b.order);
 
 /**
  * A virtual clock. Timers fire only when the owner advances time; ties fire in the order they
@@ -56,20 +66,15 @@ export class SimulatedClock implements Clock {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-    const entry: Scheduled = {
-      at: this.#now + delay,
-      order: this.#order++,
-      callback,
-      cancelled: false,
-    };
+    const entry = new Scheduled(this.#now + delay, this.#order++, callback);
     this.#push(entry);
     this.#live++;
-    return { timer: entry };
+    return entry;
   }
 
   clearTimeout(handle: TimerHandle): void {
     const entry = handle.timer as Scheduled;
-    if (!entry.cancelled) {
+    if (entry instanceof Scheduled && !entry.cancelled) {
       entry.cancelled = true;
       this.#live--;
     }
@@ -133,20 +138,19 @@ export class SimulatedClock implements Clock {
     while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.#pop();
   }
 
-  #less(a: Scheduled, b: Scheduled): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order);
-  }
-
+  // Sift with a hole instead of swaps: one write per level.
   #push(entry: Scheduled): void {
     const heap = this.#heap;
+    let i = heap.length;
     heap.push(entry);
-    let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!earlier(entry, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = entry;
   }
 
   #pop(): Scheduled | undefined {
@@ -154,18 +158,19 @@ export class SimulatedClock implements Clock {
     const top = heap[0];
     const last = heap.pop();
     if (top === undefined || last === undefined || heap.length === 0) return top;
-    heap[0] = last;
+    const n = heap.length;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let smallest = i;
-      if (l < heap.length && this.#less(heap[l]!, heap[smallest]!)) smallest = l;
-      if (r < heap.length && this.#less(heap[r]!, heap[smallest]!)) smallest = r;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      const child = r < n && earlier(heap[r]!, heap[l]!) ? r : l;
+      const below = heap[child]!;
+      if (!earlier(below, last)) break;
+      heap[i] = below;
+      i = child;
     }
+    heap[i] = last;
     return top;
   }
 }

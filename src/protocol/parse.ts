@@ -33,7 +33,8 @@ type Fields<T> = { [K in keyof T]: FieldResult<T[K]> };
 /** Collects field results into a value, or the first error as INVALID_FIELD. */
 function collect<T>(kind: string, fields: Fields<T>): ParseResult<T> {
   const out: Record<string, unknown> = {};
-  for (const [key, result] of Object.entries<FieldResult<unknown>>(fields)) {
+  for (const key in fields) {
+    const result = fields[key] as FieldResult<unknown>;
     if (!result.ok) return fail(ProtocolErrorCode.INVALID_FIELD, `${kind}.${result.message}`);
     out[key] = result.value;
   }

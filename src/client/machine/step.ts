@@ -16,8 +16,12 @@ export interface ChangeDetails {
  * machine stays pure from the outside.
  */
 export class Step {
-  /** The next state, replaced (never mutated) by each update. */
+  /**
+   * The next state. The first update copies the state passed in (never mutated); later updates
+   * write into that copy, which nothing outside this step has seen yet.
+   */
   state: MachineState;
+  #copied = false;
   /** Effects in the order the shell must run them. */
   readonly effects: Effect[] = [];
   readonly ctx: TransitionContext;
@@ -34,7 +38,11 @@ export class Step {
 
   /** Replaces fields of the state. */
   update(patch: Partial<MachineState>): void {
-    this.state = { ...this.state, ...patch };
+    if (this.#copied) Object.assign(this.state, patch);
+    else {
+      this.state = { ...this.state, ...patch };
+      this.#copied = true;
+    }
   }
 
   /** Queues an event for the app. */
