@@ -63,6 +63,7 @@ export type {
 export { ABNORMAL_CLOSURE } from './transports/types.js';
 export type {
   CloseInfo,
+  EchoedPing,
   OpenRequest,
   SocketHandlers,
   Transport,

@@ -33,53 +33,69 @@ export const DEFAULT_TIMELINE: Readonly<TimelineOptions> = {
 
 /**
  * A time-ordered log bounded by age and count. Keeps the last dropped entry as a baseline, so a
- * window starting before the oldest kept entry still knows which state it began in.
+ * window starting before the oldest kept entry still knows which state it began in. A ring
+ * buffer that grows to `maxEntries` at most: pushing and dropping cost O(1) and a full log
+ * allocates nothing but its items.
  */
 export class BoundedLog<T extends { at: number }> {
-  #items: T[] = [];
+  #ring: (T | undefined)[] = new Array<T | undefined>(8);
   #head = 0;
+  #size = 0;
   #baseline: T | undefined;
   readonly #options: TimelineOptions;
-  readonly #keepAsBaseline: (item: T) => boolean;
+  readonly #keepAsBaseline: ((item: T) => boolean) | undefined;
 
   /**
    * @param options age and count bounds
    * @param keepAsBaseline which dropped items may serve as the baseline (default: all)
    */
-  constructor(options: TimelineOptions, keepAsBaseline: (item: T) => boolean = () => true) {
+  constructor(options: TimelineOptions, keepAsBaseline?: (item: T) => boolean) {
     this.#options = options;
     this.#keepAsBaseline = keepAsBaseline;
   }
 
   /** Appends `item` and drops what falls outside the bounds at `item.at`. */
   push(item: T): void {
-    this.#items.push(item);
-    const oldestKept = item.at - this.#options.retentionMs;
-    while (
-      this.#head < this.#items.length &&
-      (this.#items.length - this.#head > this.#options.maxEntries ||
-        this.#items[this.#head]!.at < oldestKept)
-    ) {
-      const dropped = this.#items[this.#head++]!;
-      if (this.#keepAsBaseline(dropped)) this.#baseline = dropped;
+    const { maxEntries, retentionMs } = this.#options;
+    if (this.#size === this.#ring.length) {
+      if (this.#size < maxEntries) this.#grow();
+      else this.#dropOldest();
     }
-    // Compact now and then so dropping stays O(1) amortised and a small log stays small.
-    if (
-      this.#head > Math.min(1024, this.#options.maxEntries) &&
-      this.#head * 2 > this.#items.length
-    ) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+    this.#ring[(this.#head + this.#size) % this.#ring.length] = item;
+    this.#size += 1;
+    const oldestKept = item.at - retentionMs;
+    while (this.#size > 0 && (this.#size > maxEntries || this.#ring[this.#head]!.at < oldestKept)) {
+      this.#dropOldest();
     }
   }
 
   /** Kept items, oldest first (a copy). */
   items(): T[] {
-    return this.#items.slice(this.#head);
+    const out = new Array<T>(this.#size);
+    for (let i = 0; i < this.#size; i++) out[i] = this.#ring[(this.#head + i) % this.#ring.length]!;
+    return out;
   }
 
   /** The most recent dropped item that may serve as a baseline. */
   get baseline(): T | undefined {
     return this.#baseline;
+  }
+
+  #dropOldest(): void {
+    const dropped = this.#ring[this.#head]!;
+    this.#ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#ring.length;
+    this.#size -= 1;
+    if (this.#keepAsBaseline === undefined || this.#keepAsBaseline(dropped)) {
+      this.#baseline = dropped;
+    }
+  }
+
+  #grow(): void {
+    const capacity = Math.min(Math.max(this.#options.maxEntries, 1), this.#ring.length * 2);
+    const ring = this.items() as (T | undefined)[];
+    ring.length = capacity;
+    this.#ring = ring;
+    this.#head = 0;
   }
 }

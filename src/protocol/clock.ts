@@ -54,6 +54,9 @@ export class SimulatedClock implements Clock {
   #heap: Scheduled[] = [];
   #live = 0;
   #fired = 0;
+  // The timer firing now (or last fired): its place in the order of events.
+  #firingAt = Number.NEGATIVE_INFINITY;
+  #firingOrder = -1;
 
   /** @param startMs initial time in epoch milliseconds (default 0). */
   constructor(startMs = 0) {
@@ -65,11 +68,57 @@ export class SimulatedClock implements Clock {
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    const delay = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-    const entry = new Scheduled(this.#now + delay, this.#order++, callback);
+    return this.setTimeoutAt(this.dueAfter(delayMs), callback);
+  }
+
+  /**
+   * The time a timer set at `fromMs` (default now) with `delayMs` fires at, computed exactly as
+   * {@link setTimeout} does.
+   */
+  dueAfter(delayMs: number, fromMs = this.#now): number {
+    return fromMs + (Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0);
+  }
+
+  /** Runs `callback` at clock time `atMs` (not before now). */
+  setTimeoutAt(atMs: number, callback: () => void): TimerHandle {
+    const entry = new Scheduled(Math.max(atMs, this.#now), this.#order++, callback);
     this.#push(entry);
     this.#live++;
     return entry;
+  }
+
+  /**
+   * Sets aside `count` places in the order of equal-time timers and returns the first: code
+   * that later runs in {@link travel} with them sets its timers where it would have, had it run
+   * now.
+   */
+  reserveOrder(count: number): number {
+    const first = this.#order;
+    this.#order += count;
+    return first;
+  }
+
+  /**
+   * Runs `fn` as of an earlier moment: `now()` reads `atMs` and timers it sets take the order
+   * places from `order` on (reserved with {@link reserveOrder}). The simulator uses it to play
+   * steps it had skipped, at the times they belong to. Time does not move.
+   */
+  travel<T>(atMs: number, order: number, fn: () => T): T {
+    const now = this.#now;
+    const next = this.#order;
+    this.#now = atMs;
+    this.#order = order;
+    try {
+      return fn();
+    } finally {
+      this.#now = now;
+      this.#order = next;
+    }
+  }
+
+  /** True when an event at (`atMs`, `order`) comes before the timer firing now. */
+  precedesCurrent(atMs: number, order: number): boolean {
+    return atMs < this.#firingAt || (atMs === this.#firingAt && order < this.#firingOrder);
   }
 
   clearTimeout(handle: TimerHandle): void {
@@ -102,6 +151,8 @@ export class SimulatedClock implements Clock {
     const entry = this.#pop();
     if (entry === undefined) return false;
     this.#now = Math.max(this.#now, entry.at);
+    this.#firingAt = entry.at;
+    this.#firingOrder = entry.order;
     entry.cancelled = true;
     this.#live--;
     this.#fired++;

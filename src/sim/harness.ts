@@ -52,6 +52,8 @@ export interface SimHarnessOptions {
   driver: SimDriver;
   /** One-way latency of a bare link, ms. Default {@link DEFAULT_BASE_LATENCY_MS}. */
   baseLatencyMs?: number | undefined;
+  /** Play quiet heartbeat round trips in one step (see `SimNetwork`). Default true. */
+  echoes?: boolean | undefined;
 }
 
 // Seeds of the independent random streams, mixed with the scenario's seed.
@@ -116,6 +118,7 @@ export class SimHarness implements Harness {
       baseLatencyMs: options.baseLatencyMs ?? DEFAULT_BASE_LATENCY_MS,
       server: this.#server,
       markAsync,
+      echoes: options.echoes ?? true,
     });
     this.#faultRandom = createSeededRandom(config.seed ^ FAULT_STREAM);
 
@@ -158,7 +161,7 @@ export class SimHarness implements Harness {
 
   /** Timers fired on the virtual clock so far. */
   get events(): number {
-    return this.#simClock.firedTimers;
+    return this.#simClock.firedTimers + this.#network.elidedTimers;
   }
 
   /** Connections the fleet opened so far (upgrades attempted through the proxy). */

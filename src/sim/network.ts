@@ -1,7 +1,14 @@
-import type { Clock, Random, SocketHandlers, Transport, TransportSocket } from '../client/index.js';
+import type {
+  Random,
+  SimulatedClock,
+  SocketHandlers,
+  Transport,
+  TransportSocket,
+} from '../client/index.js';
 import {
   SimConnection,
   type ConnectionEnvironment,
+  type EchoSupport,
   type UpgradeTarget,
 } from './link/connection.js';
 import type { SimToxic } from './toxics/index.js';
@@ -11,12 +18,20 @@ const ABNORMAL = 1006;
 
 /** Options of {@link SimNetwork}. */
 export interface SimNetworkOptions {
-  clock: Clock;
+  clock: SimulatedClock;
   random: Random;
   /** One-way latency of a bare link, ms (loopback through the proxy). */
   baseLatencyMs: number;
   server: UpgradeTarget;
   markAsync: () => void;
+  /**
+   * Play quiet heartbeat round trips in one step (default true): a ping on a connection with
+   * nothing in flight and no toxic, to a session that would only answer, becomes one timer at
+   * the pong's arrival instead of two frames through the pipes and both cores' JSON. Whatever
+   * touches the connection before the pong is due plays the round trip out first, as the full
+   * path would have had it, so reports do not change; only fewer timers fire.
+   */
+  echoes?: boolean | undefined;
 }
 
 /**
@@ -26,7 +41,7 @@ export interface SimNetworkOptions {
  * fault visits them in the same order on every run.
  */
 export class SimNetwork implements ConnectionEnvironment {
-  readonly clock: Clock;
+  readonly clock: SimulatedClock;
   readonly random: Random;
   readonly server: UpgradeTarget;
   readonly markAsync: () => void;
@@ -39,8 +54,13 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #cut = new Map<number, number>();
   readonly #extraLatency = new Set<(nowMs: number) => number>();
   #enabled = true;
+  /** Connections with an echoed ping in flight, flushed by a change of the whole network. */
+  readonly #echoing = new Set<SimConnection>();
+  readonly echoes: EchoSupport | undefined;
   /** Connections ever opened. */
   opened = 0;
+  /** Timers the full path would have fired that echoed pings spared. */
+  elidedTimers = 0;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
@@ -48,6 +68,15 @@ export class SimNetwork implements ConnectionEnvironment {
     this.server = options.server;
     this.markAsync = options.markAsync;
     this.#baseLatencyMs = options.baseLatencyMs;
+    this.echoes =
+      options.echoes === false
+        ? undefined
+        : {
+            clock: options.clock,
+            started: (connection) => this.#echoing.add(connection),
+            settled: (connection) => this.#echoing.delete(connection),
+            elided: (count) => (this.elidedTimers += count),
+          };
   }
 
   oneWayMs(nowMs: number): number {
@@ -133,8 +162,17 @@ export class SimNetwork implements ConnectionEnvironment {
 
   /** Adds one-way latency to every frame sent from now on; the function removes it. */
   addLatency(extraMs: (nowMs: number) => number): () => void {
+    // Echoes in flight computed their arrivals with the latency of before.
+    this.#flushEchoes();
     this.#extraLatency.add(extraMs);
-    return () => this.#extraLatency.delete(extraMs);
+    return () => {
+      this.#flushEchoes();
+      this.#extraLatency.delete(extraMs);
+    };
+  }
+
+  #flushEchoes(): void {
+    for (const connection of [...this.#echoing]) connection.flush();
   }
 
   /** Tears every connection down (end of the run). */

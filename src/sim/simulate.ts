@@ -29,6 +29,11 @@ export interface SimulateOptions {
   signal?: AbortSignal | undefined;
   /** One-way latency of a bare link, ms. */
   baseLatencyMs?: number | undefined;
+  /**
+   * Play quiet heartbeat round trips in one step (default true). The report is the same either
+   * way; off runs every ping and pong frame through the client, link and server cores.
+   */
+  echoes?: boolean | undefined;
 }
 
 /** What a simulation produced. */
@@ -57,6 +62,7 @@ export async function simulate(
     clock,
     driver,
     baseLatencyMs: options.baseLatencyMs,
+    echoes: options.echoes ?? true,
   });
   const onEvent = options.onEvent;
   try {

@@ -5,7 +5,7 @@ import type { TransitionReason } from '../events.js';
 import { createSequenceState } from '../resume.js';
 import type { CloseInfo } from '../transports/types.js';
 import { classifyClose } from './close-policy.js';
-import { onFrame, onHeartbeatCheck, onPingTimer, startHeartbeat } from './session.js';
+import { onEchoedPing, onFrame, onHeartbeatCheck, onPingTimer, startHeartbeat } from './session.js';
 import { Step, type ChangeDetails } from './step.js';
 import type {
   MachineConfig,
@@ -95,6 +95,9 @@ function handle(step: Step, event: MachineEvent): void {
       return;
     case 'timer':
       onTimer(step, event.timer);
+      return;
+    case 'echoed-ping':
+      onEchoedPing(step, event.sentAt);
       return;
     case 'offline':
       step.update({ online: false });

@@ -4,6 +4,7 @@ import { ClientError, ClientErrorCode } from '../errors.js';
 import { addPing, judgePings, matchPong, nextCheckAt } from '../heartbeat.js';
 import { applyAlert, applyHello, applyResumed } from '../resume.js';
 import type { Step } from './step.js';
+import type { MachineConfig, MachineState } from './types.js';
 
 /** Starts the heartbeat on a fresh (or newly visible) connection: a clean slate and a timer. */
 export function startHeartbeat(step: Step, pingNow: boolean): void {
@@ -24,6 +25,37 @@ export function onPingTimer(step: Step): void {
   sendPing(step, socketId, false);
   step.setTimer('ping', step.ctx.config.heartbeat.intervalMs);
   scheduleCheck(step);
+}
+
+/**
+ * True when the `ping` timer firing now could be played as one round trip
+ * (`TransportSocket.echoPing`): connected and visible, no ping in flight, quality good. Then the
+ * ping, its pong and nothing else change the state, as {@link onEchoedPing} applies them.
+ */
+export function canEchoPing(state: MachineState, config: MachineConfig): boolean {
+  return (
+    state.phase.name === 'connected' &&
+    state.visible &&
+    state.pending.length === 0 &&
+    state.quality === 'good' &&
+    config.heartbeat.intervalMs > 0
+  );
+}
+
+/**
+ * A ping sent at `sentAt` and its pong arriving now, in one step: what {@link onPingTimer} at
+ * `sentAt` and the pong's {@link onFrame} now do together, less the frame itself and the
+ * `ping` timer the shell rearmed at `sentAt`. Only valid after {@link canEchoPing} held at
+ * `sentAt` and with the pong on time (the transport promises both).
+ */
+export function onEchoedPing(step: Step, sentAt: number): void {
+  const { heartbeat } = step.ctx.config;
+  if (!canEchoPing(step.state, step.ctx.config)) return;
+  const id = `p${step.state.nextPingId}`;
+  const rttMs = Math.max(0, step.now - sentAt);
+  step.update({ nextPingId: step.state.nextPingId + 1, lastFrameAt: step.now });
+  const onTime = rttMs <= heartbeat.pongTimeoutMs;
+  step.emit('pong', { id, rttMs, onTime, throttled: false, at: step.now });
 }
 
 /**

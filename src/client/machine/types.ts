@@ -69,6 +69,8 @@ export type MachineEvent =
   | { type: 'close'; socketId: number; info: CloseInfo }
   | { type: 'message'; socketId: number; data: unknown }
   | { type: 'timer'; timer: TimerName }
+  /** A heartbeat round trip the transport completed in one step (see `TransportSocket.echoPing`). */
+  | { type: 'echoed-ping'; sentAt: number }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }

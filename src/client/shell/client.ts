@@ -2,6 +2,7 @@ import { encodeMessage, type TimerHandle } from '../../protocol/index.js';
 import { ClientError, ClientErrorCode } from '../errors.js';
 import type { ClientEventName, ClientStateName, Quality } from '../events.js';
 import { createInitialState, transition } from '../machine/machine.js';
+import { canEchoPing } from '../machine/session.js';
 import type { Effect, MachineEvent, MachineState, TimerName } from '../machine/types.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from '../options.js';
 import { Recorder } from '../recorder.js';
@@ -72,6 +73,8 @@ class ReconnectingClient implements Client {
   #state: MachineState;
   #running = false;
   #disposed = false;
+  /** The socket holding an echoed ping in flight (see TransportSocket.echoPing). */
+  #echoing: TransportSocket | undefined;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -151,6 +154,8 @@ class ReconnectingClient implements Client {
   // calling disconnect()) waits until the current transition's effects are done.
   #dispatch(event: MachineEvent): void {
     if (this.#disposed) return;
+    // An echoed ping in flight is settled first: the event sees the state it would have seen.
+    this.#echoing?.flush?.();
     this.#queue.push(event);
     if (this.#running) return;
     this.#running = true;
@@ -249,6 +254,30 @@ class ReconnectingClient implements Client {
     }
   }
 
+  // Offers the ping that is due to a transport that can play its round trip in one step.
+  #echoPing(): boolean {
+    const state = this.#state;
+    const { machine, clock } = this.#options;
+    if (this.#running || this.#echoing !== undefined || state.phase.name !== 'connected') {
+      return false;
+    }
+    const socket = this.#sockets.get(state.phase.socketId);
+    if (socket?.echoPing === undefined || !canEchoPing(state, machine)) return false;
+    const sentAt = clock.now();
+    const settle = (event: MachineEvent | undefined) => () => {
+      this.#echoing = undefined;
+      if (event !== undefined) this.#dispatch(event);
+    };
+    const taken = socket.echoPing({
+      maxRttMs: machine.heartbeat.pongTimeoutMs,
+      rearm: () => this.#setTimer('ping', machine.heartbeat.intervalMs),
+      replay: settle({ type: 'timer', timer: 'ping' }),
+      complete: settle({ type: 'echoed-ping', sentAt }),
+    });
+    if (taken) this.#echoing = socket;
+    return taken;
+  }
+
   #setTimer(timer: TimerName, delayMs: number): void {
     const { clock } = this.#options;
     const previous = this.#timers.get(timer);
@@ -257,6 +286,7 @@ class ReconnectingClient implements Client {
       // A replaced or cleared timer that fires anyway (a race on a real clock) is ignored.
       if (this.#timers.get(timer) !== handle) return;
       this.#timers.delete(timer);
+      if (timer === 'ping' && this.#echoPing()) return;
       this.#dispatch({ type: 'timer', timer });
     }, delayMs);
     this.#timers.set(timer, handle);

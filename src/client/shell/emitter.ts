@@ -8,27 +8,30 @@ export type Listener<K extends ClientEventName> = (payload: ClientEventMap[K]) =
  * the other listeners: its error is reported to the host (`reportError`, else a microtask throw).
  */
 export class Emitter {
-  readonly #listeners = new Map<ClientEventName, Set<(payload: never) => void>>();
+  // Copy-on-write arrays: emitting iterates the array current when it began, so a listener
+  // added or removed meanwhile takes effect from the next event, without a copy per event.
+  readonly #listeners = new Map<ClientEventName, readonly ((payload: never) => void)[]>();
 
   on<K extends ClientEventName>(event: K, listener: Listener<K>): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
     const entry = listener as (payload: never) => void;
-    set.add(entry);
+    const current = this.#listeners.get(event) ?? [];
+    if (!current.includes(entry)) this.#listeners.set(event, [...current, entry]);
     return () => {
-      set.delete(entry);
+      const now = this.#listeners.get(event);
+      if (now?.includes(entry))
+        this.#listeners.set(
+          event,
+          now.filter((l) => l !== entry),
+        );
     };
   }
 
   emit<K extends ClientEventName>(event: K, payload: ClientEventMap[K]): void {
-    const set = this.#listeners.get(event);
-    if (set === undefined) return;
-    for (const listener of [...set]) {
+    const listeners = this.#listeners.get(event);
+    if (listeners === undefined) return;
+    for (let i = 0; i < listeners.length; i++) {
       try {
-        (listener as Listener<K>)(payload);
+        (listeners[i] as Listener<K>)(payload);
       } catch (error) {
         reportListenerError(error);
       }

@@ -28,6 +28,28 @@ export interface TransportSocket {
   send(data: string): void;
   /** Starts the closing handshake (or aborts a pending upgrade). Idempotent. */
   close(code: number, reason: string): void;
+  /**
+   * Optional, for transports that can foresee a heartbeat round trip (the simulator's quiet
+   * links): offered the ping the `ping` timer is about to send, returns true when it takes the
+   * round trip whole. It then calls `rearm()` at once, and later exactly one of `complete()`
+   * (when the pong would have arrived, nothing else having touched the connection) or `replay()`
+   * (at the moment the ping was due, when something did: the client sends it after all).
+   */
+  echoPing?(ping: EchoedPing): boolean;
+  /** Settles an echoed ping in flight before anything else happens on this socket. */
+  flush?(): void;
+}
+
+/** A heartbeat round trip offered to {@link TransportSocket.echoPing}. */
+export interface EchoedPing {
+  /** The pong must come back sooner than this, ms. */
+  readonly maxRttMs: number;
+  /** Arms the next `ping` timer, as sending the ping does. */
+  rearm(): void;
+  /** Sends the ping for real (the transport runs it as of the moment it was due). */
+  replay(): void;
+  /** The pong arrived now. */
+  complete(): void;
 }
 
 /** What the client asks a transport to open. */

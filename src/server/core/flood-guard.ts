@@ -24,13 +24,20 @@ export class FloodGuard {
     this.#updatedAt = clock.now();
   }
 
-  /** Spends `cost` tokens; false when the bucket is empty (the peer is flooding). */
-  take(cost = 1): boolean {
-    const now = this.#clock.now();
-    const elapsedS = Math.max(0, now - this.#updatedAt) / 1000;
+  /** Spends `cost` tokens at `now`; false when the bucket is empty (the peer is flooding). */
+  take(cost = 1, now = this.#clock.now()): boolean {
+    this.#tokens = this.#refilled(now) - cost;
     this.#updatedAt = now;
-    this.#tokens = Math.min(this.#capacity, this.#tokens + elapsedS * this.#rate);
-    this.#tokens -= cost;
     return this.#tokens >= 0;
+  }
+
+  /** True when {@link take} at `now` would succeed; spends nothing. */
+  allows(cost: number, now: number): boolean {
+    return this.#refilled(now) - cost >= 0;
+  }
+
+  #refilled(now: number): number {
+    const elapsedS = Math.max(0, now - this.#updatedAt) / 1000;
+    return Math.min(this.#capacity, this.#tokens + elapsedS * this.#rate);
   }
 }

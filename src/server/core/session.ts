@@ -64,6 +64,8 @@ export class Session implements AlertSink {
   #resumeTimer: TimerHandle | undefined;
   /** One timer per session for both the idle check and token expiry (memory per socket). */
   #watchdog: TimerHandle | undefined;
+  /** When the watchdog fires, clock ms (about: for the simulator's look-ahead). */
+  #watchdogAt: number | undefined;
   #lastFrameAt: number;
 
   constructor(
@@ -163,21 +165,50 @@ export class Session implements AlertSink {
     }
   }
 
+  /**
+   * True when a ping reaching this session at `at` would be answered with a pong and nothing
+   * else: live, within the flood budget, no timer of the session due before `before`.
+   */
+  canEchoPing(at: number, before: number): boolean {
+    return (
+      this.#phase === 'live' &&
+      this.#resumeTimer === undefined &&
+      (this.#watchdogAt === undefined || this.#watchdogAt > before) &&
+      this.#flood.allows(1, at)
+    );
+  }
+
+  /**
+   * A ping that reached the session at `at` and was answered, applied now (the simulator's
+   * links play a quiet heartbeat round trip in one step): what {@link receive} does for a
+   * ping, less the frames. Only after {@link canEchoPing} held.
+   */
+  echoPing(at: number): void {
+    this.#lastFrameAt = at;
+    this.#flood.take(1, at);
+    this.#env.metrics?.pings.inc();
+  }
+
   /** Delivers a live alert for this session's user, in order and at most once. */
   deliver(alert: BreachAlertMessage): void {
     if (alert.userId !== this.userId) return;
+    this.#transport.flush?.();
     if (this.#phase === 'live') this.#sendAlert(alert, 'sent');
     else if (this.#phase !== 'closed') this.#pending.push(alert);
   }
 
   /** Closes the socket with `code` and records why. Idempotent. */
   close(code: number, reason: string, metricReason: ServerDisconnectReason): void {
+    if (this.#phase === 'closed') return;
+    this.#transport.flush?.();
     if (!this.#finish(metricReason, code)) return;
     this.#transport.close(code, reason);
   }
 
   /** Drops the socket without a close frame (simulates a crash). Idempotent. */
   terminate(): void {
+    if (this.#phase === 'closed') return;
+    this.#transport.flush?.();
     if (!this.#finish('terminated', 1006)) return;
     this.#transport.terminate();
   }
@@ -264,7 +295,9 @@ export class Session implements AlertSink {
    */
   #watch(): void {
     this.#watchdog = undefined;
+    this.#watchdogAt = undefined;
     if (this.#phase === 'closed') return;
+    this.#transport.flush?.();
     const now = this.#env.clock.now();
     const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
     if (expiresAt <= now) {
@@ -283,6 +316,7 @@ export class Session implements AlertSink {
     }
     const wakeIn = Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
     this.#watchdog = this.#env.clock.setTimeout(() => this.#watch(), wakeIn);
+    this.#watchdogAt = now + wakeIn;
   }
 
   #clearResumeTimer(): void {

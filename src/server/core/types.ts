@@ -10,6 +10,11 @@ export interface SessionTransport {
   close(code: number, reason: string): void;
   /** Drops the connection without a close frame (a crash or a hard restart). */
   terminate(): void;
+  /**
+   * Optional (the simulator's links): brings a heartbeat round trip the link played in one step
+   * up to date before the session acts on its own (see {@link Session.echoPing}).
+   */
+  flush?(): void;
 }
 
 /** Limits applied to every connection. */

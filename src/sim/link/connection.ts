@@ -1,4 +1,11 @@
-import type { CloseInfo, SocketHandlers, TransportSocket } from '../../client/index.js';
+import type {
+  CloseInfo,
+  EchoedPing,
+  SimulatedClock,
+  SocketHandlers,
+  TimerHandle,
+  TransportSocket,
+} from '../../client/index.js';
 import type { Session, SessionTransport } from '../../server/index.js';
 import type { SimToxic } from '../toxics/index.js';
 import { closeFrame, dataFrame, responseFrame, upgradeFrame, type Frame } from './frame.js';
@@ -27,6 +34,33 @@ export interface ConnectionEnvironment extends LinkEnvironment {
   markAsync(): void;
   /** Both ends are closed: stop tracking the connection. */
   forget(connection: SimConnection): void;
+  /** Echoed pings (quiet heartbeats in one step); undefined turns them off. */
+  readonly echoes?: EchoSupport | undefined;
+}
+
+/** What echoed pings need from the network. */
+export interface EchoSupport {
+  readonly clock: SimulatedClock;
+  /** `connection` holds an echo in flight (a network-wide change must flush it). */
+  started(connection: SimConnection): void;
+  /** `connection`'s echo completed or was played out. */
+  settled(connection: SimConnection): void;
+  /** Timers the full path would have fired and the echo did not. */
+  elided(count: number): void;
+}
+
+/** A heartbeat round trip a connection took whole: the ping left at t0, reached the server at ts, its pong arrives at t1. */
+interface Echo {
+  readonly clock: SimulatedClock;
+  readonly ping: EchoedPing;
+  readonly t0: number;
+  readonly ts: number;
+  /** Arrival times the two frames would have had in their pipes. */
+  readonly upArrival: number;
+  readonly downArrival: number;
+  /** First of the order places the full path takes at t0 (pipe timer, ping timer, check timer), then the pong's. */
+  readonly order: number;
+  readonly timer: TimerHandle;
 }
 
 /**
@@ -51,6 +85,7 @@ export class SimConnection {
   #clientCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #serverCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #forgotten = false;
+  #echo: Echo | undefined;
 
   /** The client's end, for the client shell. */
   readonly clientSocket: TransportSocket;
@@ -73,18 +108,33 @@ export class SimConnection {
     this.#up = new Pipe(env, (frame) => this.#atServer(frame), reset);
     this.#down = new Pipe(env, (frame) => this.#atClient(frame), reset);
     for (const toxic of toxics) this.addToxic(toxic);
+    const flush = () => this.flush();
     this.clientSocket = {
       send: (data) => {
+        this.flush();
         if (this.#client === 'open') this.#up.write(dataFrame(data, true));
       },
-      close: (code, reason) => this.#clientClose(code, reason),
+      close: (code, reason) => {
+        this.flush();
+        this.#clientClose(code, reason);
+      },
+      flush,
     };
+    if (env.echoes !== undefined) this.clientSocket.echoPing = (ping) => this.#startEcho(ping);
     this.serverTransport = {
       send: (text) => {
+        this.flush();
         if (this.#server === 'open') this.#down.write(dataFrame(text, false));
       },
-      close: (code, reason) => this.#serverClose(code, reason),
-      terminate: () => this.#serverEnd(),
+      close: (code, reason) => {
+        this.flush();
+        this.#serverClose(code, reason);
+      },
+      terminate: () => {
+        this.flush();
+        this.#serverEnd();
+      },
+      flush,
     };
     this.#up.write(upgradeFrame(token));
   }
@@ -101,11 +151,13 @@ export class SimConnection {
 
   /** Applies a toxic of the proxy to this connection. */
   addToxic(toxic: SimToxic): void {
+    this.flush();
     (toxic.direction === 'upstream' ? this.#up : this.#down).addToxic(toxic);
   }
 
   /** Removes a toxic from this connection. */
   removeToxic(toxic: SimToxic): void {
+    this.flush();
     (toxic.direction === 'upstream' ? this.#up : this.#down).removeToxic(toxic.name);
   }
 
@@ -142,6 +194,7 @@ export class SimConnection {
    */
   reset(): void {
     if (this.#client === 'closed' && this.#server === 'closed') return;
+    this.flush();
     this.#up.close();
     this.#down.close();
     const clock = this.#env.clock;
@@ -151,6 +204,70 @@ export class SimConnection {
       this.#serverGone(ABNORMAL);
     }, this.#env.oneWayMs(now));
   }
+
+  /**
+   * Plays out an echoed ping still in flight, as the full path would have had it by now: the
+   * client sends the ping at t0 (its timers take the order places they would have taken) and,
+   * when it reached the server before the event now being handled, the server answers at ts.
+   * Called before anything else acts on either end.
+   */
+  flush(): void {
+    const echo = this.#echo;
+    if (echo === undefined) return;
+    this.#echo = undefined;
+    const { clock } = echo;
+    this.#env.echoes?.settled(this);
+    clock.clearTimeout(echo.timer);
+    clock.travel(echo.t0, echo.order, echo.ping.replay);
+    if (clock.precedesCurrent(echo.ts, echo.order)) {
+      this.#env.echoes?.elided(1);
+      clock.travel(echo.ts, echo.order + 3, () => this.#up.fireNow());
+    }
+  }
+
+  // A quiet heartbeat round trip, taken whole: both ends open, nothing in flight, no toxic, and a
+  // session that would only answer. Frame times are computed exactly as the pipes would.
+  #startEcho(ping: EchoedPing): boolean {
+    const echoes = this.#env.echoes;
+    const session = this.#session;
+    if (
+      echoes === undefined ||
+      session === undefined ||
+      this.#echo !== undefined ||
+      this.#client !== 'open' ||
+      this.#server !== 'open' ||
+      !this.#up.idle ||
+      !this.#down.idle
+    ) {
+      return false;
+    }
+    const clock = echoes.clock;
+    const t0 = clock.now();
+    const upArrival = this.#up.arrivalFor(t0);
+    const ts = clock.dueAfter(upArrival - t0);
+    const downArrival = this.#down.arrivalFor(ts);
+    const t1 = clock.dueAfter(downArrival - ts, ts);
+    // A pong within a millisecond of the timeout is left to the full path and its checks.
+    if (!(t1 - t0 < ping.maxRttMs - 1) || !session.canEchoPing(ts, t1)) return false;
+    const order = clock.reserveOrder(4);
+    clock.travel(t0, order + 1, ping.rearm);
+    const timer = clock.travel(t0, order + 3, () => clock.setTimeoutAt(t1, this.#completeEcho));
+    this.#echo = { clock, ping, t0, ts, upArrival, downArrival, order, timer };
+    echoes.started(this);
+    return true;
+  }
+
+  readonly #completeEcho = (): void => {
+    const echo = this.#echo;
+    if (echo === undefined) return;
+    this.#echo = undefined;
+    this.#env.echoes?.settled(this);
+    this.#up.passed(echo.upArrival);
+    this.#down.passed(echo.downArrival);
+    this.#session?.echoPing(echo.ts);
+    this.#env.echoes?.elided(1);
+    echo.ping.complete();
+  };
 
   #clientClose(code: number, reason: string): void {
     switch (this.#client) {

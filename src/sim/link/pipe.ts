@@ -65,6 +65,34 @@ export class Pipe {
     return this.#queue.length - this.#head;
   }
 
+  /** Nothing in flight, no toxic (live or retired), open: a frame written now only travels. */
+  get idle(): boolean {
+    return (
+      this.#head === this.#queue.length &&
+      this.#slots.length === 0 &&
+      this.#retired.length === 0 &&
+      !this.#ended &&
+      !this.#closed
+    );
+  }
+
+  /** When a frame written at `nowMs` on an {@link idle} pipe arrives (as {@link write} computes it). */
+  arrivalFor(nowMs: number): number {
+    const atMs = nowMs + this.#env.oneWayMs(nowMs);
+    return atMs > this.#lastArriveAt ? atMs : this.#lastArriveAt;
+  }
+
+  /** Records a frame that arrived at `arriveAt` without being written (an echoed ping). */
+  passed(arriveAt: number): void {
+    this.#lastArriveAt = arriveAt;
+  }
+
+  /** Delivers what is due now instead of waiting for the head frame's timer. */
+  fireNow(): void {
+    if (this.#timer !== undefined) this.#env.clock.clearTimeout(this.#timer);
+    this.#fire();
+  }
+
   /** Adds a toxic at the end of the chain; toxicity is drawn once for this pipe. */
   addToxic(toxic: SimToxic): void {
     if (this.#closed) return;
