@@ -25,6 +25,9 @@ Flags:
   --time-scale X     multiply every duration (scenario, client, server) by X
   --clients N        override config.clients
   --seed S           override config.seed
+  --every-frame      send every heartbeat through both cores and the links frame by frame
+                     (slower; the report is the same: quiet round trips are otherwise taken
+                     in one step and played out whenever anything touches the connection)
   --report FILE      write the JSON report (with simulation.events)
   --junit FILE       write JUnit XML (one test case per threshold and probe)
   --markdown FILE    write a Markdown summary
@@ -48,6 +51,7 @@ export const sim: Verb = async (argv) => {
   const { values, positionals } = parseFlags('sim', argv, {
     ...SCENARIO_FLAGS,
     duration: { type: 'string' },
+    'every-frame': { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -79,6 +83,7 @@ export const sim: Verb = async (argv) => {
   try {
     const result = await simulate(scenario, {
       signal: interrupt.signal,
+      echoes: values['every-frame'] !== true,
       progressEveryMs: PROGRESS_EVERY_MS * c.timeScale,
       onProgress: (p: Progress) => {
         if (values.quiet) return;
@@ -100,6 +105,10 @@ export const sim: Verb = async (argv) => {
     const clientHours = (c.clients * result.virtualMs) / 3_600_000;
     out.write(
       `simulated ${formatDuration(result.virtualMs)} of ${c.clients} clients in ${wallS.toFixed(2)} s: ${grouped(result.events)} events (${grouped(result.events / wallS)} events/s), ${grouped(clientHours)} client-hours (${grouped(clientHours / wallS)}/s)\n`,
+    );
+    const { echoed, playedOut } = result.echoes;
+    out.write(
+      `quiet heartbeats taken in one step: ${grouped(echoed)}, of which ${grouped(playedOut)} played out frame by frame\n`,
     );
     await finishReports(
       'sim',

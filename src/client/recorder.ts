@@ -1,15 +1,16 @@
 import type { PongEvent, QualityChange, StateChange } from './events.js';
-import { computeStats, isStateEntry, type ClientStats, type Sample } from './stats.js';
+import { SampleLog } from './sample-log.js';
+import { computeStats, isStateEntry, type ClientStats } from './stats.js';
 import { BoundedLog, type TimelineEntry, type TimelineOptions } from './timeline.js';
 
 /** Keeps the bounded timeline and RTT samples of one client, fed from its events. */
 export class Recorder {
   readonly #timeline: BoundedLog<TimelineEntry>;
-  readonly #rtt: BoundedLog<Sample>;
+  readonly #rtt: SampleLog;
 
   constructor(options: TimelineOptions) {
     this.#timeline = new BoundedLog(options, isStateEntry);
-    this.#rtt = new BoundedLog(options);
+    this.#rtt = new SampleLog(options);
   }
 
   /** Records a state change. */
@@ -30,7 +31,7 @@ export class Recorder {
 
   /** Records a pong's RTT unless it was measured in a hidden tab. */
   onPong(pong: PongEvent): void {
-    if (!pong.throttled) this.#rtt.push({ at: pong.at, value: pong.rttMs });
+    if (!pong.throttled) this.#rtt.push(pong.at, pong.rttMs);
   }
 
   /** The kept timeline, oldest first. */

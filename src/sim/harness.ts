@@ -164,6 +164,11 @@ export class SimHarness implements Harness {
     return this.#simClock.firedTimers + this.#network.elidedTimers;
   }
 
+  /** Heartbeat round trips taken in one step, and how many were played out after all. */
+  get echoes(): { echoed: number; playedOut: number } {
+    return { echoed: this.#network.echoedPings, playedOut: this.#network.echoesPlayedOut };
+  }
+
   /** Connections the fleet opened so far (upgrades attempted through the proxy). */
   get connectionsOpened(): number {
     return this.#network.opened;

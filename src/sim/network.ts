@@ -54,13 +54,14 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #cut = new Map<number, number>();
   readonly #extraLatency = new Set<(nowMs: number) => number>();
   #enabled = true;
-  /** Connections with an echoed ping in flight, flushed by a change of the whole network. */
-  readonly #echoing = new Set<SimConnection>();
   readonly echoes: EchoSupport | undefined;
   /** Connections ever opened. */
   opened = 0;
   /** Timers the full path would have fired that echoed pings spared. */
   elidedTimers = 0;
+  /** Heartbeat round trips taken in one step, and how many of them were played out after all. */
+  echoedPings = 0;
+  echoesPlayedOut = 0;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
@@ -73,9 +74,11 @@ export class SimNetwork implements ConnectionEnvironment {
         ? undefined
         : {
             clock: options.clock,
-            started: (connection) => this.#echoing.add(connection),
-            settled: (connection) => this.#echoing.delete(connection),
             elided: (count) => (this.elidedTimers += count),
+            counted: (playedOut) => {
+              if (playedOut) this.echoesPlayedOut += 1;
+              else this.echoedPings += 1;
+            },
           };
   }
 
@@ -172,7 +175,7 @@ export class SimNetwork implements ConnectionEnvironment {
   }
 
   #flushEchoes(): void {
-    for (const connection of [...this.#echoing]) connection.flush();
+    for (const connection of this.#live) if (connection.echoing) connection.flush();
   }
 
   /** Tears every connection down (end of the run). */

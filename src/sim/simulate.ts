@@ -44,6 +44,11 @@ export interface Simulation extends RunOutcome {
   virtualMs: number;
   /** Connections the fleet opened. */
   connections: number;
+  /**
+   * Heartbeat round trips taken in one step (`echoed`) and, of those, played out frame by frame
+   * because something touched the connection before the pong was due (`playedOut`).
+   */
+  echoes: { echoed: number; playedOut: number };
 }
 
 /**
@@ -86,6 +91,7 @@ export async function simulate(
       events,
       virtualMs: recorder.endAt - SIM_START_MS,
       connections: harness.connectionsOpened,
+      echoes: harness.echoes,
     };
   } finally {
     await driver.run(() => harness.close());

@@ -11,6 +11,7 @@ import type { ClientStats } from '../stats.js';
 import type { TimelineEntry } from '../timeline.js';
 import {
   ABNORMAL_CLOSURE,
+  type EchoedPing,
   type SocketHandlers,
   type TransportSocket,
 } from '../transports/types.js';
@@ -75,11 +76,27 @@ class ReconnectingClient implements Client {
   #disposed = false;
   /** The socket holding an echoed ping in flight (see TransportSocket.echoPing). */
   #echoing: TransportSocket | undefined;
+  #echoSentAt = 0;
+  // One offer, reused for every echoed ping of this client.
+  readonly #echoedPing: EchoedPing;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
     this.#state = createInitialState(options.machine);
     this.#recorder = new Recorder(options.timeline);
+    const { heartbeat } = options.machine;
+    this.#echoedPing = {
+      maxRttMs: heartbeat.pongTimeoutMs,
+      rearm: () => this.#setTimer('ping', heartbeat.intervalMs),
+      replay: () => {
+        this.#echoing = undefined;
+        this.#dispatch({ type: 'timer', timer: 'ping' });
+      },
+      complete: () => {
+        this.#echoing = undefined;
+        this.#dispatch({ type: 'echoed-ping', sentAt: this.#echoSentAt });
+      },
+    };
     this.#unsubscribeEnvironment = options.environment?.subscribe((signal) =>
       this.#dispatch({ type: signal }),
     );
@@ -263,17 +280,8 @@ class ReconnectingClient implements Client {
     }
     const socket = this.#sockets.get(state.phase.socketId);
     if (socket?.echoPing === undefined || !canEchoPing(state, machine)) return false;
-    const sentAt = clock.now();
-    const settle = (event: MachineEvent | undefined) => () => {
-      this.#echoing = undefined;
-      if (event !== undefined) this.#dispatch(event);
-    };
-    const taken = socket.echoPing({
-      maxRttMs: machine.heartbeat.pongTimeoutMs,
-      rearm: () => this.#setTimer('ping', machine.heartbeat.intervalMs),
-      replay: settle({ type: 'timer', timer: 'ping' }),
-      complete: settle({ type: 'echoed-ping', sentAt }),
-    });
+    this.#echoSentAt = clock.now();
+    const taken = socket.echoPing(this.#echoedPing);
     if (taken) this.#echoing = socket;
     return taken;
   }

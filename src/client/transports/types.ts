@@ -45,11 +45,11 @@ export interface EchoedPing {
   /** The pong must come back sooner than this, ms. */
   readonly maxRttMs: number;
   /** Arms the next `ping` timer, as sending the ping does. */
-  rearm(): void;
+  readonly rearm: () => void;
   /** Sends the ping for real (the transport runs it as of the moment it was due). */
-  replay(): void;
+  readonly replay: () => void;
   /** The pong arrived now. */
-  complete(): void;
+  readonly complete: () => void;
 }
 
 /** What the client asks a transport to open. */

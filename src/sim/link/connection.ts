@@ -15,6 +15,8 @@ import { Pipe, type LinkEnvironment } from './pipe.js';
 const ABNORMAL = 1006;
 /** Client close code after which the Node transport drops the socket at once (half-open link). */
 const HEARTBEAT_TIMEOUT = 4000;
+/** First letters of the client frame types the server handles synchronously: ping, ack. */
+const SYNC_FRAME_TYPES = new Set([0x70, 0x61]);
 /** How long `ws` waits for the peer's close frame before it destroys the socket, ms. */
 const WS_CLOSE_TIMEOUT_MS = 30_000;
 
@@ -41,26 +43,10 @@ export interface ConnectionEnvironment extends LinkEnvironment {
 /** What echoed pings need from the network. */
 export interface EchoSupport {
   readonly clock: SimulatedClock;
-  /** `connection` holds an echo in flight (a network-wide change must flush it). */
-  started(connection: SimConnection): void;
-  /** `connection`'s echo completed or was played out. */
-  settled(connection: SimConnection): void;
   /** Timers the full path would have fired and the echo did not. */
   elided(count: number): void;
-}
-
-/** A heartbeat round trip a connection took whole: the ping left at t0, reached the server at ts, its pong arrives at t1. */
-interface Echo {
-  readonly clock: SimulatedClock;
-  readonly ping: EchoedPing;
-  readonly t0: number;
-  readonly ts: number;
-  /** Arrival times the two frames would have had in their pipes. */
-  readonly upArrival: number;
-  readonly downArrival: number;
-  /** First of the order places the full path takes at t0 (pipe timer, ping timer, check timer), then the pong's. */
-  readonly order: number;
-  readonly timer: TimerHandle;
+  /** An echo was taken (`playedOut` false) or played out before its pong was due (true). */
+  counted(playedOut: boolean): void;
 }
 
 /**
@@ -85,7 +71,16 @@ export class SimConnection {
   #clientCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #serverCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #forgotten = false;
-  #echo: Echo | undefined;
+  // The echoed ping in flight, if any: it left at t0, reached the server at ts, and its pong
+  // arrives when the timer fires; the pipes' arrival times for both frames; the first of the
+  // order places the full path takes at t0 (pipe timer, ping timer, check timer, then the pong's).
+  #echo: EchoedPing | undefined;
+  #echoT0 = 0;
+  #echoTs = 0;
+  #echoUpArrival = 0;
+  #echoDownArrival = 0;
+  #echoOrder = 0;
+  #echoTimer: TimerHandle | undefined;
 
   /** The client's end, for the client shell. */
   readonly clientSocket: TransportSocket;
@@ -213,16 +208,23 @@ export class SimConnection {
    */
   flush(): void {
     const echo = this.#echo;
-    if (echo === undefined) return;
+    const echoes = this.#env.echoes;
+    if (echo === undefined || echoes === undefined) return;
     this.#echo = undefined;
-    const { clock } = echo;
-    this.#env.echoes?.settled(this);
-    clock.clearTimeout(echo.timer);
-    clock.travel(echo.t0, echo.order, echo.ping.replay);
-    if (clock.precedesCurrent(echo.ts, echo.order)) {
-      this.#env.echoes?.elided(1);
-      clock.travel(echo.ts, echo.order + 3, () => this.#up.fireNow());
+    const clock = echoes.clock;
+    if (this.#echoTimer !== undefined) clock.clearTimeout(this.#echoTimer);
+    this.#echoTimer = undefined;
+    echoes.counted(true);
+    clock.travel(this.#echoT0, this.#echoOrder, echo.replay);
+    if (clock.precedesCurrent(this.#echoTs, this.#echoOrder)) {
+      echoes.elided(1);
+      clock.travel(this.#echoTs, this.#echoOrder + 3, this.#up.fireNow);
     }
+  }
+
+  /** True while an echoed ping is in flight. */
+  get echoing(): boolean {
+    return this.#echo !== undefined;
   }
 
   // A quiet heartbeat round trip, taken whole: both ends open, nothing in flight, no toxic, and a
@@ -251,22 +253,32 @@ export class SimConnection {
     if (!(t1 - t0 < ping.maxRttMs - 1) || !session.canEchoPing(ts, t1)) return false;
     const order = clock.reserveOrder(4);
     clock.travel(t0, order + 1, ping.rearm);
-    const timer = clock.travel(t0, order + 3, () => clock.setTimeoutAt(t1, this.#completeEcho));
-    this.#echo = { clock, ping, t0, ts, upArrival, downArrival, order, timer };
-    echoes.started(this);
+    this.#echo = ping;
+    this.#echoT0 = t0;
+    this.#echoTs = ts;
+    this.#echoUpArrival = upArrival;
+    this.#echoDownArrival = downArrival;
+    this.#echoOrder = order;
+    this.#echoAt = t1;
+    this.#echoTimer = clock.travel(t0, order + 3, this.#armEcho);
+    echoes.counted(false);
     return true;
   }
+
+  #echoAt = 0;
+  readonly #armEcho = (): TimerHandle =>
+    this.#env.echoes!.clock.setTimeoutAt(this.#echoAt, this.#completeEcho);
 
   readonly #completeEcho = (): void => {
     const echo = this.#echo;
     if (echo === undefined) return;
     this.#echo = undefined;
-    this.#env.echoes?.settled(this);
-    this.#up.passed(echo.upArrival);
-    this.#down.passed(echo.downArrival);
-    this.#session?.echoPing(echo.ts);
+    this.#echoTimer = undefined;
+    this.#up.passed(this.#echoUpArrival);
+    this.#down.passed(this.#echoDownArrival);
+    this.#session?.echoPing(this.#echoTs);
     this.#env.echoes?.elided(1);
-    echo.ping.complete();
+    echo.complete();
   };
 
   #clientClose(code: number, reason: string): void {
@@ -328,8 +340,9 @@ export class SimConnection {
         return;
       case 'data':
         if (this.#server !== 'open' || this.#session === undefined) return;
-        // Pings are synchronous on the server; anything else (resume) may await the broker.
-        if (frame.text.charCodeAt(9) !== 112 /* p */) this.#env.markAsync();
+        // Pings and acks are synchronous on the server; anything else (resume) may await the
+        // broker. `{"type":"` is 9 characters: the type's first letter decides.
+        if (!SYNC_FRAME_TYPES.has(frame.text.charCodeAt(9))) this.#env.markAsync();
         this.#session.receive(frame.text, frame.text.length);
         return;
       case 'close':

@@ -88,10 +88,10 @@ export class Pipe {
   }
 
   /** Delivers what is due now instead of waiting for the head frame's timer. */
-  fireNow(): void {
+  readonly fireNow = (): void => {
     if (this.#timer !== undefined) this.#env.clock.clearTimeout(this.#timer);
     this.#fire();
-  }
+  };
 
   /** Adds a toxic at the end of the chain; toxicity is drawn once for this pipe. */
   addToxic(toxic: SimToxic): void {

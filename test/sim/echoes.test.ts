@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario, parseScenario } from '../../src/runner/index.js';
+import { simulate } from '../../src/sim/index.js';
+
+// Everything that can touch a connection while an echoed ping is in flight: alerts to few users
+// at a high rate (deliveries and acks), a latency swing that widens each round trip, drops, a
+// latency toxic and a reset_peer window, a restart, token expiry and an app reconnect.
+const busy = parseScenario(
+  `version: 1
+title: echoes under fire
+config: { clients: 30, users: 3, seed: 9, alertsPerSecond: 1, tokenTtl: 20m }
+method:
+  - { at: 0s, action: sim.latency, base: 20ms, peak: 400ms, period: 1h, duration: 1h }
+  - { at: 0s, action: sim.drops, mtbf: 20m, duration: 1h }
+  - { at: 10m, action: fault.latency, latency: 3s, jitter: 1s, stream: downstream, duration: 2m }
+  - { at: 20m, action: fault.reset_peer, timeout: 0, toxicity: 0.3, stream: upstream, duration: 1m }
+  - { at: 30m, action: server.restart, graceful: true, downtime: 2s }
+  - { at: 40m, action: clients.reconnect }
+  - { at: 1h, action: wait, duration: 0s }
+thresholds:
+  alerts_lost: ["count==0"]
+`,
+  'echoes-under-fire.yaml',
+);
+
+describe('echoed pings', () => {
+  it('leave the report byte for byte as running every frame does, under fire', async () => {
+    const echoed = await simulate(busy);
+    const full = await simulate(busy, { echoes: false });
+    expect(JSON.stringify(echoed.report)).toBe(JSON.stringify(full.report));
+    expect(full.echoes).toEqual({ echoed: 0, playedOut: 0 });
+    // Most heartbeats went in one step, and some had to be played out frame by frame.
+    expect(echoed.echoes.echoed).toBeGreaterThan(2000);
+    expect(echoed.echoes.playedOut).toBeGreaterThan(100);
+    expect(echoed.report.alerts.delivered).toBeGreaterThan(20_000);
+  });
+
+  it.each([
+    'scenarios/steady.yaml',
+    'scenarios/mixed-chaos.yaml',
+    'scenarios/token-expiry.yaml',
+    'scenarios/server-restart-hard.yaml',
+    'scenarios/flapping-drops.yaml',
+    'scenarios/blackhole.yaml',
+  ])('leave the report of %s unchanged', async (file) => {
+    const scenario = await loadScenario(file);
+    const echoed = await simulate(scenario);
+    const full = await simulate(scenario, { echoes: false });
+    expect(JSON.stringify(echoed.report)).toBe(JSON.stringify(full.report));
+  });
+});
