@@ -4,7 +4,7 @@ import type { FleetRecorder } from './recorder.js';
 import type { SampleSeries } from './series.js';
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
-export function percentileOf(sorted: readonly number[], p: number): number | undefined {
+export function percentileOf(sorted: ArrayLike<number>, p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank];
@@ -21,10 +21,16 @@ export interface Summary {
   max: number | undefined;
 }
 
+/** Sorted ascending, as a copy: a typed array sorts numerically and natively. */
+export function sortedCopy(values: ArrayLike<number>): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
 /** Summarizes values (already in the unit to report). */
-export function summarize(values: readonly number[]): Summary {
-  const sorted = [...values].sort((a, b) => a - b);
-  const sum = sorted.reduce((a, b) => a + b, 0);
+export function summarize(values: ArrayLike<number>): Summary {
+  const sorted = sortedCopy(values);
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   return {
     count: sorted.length,
     avg: sorted.length === 0 ? undefined : sum / sorted.length,
@@ -51,7 +57,7 @@ export class Measurements {
   }
 
   /** Samples of a trend metric in `window`, in seconds of scenario time. */
-  trend(metric: ThresholdMetric, window: ThresholdWindow): number[] {
+  trend(metric: ThresholdMetric, window: ThresholdWindow): Float64Array {
     const r = this.#recorder;
     const source: Partial<Record<ThresholdMetric, SampleSeries>> = {
       reconnect_duration_seconds: r.reconnectDurations,
@@ -60,10 +66,12 @@ export class Measurements {
       detection_seconds: r.detections,
     };
     const samples = source[metric];
-    if (samples === undefined) return [];
-    return samples
-      .values((at) => r.windows.includes(window, at))
-      .map((ms) => ms / 1000 / this.#timeScale);
+    if (samples === undefined) return new Float64Array(0);
+    const scale = this.#timeScale;
+    return samples.values(
+      window === 'all' ? undefined : (at) => r.windows.includes(window, at),
+      (ms) => ms / 1000 / scale,
+    );
   }
 
   /** Events of a counter metric in `window`. */
@@ -164,14 +172,11 @@ export class Measurements {
       case 'max':
       case 'med':
       case 'p': {
-        const s = summarize(this.trend(metric, window));
+        const values = this.trend(metric, window);
+        if (aggregation.kind === 'p')
+          return percentileOf(sortedCopy(values), aggregation.percentile);
+        const s = summarize(values);
         if (aggregation.kind === 'med') return s.p50;
-        if (aggregation.kind === 'p') {
-          return percentileOf(
-            [...this.trend(metric, window)].sort((a, b) => a - b),
-            aggregation.percentile,
-          );
-        }
         return s[aggregation.kind];
       }
       case 'count':

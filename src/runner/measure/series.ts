@@ -1,10 +1,16 @@
+/** Samples per chunk: 64 Ki, 1 MiB of times and values. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
 /**
- * Timed samples in two growing Float64Arrays: 16 bytes a sample instead of an object each,
- * which is what lets a simulated day of 10 000 clients (tens of millions of pongs) fit.
+ * Timed samples in fixed chunks of two Float64Arrays: 16 bytes a sample instead of an object
+ * each, and growth without copying or doubling, which is what lets a simulated day of 10 000
+ * clients (tens of millions of pongs) fit. Small series start with a small first chunk.
  */
 export class SampleSeries {
-  #at = new Float64Array(256);
-  #value = new Float64Array(256);
+  #at: Float64Array[] = [new Float64Array(256)];
+  #value: Float64Array[] = [new Float64Array(256)];
   #length = 0;
 
   /** Samples held. */
@@ -14,42 +20,65 @@ export class SampleSeries {
 
   /** Adds a sample taken at clock time `at`. */
   push(at: number, value: number): void {
-    if (this.#length === this.#at.length) {
-      const at2 = new Float64Array(this.#at.length * 2);
-      const value2 = new Float64Array(this.#value.length * 2);
-      at2.set(this.#at);
-      value2.set(this.#value);
-      this.#at = at2;
-      this.#value = value2;
+    const chunk = this.#length >>> CHUNK_BITS;
+    const i = this.#length & MASK;
+    let times = this.#at[chunk];
+    if (times === undefined) {
+      times = new Float64Array(CHUNK);
+      this.#at.push(times);
+      this.#value.push(new Float64Array(CHUNK));
+    } else if (i === times.length) {
+      // Only the first chunk starts small: it grows to a full chunk.
+      const grown = new Float64Array(Math.min(CHUNK, times.length * 4));
+      grown.set(times);
+      const values = new Float64Array(grown.length);
+      values.set(this.#value[chunk]!);
+      this.#at[chunk] = times = grown;
+      this.#value[chunk] = values;
     }
-    this.#at[this.#length] = at;
-    this.#value[this.#length] = value;
+    times[i] = at;
+    this.#value[chunk]![i] = value;
     this.#length += 1;
   }
 
   /** Time of sample `i`. */
   timeAt(i: number): number {
-    return this.#at[i] ?? Number.NaN;
+    return i < this.#length ? this.#at[i >>> CHUNK_BITS]![i & MASK]! : Number.NaN;
   }
 
   /** Value of sample `i`. */
   valueAt(i: number): number {
-    return this.#value[i] ?? Number.NaN;
+    return i < this.#length ? this.#value[i >>> CHUNK_BITS]![i & MASK]! : Number.NaN;
   }
 
-  /** Values of the samples whose time passes `keep` (all when omitted), in order. */
-  values(keep?: (at: number) => boolean): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.#length; i++) {
-      if (keep === undefined || keep(this.#at[i]!)) out.push(this.#value[i]!);
+  /**
+   * Values of the samples whose time passes `keep` (all when omitted), in order, each mapped
+   * through `map` when given.
+   */
+  values(keep?: (at: number) => boolean, map?: (value: number) => number): Float64Array {
+    let out = new Float64Array(keep === undefined ? this.#length : Math.min(this.#length, 1024));
+    let n = 0;
+    for (let c = 0; c * CHUNK < this.#length; c++) {
+      const times = this.#at[c]!;
+      const values = this.#value[c]!;
+      const end = Math.min(CHUNK, this.#length - c * CHUNK);
+      for (let i = 0; i < end; i++) {
+        if (keep !== undefined && !keep(times[i]!)) continue;
+        if (n === out.length) {
+          const grown = new Float64Array(Math.min(this.#length, out.length * 2));
+          grown.set(out);
+          out = grown;
+        }
+        out[n++] = map === undefined ? values[i]! : map(values[i]!);
+      }
     }
-    return out;
+    return n === out.length ? out : out.slice(0, n);
   }
 
   /** The samples as objects (for tests and small series). */
   toArray(): Array<{ at: number; value: number }> {
     const out: Array<{ at: number; value: number }> = [];
-    for (let i = 0; i < this.#length; i++) out.push({ at: this.#at[i]!, value: this.#value[i]! });
+    for (let i = 0; i < this.#length; i++) out.push({ at: this.timeAt(i), value: this.valueAt(i) });
     return out;
   }
 }

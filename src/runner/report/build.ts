@@ -31,7 +31,7 @@ export function buildReport(input: ReportInput): RunReport {
   const { connected, observed } = r.uptime();
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
   for (const e of r.episodes) episodes[e.outcome] += 1;
-  const roundSummary = (values: number[]): ReportSummary => {
+  const roundSummary = (values: ArrayLike<number>): ReportSummary => {
     const s = summarize(values);
     return {
       count: s.count,

@@ -98,12 +98,12 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     // Fault window 9..20 s: 11 s per client, 22 s, 3 s down.
     expect(m.ratio('uptime_ratio', 'fault')).toBeCloseTo(19 / 22, 10);
     expect(m.ratio('uptime_ratio', 'steady')).toBe(1);
-    expect(m.trend('reconnect_duration_seconds', 'all')).toEqual([3]);
-    expect(m.trend('reconnect_duration_seconds', 'steady')).toEqual([]);
+    expect([...m.trend('reconnect_duration_seconds', 'all')]).toEqual([3]);
+    expect([...m.trend('reconnect_duration_seconds', 'steady')]).toEqual([]);
     expect(m.ratio('reconnect_success_ratio', 'fault')).toBe(1);
     expect(m.count('disconnections', 'fault')).toBe(1);
     expect(m.count('heartbeat_timeouts', 'all')).toBe(1);
-    expect(m.trend('detection_seconds', 'all')).toEqual([20]);
+    expect([...m.trend('detection_seconds', 'all')]).toEqual([20]);
     expect(m.count('reconnect_attempts', 'all')).toBe(2);
     expect(m.count('failed_attempts', 'all')).toBe(1);
     expect(m.ratio('connection_success_ratio', 'all')).toBe(0.5);
@@ -111,9 +111,9 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     expect(m.count('alerts_delivered', 'all')).toBe(3);
     expect(m.count('alerts_duplicated', 'all')).toBe(1);
     expect(m.count('alerts_lost', 'all')).toBe(1); // b never got x2
-    expect(m.trend('alert_latency_seconds', 'all')).toEqual([0.05, 0.05, 0.5]);
+    expect([...m.trend('alert_latency_seconds', 'all')]).toEqual([0.05, 0.05, 0.5]);
     // The throttled pong is not a measurement.
-    expect(m.trend('pong_rtt_seconds', 'all')).toEqual([0.04]);
+    expect([...m.trend('pong_rtt_seconds', 'all')]).toEqual([0.04]);
     expect(m.aggregate('reconnect_duration_seconds', { kind: 'p', percentile: 95 }, 'all')).toBe(3);
     expect(m.gauge('peak_reconnects_per_second', 'all')).toBe(1);
     expect(recorder.backoffSchedule).toEqual([
@@ -134,9 +134,9 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     clock.advanceTo(1000);
     recorder.finish();
     // 250 ms measured at timeScale 0.1 is 2.5 scenario seconds.
-    expect(new Measurements(recorder, 0.1).trend('reconnect_duration_seconds', 'all')).toEqual([
-      2.5,
-    ]);
+    expect([...new Measurements(recorder, 0.1).trend('reconnect_duration_seconds', 'all')]).toEqual(
+      [2.5],
+    );
   });
 
   it('counts the peak of opens in any sliding second, so a herd across a boundary is not split', () => {
