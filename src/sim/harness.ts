@@ -63,7 +63,7 @@ const FAULT_STREAM = 0x66617531;
 const PUBLISHER_STREAM = 0x5eed; // the real harness's
 
 /** Entries each simulated client keeps in its own timeline and RTT log. */
-const SIM_CLIENT_LOG_ENTRIES = 256;
+const SIM_CLIENT_LOG_ENTRIES = 32;
 
 /**
  * The simulated harness: the real client core for every fleet member (`createClient` on a

@@ -315,9 +315,11 @@ export class Session implements AlertSink {
       return;
     }
     const wakeIn = Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
-    this.#watchdog = this.#env.clock.setTimeout(() => this.#watch(), wakeIn);
+    this.#watchdog = this.#env.clock.setTimeout(this.#onWatchdog, wakeIn);
     this.#watchdogAt = now + wakeIn;
   }
+
+  readonly #onWatchdog = (): void => this.#watch();
 
   #clearResumeTimer(): void {
     if (this.#resumeTimer !== undefined) this.#env.clock.clearTimeout(this.#resumeTimer);
