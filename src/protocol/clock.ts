@@ -41,8 +41,6 @@ class Scheduled implements TimerHandle {
   }
 }
 
-
-
 /**
  * A virtual clock. Timers fire only when the owner advances time; ties fire in the order they
  * were scheduled. Backed by a binary heap so millions of timers stay cheap.
