@@ -51,3 +51,54 @@ describe('SimulatedClock', () => {
     expect(fired).toEqual([...delays].sort((a, b) => a - b));
   });
 });
+
+describe('SimulatedClock — playing skipped steps at their time', () => {
+  it('computes due times as setTimeout does and schedules at absolute times', () => {
+    const clock = new SimulatedClock(0.1);
+    expect(clock.dueAfter(0.2)).toBe(0.1 + 0.2);
+    expect(clock.dueAfter(-5)).toBe(0.1);
+    expect(clock.dueAfter(Number.NaN, 7)).toBe(7);
+    const fired: number[] = [];
+    clock.setTimeoutAt(50, () => fired.push(clock.now()));
+    clock.setTimeoutAt(-1, () => fired.push(clock.now())); // never in the past
+    clock.advance(100);
+    expect(fired).toEqual([0.1, 50]);
+  });
+
+  it('travel() reads an earlier time and sets timers in the order places reserved then', () => {
+    const clock = new SimulatedClock(1000);
+    const fired: string[] = [];
+    const reserved = clock.reserveOrder(2);
+    // Set after the reservation, but at the same due time as what the travel will set.
+    clock.setTimeout(() => fired.push('later'), 100);
+    clock.advance(10);
+    const seen = clock.travel(1000, reserved, () => {
+      clock.setTimeout(() => fired.push('first'), 100);
+      clock.setTimeout(() => fired.push('second'), 100);
+      return clock.now();
+    });
+    expect(seen).toBe(1000);
+    expect(clock.now()).toBe(1010);
+    clock.advance(100);
+    // The reserved places come before the timer set after the reservation.
+    expect(fired).toEqual(['first', 'second', 'later']);
+    // Time and order numbering resume where they were.
+    clock.setTimeout(() => fired.push('next'), 0);
+    clock.advance(0);
+    expect(fired.at(-1)).toBe('next');
+  });
+
+  it('precedesCurrent() compares with the timer firing now, ties by order', () => {
+    const clock = new SimulatedClock(0);
+    const order = clock.reserveOrder(1);
+    const answers: boolean[] = [];
+    clock.setTimeout(() => {
+      answers.push(clock.precedesCurrent(10, order)); // same time, reserved earlier
+      answers.push(clock.precedesCurrent(10, order + 100)); // same time, later place
+      answers.push(clock.precedesCurrent(9.5, order + 100)); // earlier time
+      answers.push(clock.precedesCurrent(10.5, order)); // later time
+    }, 10);
+    clock.advance(10);
+    expect(answers).toEqual([true, false, true, false]);
+  });
+});

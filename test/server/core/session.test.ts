@@ -158,3 +158,70 @@ describe('Session (transport-free core on a simulated clock)', () => {
     expect(service.admit('u')).toEqual({ ok: true });
   });
 });
+
+describe('Session — heartbeat round trips taken in one step', () => {
+  it('echoPing(at) leaves the session as receiving the ping at `at` does', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000 });
+    const full = recordingTransport();
+    const echoed = recordingTransport();
+    const a = service.open(full.transport, { userId: 'a' });
+    const b = service.open(echoed.transport, { userId: 'b' });
+    await settle();
+    clock.advance(1000); // resume wait over: both live
+    for (let t = 0; t < 5; t++) {
+      clock.advance(30_000);
+      expect(b.canEchoPing(clock.now(), clock.now() + 10)).toBe(true);
+      a.receive(frame({ type: 'ping', id: String(t) }), 20);
+      b.echoPing(clock.now());
+    }
+    // Both stay open past the idle timeout of the first ping: the echo counted as a frame.
+    clock.advance(60_000);
+    expect(full.closes).toEqual([]);
+    expect(echoed.closes).toEqual([]);
+    clock.advance(10_001);
+    expect(full.closes.map((c) => c.code)).toEqual([CloseCode.HEARTBEAT_TIMEOUT]);
+    expect(echoed.closes).toEqual(full.closes);
+    // The echo sent nothing; the full path sent pongs.
+    expect(echoed.frames.filter((f) => f.type === 'pong')).toEqual([]);
+    expect(full.frames.filter((f) => f.type === 'pong')).toHaveLength(5);
+  });
+
+  it('is not offered before the session is live, with its watchdog due in the window, or once closed', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000, resumeWaitMs: 1000 });
+    const { transport } = recordingTransport();
+    const session = service.open(transport, { userId: 'a' });
+    await settle();
+    expect(session.canEchoPing(clock.now(), clock.now() + 5)).toBe(false); // awaiting resume
+    clock.advance(1000);
+    const now = clock.now();
+    expect(session.canEchoPing(now, now + 5)).toBe(true);
+    // The watchdog wakes 70 s after the last frame (the open, at 0 here).
+    expect(session.canEchoPing(now, now + 69_000)).toBe(false);
+    session.close(1000, 'bye', 'client_close');
+    expect(session.canEchoPing(clock.now(), clock.now() + 5)).toBe(false);
+  });
+
+  it('lets its transport settle an echo in flight before it closes, terminates or checks idleness', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000 });
+    const calls: string[] = [];
+    const transport: SessionTransport = {
+      send: () => calls.push('send'),
+      close: () => calls.push('close'),
+      terminate: () => calls.push('terminate'),
+      flush: () => calls.push('flush'),
+    };
+    const one = service.open(transport, { userId: 'a' });
+    const two = service.open(transport, { userId: 'b' });
+    await settle();
+    calls.length = 0;
+    clock.advance(70_000); // both watchdogs wake and close
+    expect(calls.slice(0, 3)).toEqual(['flush', 'flush', 'close']);
+    calls.length = 0;
+    const three = service.open(transport, { userId: 'c' });
+    await settle();
+    calls.length = 0;
+    three.terminate();
+    expect(calls).toEqual(['flush', 'terminate']);
+    expect([one.phase, two.phase, three.phase]).toEqual(['closed', 'closed', 'closed']);
+  });
+});
