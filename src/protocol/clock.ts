@@ -193,26 +193,22 @@ export class SimulatedClock implements Clock {
 
   // Sift with a hole instead of swaps: one write per level.
   #push(entry: Scheduled): void {
-    const heap = this.#heap;
-    let i = heap.length;
-    if (i === this.#heapAt.length) this.#grow();
     const keyAt = this.#heapAt;
     const keyOrder = this.#heapOrder;
-    const at = entry.at;
-    const order = entry.order;
-    heap.push(entry);
+    let i = this.#heap.length;
+    if (i === keyAt.length) {
+      this.#grow();
+      return this.#push(entry);
+    }
+    const { at, order } = entry;
+    this.#heap.push(entry);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pAt = keyAt[parent]!;
-      if (pAt < at || (pAt === at && keyOrder[parent]! < order)) break;
-      heap[i] = heap[parent]!;
-      keyAt[i] = pAt;
-      keyOrder[i] = keyOrder[parent]!;
+      if (keyAt[parent]! < at || (keyAt[parent] === at && keyOrder[parent]! < order)) break;
+      this.#move(parent, i);
       i = parent;
     }
-    heap[i] = entry;
-    keyAt[i] = at;
-    keyOrder[i] = order;
+    this.#place(i, entry);
   }
 
   #pop(): Scheduled | undefined {
@@ -223,30 +219,35 @@ export class SimulatedClock implements Clock {
     const keyAt = this.#heapAt;
     const keyOrder = this.#heapOrder;
     const n = heap.length;
-    const at = keyAt[n]!;
-    const order = keyOrder[n]!;
+    const { at, order } = last;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      let child = l;
-      if (r < n) {
-        const rAt = keyAt[r]!;
-        const lAt = keyAt[l]!;
-        if (rAt < lAt || (rAt === lAt && keyOrder[r]! < keyOrder[l]!)) child = r;
-      }
-      const cAt = keyAt[child]!;
-      if (at < cAt || (at === cAt && order < keyOrder[child]!)) break;
-      heap[i] = heap[child]!;
-      keyAt[i] = cAt;
-      keyOrder[i] = keyOrder[child]!;
+      const child =
+        r < n && (keyAt[r]! < keyAt[l]! || (keyAt[r] === keyAt[l] && keyOrder[r]! < keyOrder[l]!))
+          ? r
+          : l;
+      if (at < keyAt[child]! || (at === keyAt[child] && order < keyOrder[child]!)) break;
+      this.#move(child, i);
       i = child;
     }
-    heap[i] = last;
-    keyAt[i] = at;
-    keyOrder[i] = order;
+    this.#place(i, last);
     return top;
+  }
+
+  // Slot `to` takes what slot `from` holds (entry and keys).
+  #move(from: number, to: number): void {
+    this.#heap[to] = this.#heap[from]!;
+    this.#heapAt[to] = this.#heapAt[from]!;
+    this.#heapOrder[to] = this.#heapOrder[from]!;
+  }
+
+  #place(i: number, entry: Scheduled): void {
+    this.#heap[i] = entry;
+    this.#heapAt[i] = entry.at;
+    this.#heapOrder[i] = entry.order;
   }
 
   #grow(): void {
