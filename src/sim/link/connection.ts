@@ -72,11 +72,12 @@ export class SimConnection {
   #serverCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #forgotten = false;
   // The echoed ping in flight, if any: it left at t0, reached the server at ts, and its pong
-  // arrives when the timer fires; the pipes' arrival times for both frames; the first of the
-  // order places the full path takes at t0 (pipe timer, ping timer, check timer, then the pong's).
+  // arrives at t1, when the timer fires; the pipes' arrival times for both frames; the first of
+  // the order places the full path takes at t0 (pipe timer, ping timer, check timer, the pong's).
   #echo: EchoedPing | undefined;
   #echoT0 = 0;
   #echoTs = 0;
+  #echoT1 = 0;
   #echoUpArrival = 0;
   #echoDownArrival = 0;
   #echoOrder = 0;
@@ -259,15 +260,14 @@ export class SimConnection {
     this.#echoUpArrival = upArrival;
     this.#echoDownArrival = downArrival;
     this.#echoOrder = order;
-    this.#echoAt = t1;
+    this.#echoT1 = t1;
     this.#echoTimer = clock.travel(t0, order + 3, this.#armEcho);
     echoes.counted(false);
     return true;
   }
 
-  #echoAt = 0;
-  readonly #armEcho = (): TimerHandle =>
-    this.#env.echoes!.clock.setTimeoutAt(this.#echoAt, this.#completeEcho);
+  readonly #armEcho = (): TimerHandle | undefined =>
+    this.#env.echoes?.clock.setTimeoutAt(this.#echoT1, this.#completeEcho);
 
   readonly #completeEcho = (): void => {
     const echo = this.#echo;
