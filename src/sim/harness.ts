@@ -23,6 +23,7 @@ import {
 import { createMemoryBroker, DEFAULT_LIMITS } from '../server/index.js';
 import type { SimDriver } from './driver.js';
 import { createSeededIds } from './ids.js';
+import { sparedTimers } from './link/connection.js';
 import { SimNetwork } from './network.js';
 import { SimServer } from './server.js';
 import { startSimFault } from './sim-faults.js';
@@ -161,12 +162,13 @@ export class SimHarness implements Harness {
 
   /** Timers fired on the virtual clock so far. */
   get events(): number {
-    return this.#simClock.firedTimers + this.#network.elidedTimers;
+    return this.#simClock.firedTimers + sparedTimers(this.#network.echoCounts);
   }
 
   /** Heartbeat round trips taken in one step, and how many were played out after all. */
   get echoes(): { echoed: number; playedOut: number } {
-    return { echoed: this.#network.echoedPings, playedOut: this.#network.echoesPlayedOut };
+    const { taken, playedOut } = this.#network.echoCounts;
+    return { echoed: taken, playedOut };
   }
 
   /** Connections the fleet opened so far (upgrades attempted through the proxy). */

@@ -8,6 +8,7 @@ import type {
 import {
   SimConnection,
   type ConnectionEnvironment,
+  type EchoCounts,
   type EchoSupport,
   type UpgradeTarget,
 } from './link/connection.js';
@@ -55,13 +56,10 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #extraLatency = new Set<(nowMs: number) => number>();
   #enabled = true;
   readonly echoes: EchoSupport | undefined;
+  /** What became of the heartbeat round trips taken in one step. */
+  readonly echoCounts: EchoCounts = { taken: 0, completed: 0, playedOut: 0, answeredEarly: 0 };
   /** Connections ever opened. */
   opened = 0;
-  /** Timers the full path would have fired that echoed pings spared. */
-  elidedTimers = 0;
-  /** Heartbeat round trips taken in one step, and how many of them were played out after all. */
-  echoedPings = 0;
-  echoesPlayedOut = 0;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
@@ -70,16 +68,7 @@ export class SimNetwork implements ConnectionEnvironment {
     this.markAsync = options.markAsync;
     this.#baseLatencyMs = options.baseLatencyMs;
     this.echoes =
-      options.echoes === false
-        ? undefined
-        : {
-            clock: options.clock,
-            elided: (count) => (this.elidedTimers += count),
-            counted: (playedOut) => {
-              if (playedOut) this.echoesPlayedOut += 1;
-              else this.echoedPings += 1;
-            },
-          };
+      options.echoes === false ? undefined : { clock: options.clock, counts: this.echoCounts };
   }
 
   oneWayMs(nowMs: number): number {

@@ -118,9 +118,10 @@ export class Session implements AlertSink {
 
   /**
    * Handles one incoming frame. `data` is a string for text frames and anything else for
-   * binary ones; `byteLength` is its size on the wire.
+   * binary ones; `byteLength` is its size on the wire. Returns the work a `resume` started
+   * (it awaits the broker; it never rejects), undefined when the frame was handled at once.
    */
-  receive(data: unknown, byteLength: number): void {
+  receive(data: unknown, byteLength: number): Promise<void> | undefined {
     if (this.#phase === 'closed') return;
     this.#lastFrameAt = this.#env.clock.now();
     if (byteLength > this.#env.limits.maxFrameBytes) {
@@ -160,19 +161,18 @@ export class Session implements AlertSink {
         this.#acknowledge(message.seq);
         return;
       case 'resume':
-        void this.#resume(message);
-        return;
+        return this.#resume(message);
     }
   }
 
   /**
    * True when a ping reaching this session at `at` would be answered with a pong and nothing
-   * else: live, within the flood budget, no timer of the session due before `before`.
+   * else: live (so no resume timer), within the flood budget, its watchdog not due before
+   * `before`.
    */
   canEchoPing(at: number, before: number): boolean {
     return (
       this.#phase === 'live' &&
-      this.#resumeTimer === undefined &&
       (this.#watchdogAt === undefined || this.#watchdogAt > before) &&
       this.#flood.allows(1, at)
     );
@@ -192,7 +192,6 @@ export class Session implements AlertSink {
   /** Delivers a live alert for this session's user, in order and at most once. */
   deliver(alert: BreachAlertMessage): void {
     if (alert.userId !== this.userId) return;
-    this.#transport.flush?.();
     if (this.#phase === 'live') this.#sendAlert(alert, 'sent');
     else if (this.#phase !== 'closed') this.#pending.push(alert);
   }

@@ -138,7 +138,7 @@ function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal)
         ? data
         : Buffer.from(data);
     // Binary frames reach the session as bytes so it can refuse them with an error frame.
-    session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
+    void session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
   });
   socket.on('close', (code) => session.handleTransportClosed(code));
   socket.on('error', (error) => {

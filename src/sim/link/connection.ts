@@ -15,8 +15,6 @@ import { Pipe, type LinkEnvironment } from './pipe.js';
 const ABNORMAL = 1006;
 /** Client close code after which the Node transport drops the socket at once (half-open link). */
 const HEARTBEAT_TIMEOUT = 4000;
-/** First letters of the client frame types the server handles synchronously: ping, ack. */
-const SYNC_FRAME_TYPES = new Set([0x70, 0x61]);
 /** How long `ws` waits for the peer's close frame before it destroys the socket, ms. */
 const WS_CLOSE_TIMEOUT_MS = 30_000;
 
@@ -43,10 +41,24 @@ export interface ConnectionEnvironment extends LinkEnvironment {
 /** What echoed pings need from the network. */
 export interface EchoSupport {
   readonly clock: SimulatedClock;
-  /** Timers the full path would have fired and the echo did not. */
-  elided(count: number): void;
-  /** An echo was taken (`playedOut` false) or played out before its pong was due (true). */
-  counted(playedOut: boolean): void;
+  /** Where the connections count their echoes. */
+  readonly counts: EchoCounts;
+}
+
+/** What became of the heartbeat round trips taken in one step. */
+export interface EchoCounts {
+  taken: number;
+  /** Completed in one step: the full path would have fired one more timer for each. */
+  completed: number;
+  /** Played out frame by frame because something touched the connection first. */
+  playedOut: number;
+  /** Of those, the ones whose ping had already reached the server: answered without its timer. */
+  answeredEarly: number;
+}
+
+/** Timers the full path would have fired that echoes spared (counted in `simulation.events`). */
+export function sparedTimers(counts: EchoCounts): number {
+  return counts.completed + counts.answeredEarly;
 }
 
 /**
@@ -104,6 +116,8 @@ export class SimConnection {
     this.#up = new Pipe(env, (frame) => this.#atServer(frame), reset);
     this.#down = new Pipe(env, (frame) => this.#atClient(frame), reset);
     for (const toxic of toxics) this.addToxic(toxic);
+    // Whatever either end does settles an echo in flight first (spelled out per method: frames
+    // pass here, and a generic wrapper would cost a rest array each).
     const flush = () => this.flush();
     this.clientSocket = {
       send: (data) => {
@@ -138,11 +152,6 @@ export class SimConnection {
   /** True while the client side is open (upgrade done, no close started). */
   get isOpen(): boolean {
     return this.#client === 'open';
-  }
-
-  /** Frames in flight in both directions. */
-  get inFlight(): number {
-    return this.#up.inFlight + this.#down.inFlight;
   }
 
   /** Applies a toxic of the proxy to this connection. */
@@ -215,10 +224,10 @@ export class SimConnection {
     const clock = echoes.clock;
     if (this.#echoTimer !== undefined) clock.clearTimeout(this.#echoTimer);
     this.#echoTimer = undefined;
-    echoes.counted(true);
+    echoes.counts.playedOut += 1;
     clock.travel(this.#echoT0, this.#echoOrder, echo.replay);
     if (clock.precedesCurrent(this.#echoTs, this.#echoOrder)) {
-      echoes.elided(1);
+      echoes.counts.answeredEarly += 1;
       clock.travel(this.#echoTs, this.#echoOrder + 3, this.#up.fireNow);
     }
   }
@@ -262,7 +271,7 @@ export class SimConnection {
     this.#echoOrder = order;
     this.#echoT1 = t1;
     this.#echoTimer = clock.travel(t0, order + 3, this.#armEcho);
-    echoes.counted(false);
+    echoes.counts.taken += 1;
     return true;
   }
 
@@ -277,7 +286,7 @@ export class SimConnection {
     this.#up.passed(this.#echoUpArrival);
     this.#down.passed(this.#echoDownArrival);
     this.#session?.echoPing(this.#echoTs);
-    this.#env.echoes?.elided(1);
+    if (this.#env.echoes !== undefined) this.#env.echoes.counts.completed += 1;
     echo.complete();
   };
 
@@ -340,10 +349,10 @@ export class SimConnection {
         return;
       case 'data':
         if (this.#server !== 'open' || this.#session === undefined) return;
-        // Pings and acks are synchronous on the server; anything else (resume) may await the
-        // broker. `{"type":"` is 9 characters: the type's first letter decides.
-        if (!SYNC_FRAME_TYPES.has(frame.text.charCodeAt(9))) this.#env.markAsync();
-        this.#session.receive(frame.text, frame.text.length);
+        // A frame that started async work (a resume awaits the broker): drain before the next timer.
+        if (this.#session.receive(frame.text, frame.text.length) !== undefined) {
+          this.#env.markAsync();
+        }
         return;
       case 'close':
         if (this.#server === 'open') {

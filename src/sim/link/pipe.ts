@@ -60,11 +60,6 @@ export class Pipe {
     };
   }
 
-  /** Frames written and not yet delivered. */
-  get inFlight(): number {
-    return this.#queue.length - this.#head;
-  }
-
   /** Nothing in flight, no toxic (live or retired), open: a frame written now only travels. */
   get idle(): boolean {
     return (
