@@ -7,7 +7,7 @@
  * The core is a pure state machine ({@link transition}); {@link createClient} is the thin shell
  * that runs its effects on a transport and an injected clock.
  */
-export { SimulatedClock, systemClock } from '../protocol/index.js';
+export { SimulatedClock, systemClock, VIRTUAL_ORDER_STEP } from '../protocol/index.js';
 export type { Clock, TimerHandle } from '../protocol/index.js';
 
 export { createClient, DEFAULT_STATS_WINDOW_MS } from './shell/client.js';

@@ -27,6 +27,9 @@ export const systemClock: Clock = {
   },
 };
 
+/** How far apart the order places {@link SimulatedClock.orderAfter} hands out are. */
+export const VIRTUAL_ORDER_STEP = 1 / 32;
+
 // A scheduled timer is its own handle: one allocation a timer.
 class Scheduled implements TimerHandle {
   cancelled = false;
@@ -56,6 +59,17 @@ export class SimulatedClock implements Clock {
   #heapOrder = new Float64Array(1024);
   #live = 0;
   #fired = 0;
+  // Order places advance by this much a timer (less than 1 while code travels to a moment it
+  // skipped, so its timers fall between the places of the timers set around that moment).
+  #orderStep = 1;
+  // The order counter as each instant began, for the last #keepMs of time (a ring): where a
+  // timer set at an earlier moment falls among the timers set since.
+  #logAt = new Float64Array(256);
+  #logOrder = new Float64Array(256);
+  #logHead = 0;
+  #logSize = 0;
+  #keepMs = 0;
+  #loggedAt = Number.NEGATIVE_INFINITY;
   // The timer firing now (or last fired): its place in the order of events.
   #firingAt = Number.NEGATIVE_INFINITY;
   #firingOrder = -1;
@@ -83,7 +97,8 @@ export class SimulatedClock implements Clock {
 
   /** Runs `callback` at clock time `atMs` (not before now). */
   setTimeoutAt(atMs: number, callback: () => void): TimerHandle {
-    const entry = new Scheduled(Math.max(atMs, this.#now), this.#order++, callback);
+    const entry = new Scheduled(Math.max(atMs, this.#now), this.#order, callback);
+    this.#order += this.#orderStep;
     this.#push(entry);
     this.#live++;
     return entry;
@@ -105,17 +120,47 @@ export class SimulatedClock implements Clock {
    * places from `order` on (reserved with {@link reserveOrder}). The simulator uses it to play
    * steps it had skipped, at the times they belong to. Time does not move.
    */
-  travel<T>(atMs: number, order: number, fn: () => T): T {
+  travel<T>(atMs: number, order: number, fn: () => T, step = 1): T {
     const now = this.#now;
     const next = this.#order;
+    const nextStep = this.#orderStep;
     this.#now = atMs;
     this.#order = order;
+    this.#orderStep = step;
     try {
       return fn();
     } finally {
       this.#now = now;
       this.#order = next;
+      this.#orderStep = nextStep;
     }
+  }
+
+  /** Remembers, for at least `ms` of clock time, where each instant began in the order. */
+  keepOrderHistory(ms: number): void {
+    if (ms > this.#keepMs) this.#keepMs = ms;
+  }
+
+  /**
+   * The first of the order places for timers set at the earlier moment `atMs` by a step the
+   * simulator skipped: after every timer set at or before that moment, before every timer set
+   * since. Places go up by {@link VIRTUAL_ORDER_STEP} (pass it to {@link travel}); there are 31.
+   * Needs `atMs` within the history kept ({@link keepOrderHistory}).
+   */
+  orderAfter(atMs: number): number {
+    // The order counter as the first instant after atMs began (now's, when none has yet).
+    let next = this.#order;
+    const size = this.#logSize;
+    const capacity = this.#logAt.length;
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#logAt[(this.#logHead + mid) % capacity]! > atMs) hi = mid;
+      else lo = mid + 1;
+    }
+    if (lo < size) next = this.#logOrder[(this.#logHead + lo) % capacity]!;
+    return next - 1 + VIRTUAL_ORDER_STEP;
   }
 
   /** True when an event at (`atMs`, `order`) comes before the timer firing now. */
@@ -153,6 +198,7 @@ export class SimulatedClock implements Clock {
     const entry = this.#pop();
     if (entry === undefined) return false;
     this.#now = Math.max(this.#now, entry.at);
+    if (this.#keepMs > 0 && entry.at > this.#loggedAt) this.#logInstant(entry.at);
     this.#firingAt = entry.at;
     this.#firingOrder = entry.order;
     entry.cancelled = true;
@@ -185,6 +231,33 @@ export class SimulatedClock implements Clock {
     let fired = 0;
     while (fired < limit && this.step()) fired++;
     return fired;
+  }
+
+  #logInstant(at: number): void {
+    let capacity = this.#logAt.length;
+    // Forget instants older than the history kept, but always keep the newest.
+    const horizon = at - this.#keepMs;
+    while (this.#logSize > 0 && this.#logAt[this.#logHead]! < horizon) {
+      this.#logHead = (this.#logHead + 1) % capacity;
+      this.#logSize--;
+    }
+    if (this.#logSize === capacity) {
+      const at2 = new Float64Array(capacity * 2);
+      const order2 = new Float64Array(capacity * 2);
+      for (let i = 0; i < capacity; i++) {
+        at2[i] = this.#logAt[(this.#logHead + i) % capacity]!;
+        order2[i] = this.#logOrder[(this.#logHead + i) % capacity]!;
+      }
+      this.#logAt = at2;
+      this.#logOrder = order2;
+      this.#logHead = 0;
+      capacity *= 2;
+    }
+    const slot = (this.#logHead + this.#logSize) % capacity;
+    this.#logAt[slot] = at;
+    this.#logOrder[slot] = this.#order;
+    this.#logSize++;
+    this.#loggedAt = at;
   }
 
   #dropCancelled(): void {

@@ -86,6 +86,8 @@ export async function runScenario(
   // Progress and abortOnFail thresholds, on the clock.
   const everyMs = options.progressEveryMs ?? 1000;
   const aborting = scenario.thresholds.filter((t) => t.abortOnFail);
+  // Pongs a simulated harness plays lazily must be recorded before they are judged.
+  const settles = aborting.some((t) => t.metric === 'pong_rtt_seconds');
   let ticker: ReturnType<typeof clock.setTimeout> | undefined;
   const tick = () => {
     options.onProgress?.({
@@ -96,6 +98,7 @@ export async function runScenario(
       phase,
     });
     if (phase === 'method' && aborting.length > 0) {
+      if (settles) harness.settle?.();
       const failed = evaluateThresholds(aborting, measurements).find((t) => !t.passed);
       if (failed !== undefined && !abort.signal.aborted) {
         verdict = 'threshold_failed';
@@ -180,6 +183,7 @@ export async function runScenario(
       reason ??= `rollback failed: ${error instanceof Error ? error.message : String(error)}`;
     }
     if (ticker !== undefined) clock.clearTimeout(ticker);
+    harness.settle?.();
     recorder.finish();
   }
 

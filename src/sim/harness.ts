@@ -115,7 +115,7 @@ export class SimHarness implements Harness {
     this.#server.start();
     this.#network = new SimNetwork({
       clock,
-      random: createSeededRandom(config.seed ^ NETWORK_STREAM),
+      seed: config.seed ^ NETWORK_STREAM,
       baseLatencyMs: options.baseLatencyMs ?? DEFAULT_BASE_LATENCY_MS,
       server: this.#server,
       markAsync,
@@ -270,6 +270,10 @@ export class SimHarness implements Harness {
 
   reconnectStopped(): number {
     return reconnectStopped(this.#clients);
+  }
+
+  settle(): void {
+    this.#network.settle();
   }
 
   connectFleet(): void {

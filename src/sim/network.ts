@@ -1,9 +1,10 @@
-import type {
-  Random,
-  SimulatedClock,
-  SocketHandlers,
-  Transport,
-  TransportSocket,
+import {
+  createSeededRandom,
+  type Random,
+  type SimulatedClock,
+  type SocketHandlers,
+  type Transport,
+  type TransportSocket,
 } from '../client/index.js';
 import {
   SimConnection,
@@ -20,7 +21,8 @@ const ABNORMAL = 1006;
 /** Options of {@link SimNetwork}. */
 export interface SimNetworkOptions {
   clock: SimulatedClock;
-  random: Random;
+  /** Seeds each connection's random stream (toxicity draws, jitter, slicer sizes). */
+  seed: number;
   /** One-way latency of a bare link, ms (loopback through the proxy). */
   baseLatencyMs: number;
   server: UpgradeTarget;
@@ -43,7 +45,9 @@ export interface SimNetworkOptions {
  */
 export class SimNetwork implements ConnectionEnvironment {
   readonly clock: SimulatedClock;
-  readonly random: Random;
+  readonly #seed: number;
+  /** Connections each client opened so far. */
+  readonly #opens: number[] = [];
   readonly server: UpgradeTarget;
   readonly markAsync: () => void;
   readonly #baseLatencyMs: number;
@@ -53,28 +57,44 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #byClient: Array<SimConnection | undefined> = [];
   /** Clients whose link is cut, with how many outages cut it. */
   readonly #cut = new Map<number, number>();
-  readonly #extraLatency = new Set<(nowMs: number) => number>();
+  readonly #extraLatency = new Map<(nowMs: number) => number, number>();
   #enabled = true;
   readonly echoes: EchoSupport | undefined;
   /** What became of the heartbeat round trips taken in one step. */
-  readonly echoCounts: EchoCounts = { taken: 0, completed: 0, playedOut: 0, answeredEarly: 0 };
+  readonly echoCounts: EchoCounts = {
+    taken: 0,
+    completed: 0,
+    playedOut: 0,
+    answeredEarly: 0,
+    spared: 0,
+  };
   /** Connections ever opened. */
   opened = 0;
 
   constructor(options: SimNetworkOptions) {
     this.clock = options.clock;
-    this.random = options.random;
+    this.#seed = options.seed;
     this.server = options.server;
     this.markAsync = options.markAsync;
     this.#baseLatencyMs = options.baseLatencyMs;
     this.echoes =
-      options.echoes === false ? undefined : { clock: options.clock, counts: this.echoCounts };
+      options.echoes === false
+        ? undefined
+        : {
+            clock: options.clock,
+            counts: this.echoCounts,
+            maxOneWayMs: () => {
+              let ms = this.#baseLatencyMs;
+              for (const max of this.#extraLatency.values()) ms += max;
+              return ms;
+            },
+          };
   }
 
   oneWayMs(nowMs: number): number {
     if (this.#extraLatency.size === 0) return this.#baseLatencyMs;
     let ms = this.#baseLatencyMs;
-    for (const extra of this.#extraLatency) ms += extra(nowMs);
+    for (const extra of this.#extraLatency.keys()) ms += extra(nowMs);
     return ms;
   }
 
@@ -152,15 +172,31 @@ export class SimNetwork implements ConnectionEnvironment {
     return true;
   }
 
-  /** Adds one-way latency to every frame sent from now on; the function removes it. */
-  addLatency(extraMs: (nowMs: number) => number): () => void {
-    // Echoes in flight computed their arrivals with the latency of before.
+  /**
+   * Adds one-way latency to every frame sent from now on, never more than `maxMs`; the function
+   * removes it.
+   */
+  addLatency(extraMs: (nowMs: number) => number, maxMs: number): () => void {
+    // Heartbeats played without frames computed their arrivals with the latency of before.
     this.#flushEchoes();
-    this.#extraLatency.add(extraMs);
+    this.#extraLatency.set(extraMs, maxMs);
     return () => {
       this.#flushEchoes();
       this.#extraLatency.delete(extraMs);
     };
+  }
+
+  /** Applies the heartbeat round trips the links played that completed by now. */
+  settle(): void {
+    for (const connection of this.#live) if (connection.echoing) connection.catchUp();
+  }
+
+  // The stream of a client's n-th connection: a function of the seed, the client and n only.
+  #randomFor(clientIndex: number, ordinal: number): Random {
+    let h = Math.imul(this.#seed ^ 0x9e3779b9, 0x85ebca6b) ^ clientIndex;
+    h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35) ^ ordinal;
+    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
+    return createSeededRandom((h ^ (h >>> 16)) >>> 0);
   }
 
   #flushEchoes(): void {
@@ -187,6 +223,8 @@ export class SimNetwork implements ConnectionEnvironment {
       return { send: () => undefined, close: () => undefined };
     }
     this.opened += 1;
+    const ordinal = (this.#opens[clientIndex] ?? 0) + 1;
+    this.#opens[clientIndex] = ordinal;
     const connection = new SimConnection(
       this,
       clientIndex,
@@ -194,6 +232,7 @@ export class SimNetwork implements ConnectionEnvironment {
       token ?? '',
       handlers,
       this.#toxics,
+      this.#randomFor(clientIndex, ordinal),
     );
     this.#live.add(connection);
     this.#byClient[clientIndex] = connection;

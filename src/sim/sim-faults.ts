@@ -74,6 +74,7 @@ function startDiurnalLatency(
   const swing = peakMs - baseMs;
   return network.addLatency(
     (nowMs) => baseMs + (swing * (1 - Math.cos((2 * Math.PI * (nowMs - startAt)) / periodMs))) / 2,
+    Math.max(baseMs, peakMs),
   );
 }
 

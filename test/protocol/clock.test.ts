@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from '../../src/protocol/index.js';
+import { SimulatedClock, VIRTUAL_ORDER_STEP } from '../../src/protocol/index.js';
 
 describe('SimulatedClock', () => {
   it('fires timers in time order, ties in scheduling order, only when advanced', () => {
@@ -100,5 +100,49 @@ describe('SimulatedClock — playing skipped steps at their time', () => {
     }, 10);
     clock.advance(10);
     expect(answers).toEqual([true, false, true, false]);
+  });
+
+  it('orderAfter() places timers set by a skipped step after those set then, before those set since', () => {
+    const clock = new SimulatedClock(0);
+    clock.keepOrderHistory(1_000);
+    const fired: string[] = [];
+    // Instant 10: a timer sets "then" (due at 500); instant 20: a timer sets "since" (due at 500).
+    clock.setTimeout(() => clock.setTimeout(() => fired.push('then'), 490), 10);
+    clock.setTimeout(() => clock.setTimeout(() => fired.push('since'), 480), 20);
+    clock.advance(100);
+    // A step skipped at 15 sets two timers due at 500, 485 after it.
+    const order = clock.orderAfter(15);
+    clock.travel(
+      15,
+      order,
+      () => {
+        clock.setTimeout(() => fired.push('skipped-1'), 485);
+        clock.setTimeout(() => fired.push('skipped-2'), 485);
+      },
+      VIRTUAL_ORDER_STEP,
+    );
+    clock.advance(1_000);
+    expect(fired).toEqual(['then', 'skipped-1', 'skipped-2', 'since']);
+    // A moment after every instant seen so far places after everything set so far.
+    const late = clock.orderAfter(5_000);
+    clock.travel(1_100, late, () => clock.setTimeout(() => fired.push('late'), 0), 1);
+    clock.setTimeout(() => fired.push('now'), 0);
+    clock.advance(0);
+    expect(fired.slice(-2)).toEqual(['late', 'now']);
+  });
+
+  it('keeps the order history it was asked for, and no more', () => {
+    const clock = new SimulatedClock(0);
+    clock.keepOrderHistory(100);
+    // Each instant t (1..2000) sets one more timer: instant t begins with order counter 1999 + t.
+    for (let t = 1; t <= 2_000; t++) {
+      clock.setTimeoutAt(t, () => clock.setTimeoutAt(1e9, () => undefined));
+    }
+    clock.advance(1_000);
+    expect(clock.orderAfter(950)).toBe(1_999 + 951 - 1 + VIRTUAL_ORDER_STEP);
+    clock.advance(1_000);
+    expect(clock.orderAfter(1_950)).toBe(1_999 + 1_951 - 1 + VIRTUAL_ORDER_STEP);
+    // Instants older than the 100 ms kept are forgotten: the oldest kept one stands in.
+    expect(clock.orderAfter(950)).toBe(1_999 + 1_900 - 1 + VIRTUAL_ORDER_STEP);
   });
 });

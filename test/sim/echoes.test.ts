@@ -48,4 +48,37 @@ describe('echoed pings', () => {
     const full = await simulate(scenario, { echoes: false });
     expect(JSON.stringify(echoed.report)).toBe(JSON.stringify(full.report));
   });
+
+  // A whole fleet connected at one instant pings at the same instants all day: pings the links
+  // played must fall back among the others as the full path orders them. Jitter and a 5 s ping
+  // against a 20 s idle timeout make the server's watchdog meet pings in flight.
+  it.each([
+    [
+      'a quiet fleet under a latency swing',
+      `version: 1
+title: quiet swing
+config: { clients: 60, users: 30, seed: 5, alertsPerSecond: 0 }
+method:
+  - { at: 0s, action: sim.latency, base: 3ms, peak: 90ms, period: 2h, duration: 3h }
+  - { at: 2h, action: fault.latency, latency: 2s, jitter: 1s, stream: downstream, duration: 5m }
+  - { at: 3h, action: wait, duration: 0s }
+`,
+    ],
+    [
+      'fast pings that meet the watchdog',
+      `version: 1
+title: fast pings
+config: { clients: 40, users: 20, seed: 3, alertsPerSecond: 0.2, client: { pingInterval: 5s } }
+method:
+  - { at: 0s, action: sim.drops, mtbf: 30m, duration: 1h }
+  - { at: 1h, action: wait, duration: 0s }
+`,
+    ],
+  ])('leave the report of %s unchanged, pings played for hours', async (_name, text) => {
+    const scenario = parseScenario(text, 'long.yaml');
+    const echoed = await simulate(scenario);
+    const full = await simulate(scenario, { echoes: false });
+    expect(JSON.stringify(echoed.report)).toBe(JSON.stringify(full.report));
+    expect(echoed.echoes.echoed).toBeGreaterThan(10_000);
+  });
 });

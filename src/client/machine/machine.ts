@@ -5,7 +5,13 @@ import type { TransitionReason } from '../events.js';
 import { createSequenceState } from '../resume.js';
 import type { CloseInfo } from '../transports/types.js';
 import { classifyClose } from './close-policy.js';
-import { onEchoedPing, onFrame, onHeartbeatCheck, onPingTimer, startHeartbeat } from './session.js';
+import {
+  onEchoedPings,
+  onFrame,
+  onHeartbeatCheck,
+  onPingTimer,
+  startHeartbeat,
+} from './session.js';
 import { Step, type ChangeDetails } from './step.js';
 import type {
   MachineConfig,
@@ -96,8 +102,8 @@ function handle(step: Step, event: MachineEvent): void {
     case 'timer':
       onTimer(step, event.timer);
       return;
-    case 'echoed-ping':
-      onEchoedPing(step, event.sentAt);
+    case 'echoed-pings':
+      onEchoedPings(step, event.sentAt, event.arrivedAt);
       return;
     case 'offline':
       step.update({ online: false });

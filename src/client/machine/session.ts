@@ -30,7 +30,7 @@ export function onPingTimer(step: Step): void {
 /**
  * True when the `ping` timer firing now could be played as one round trip
  * (`TransportSocket.echoPing`): connected and visible, no ping in flight, quality good. Then the
- * ping, its pong and nothing else change the state, as {@link onEchoedPing} applies them.
+ * ping, its pong and nothing else change the state, as {@link onEchoedPings} applies them.
  */
 export function canEchoPing(state: MachineState, config: MachineConfig): boolean {
   return (
@@ -43,19 +43,29 @@ export function canEchoPing(state: MachineState, config: MachineConfig): boolean
 }
 
 /**
- * A ping sent at `sentAt` and its pong arriving now, in one step: what {@link onPingTimer} at
- * `sentAt` and the pong's {@link onFrame} now do together, less the frame itself and the
- * `ping` timer the shell rearmed at `sentAt`. Only valid after {@link canEchoPing} held at
- * `sentAt` and with the pong on time (the transport promises both).
+ * Pings sent at `sentAt[i]` whose pongs arrived at `arrivedAt[i]` (in order, by now), applied
+ * together: what {@link onPingTimer} at each `sentAt` and each pong's {@link onFrame} do, less
+ * the frames themselves and the `ping` timers the shell rearmed. Only valid after
+ * {@link canEchoPing} held at the first `sentAt` and with every pong on time (the transport
+ * promises both): then nothing but the ping count, the last frame's time and the pong events
+ * change.
  */
-export function onEchoedPing(step: Step, sentAt: number): void {
+export function onEchoedPings(
+  step: Step,
+  sentAt: readonly number[],
+  arrivedAt: readonly number[],
+): void {
   const { heartbeat } = step.ctx.config;
-  if (!canEchoPing(step.state, step.ctx.config)) return;
-  const id = `p${step.state.nextPingId}`;
-  const rttMs = Math.max(0, step.now - sentAt);
-  step.update({ nextPingId: step.state.nextPingId + 1, lastFrameAt: step.now });
-  const onTime = rttMs <= heartbeat.pongTimeoutMs;
-  step.emit('pong', { id, rttMs, onTime, throttled: false, at: step.now });
+  const count = Math.min(sentAt.length, arrivedAt.length);
+  if (count === 0 || !canEchoPing(step.state, step.ctx.config)) return;
+  const first = step.state.nextPingId;
+  step.update({ nextPingId: first + count, lastFrameAt: arrivedAt[count - 1]! });
+  for (let i = 0; i < count; i++) {
+    const at = arrivedAt[i]!;
+    const rttMs = Math.max(0, at - sentAt[i]!);
+    const onTime = rttMs <= heartbeat.pongTimeoutMs;
+    step.emit('pong', { id: `p${first + i}`, rttMs, onTime, throttled: false, at });
+  }
 }
 
 /**

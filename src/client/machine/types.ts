@@ -69,8 +69,11 @@ export type MachineEvent =
   | { type: 'close'; socketId: number; info: CloseInfo }
   | { type: 'message'; socketId: number; data: unknown }
   | { type: 'timer'; timer: TimerName }
-  /** A heartbeat round trip the transport completed in one step (see `TransportSocket.echoPing`). */
-  | { type: 'echoed-ping'; sentAt: number }
+  /**
+   * Heartbeat round trips the transport played without frames (see `TransportSocket.echoPing`):
+   * ping i left at `sentAt[i]` and its pong arrived at `arrivedAt[i]`, in order, all by now.
+   */
+  | { type: 'echoed-pings'; sentAt: readonly number[]; arrivedAt: readonly number[] }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }

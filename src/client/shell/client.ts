@@ -74,10 +74,9 @@ class ReconnectingClient implements Client {
   #state: MachineState;
   #running = false;
   #disposed = false;
-  /** The socket holding an echoed ping in flight (see TransportSocket.echoPing). */
+  /** The socket playing the heartbeat (see TransportSocket.echoPing). */
   #echoing: TransportSocket | undefined;
-  #echoSentAt = 0;
-  // One offer, reused for every echoed ping of this client.
+  // One offer, reused for every heartbeat this client hands over.
   readonly #echoedPing: EchoedPing;
 
   constructor(options: ResolvedOptions) {
@@ -87,15 +86,16 @@ class ReconnectingClient implements Client {
     const { heartbeat } = options.machine;
     this.#echoedPing = {
       maxRttMs: heartbeat.pongTimeoutMs,
+      intervalMs: heartbeat.intervalMs,
       rearm: () => this.#setTimer('ping', heartbeat.intervalMs),
       replay: () => {
         this.#echoing = undefined;
         this.#dispatch({ type: 'timer', timer: 'ping' });
       },
-      complete: () => {
+      release: () => {
         this.#echoing = undefined;
-        this.#dispatch({ type: 'echoed-ping', sentAt: this.#echoSentAt });
       },
+      pongs: (sentAt, arrivedAt) => this.#process({ type: 'echoed-pings', sentAt, arrivedAt }),
     };
     this.#unsubscribeEnvironment = options.environment?.subscribe((signal) =>
       this.#dispatch({ type: signal }),
@@ -171,8 +171,13 @@ class ReconnectingClient implements Client {
   // calling disconnect()) waits until the current transition's effects are done.
   #dispatch(event: MachineEvent): void {
     if (this.#disposed) return;
-    // An echoed ping in flight is settled first: the event sees the state it would have seen.
+    // A heartbeat the socket plays is settled first: the event sees the state it would have seen.
     this.#echoing?.flush?.();
+    this.#process(event);
+  }
+
+  #process(event: MachineEvent): void {
+    if (this.#disposed) return;
     this.#queue.push(event);
     if (this.#running) return;
     this.#running = true;
@@ -271,16 +276,15 @@ class ReconnectingClient implements Client {
     }
   }
 
-  // Offers the ping that is due to a transport that can play its round trip in one step.
+  // Offers the ping that is due to a transport that can play the heartbeat without frames.
   #echoPing(): boolean {
     const state = this.#state;
-    const { machine, clock } = this.#options;
+    const { machine } = this.#options;
     if (this.#running || this.#echoing !== undefined || state.phase.name !== 'connected') {
       return false;
     }
     const socket = this.#sockets.get(state.phase.socketId);
     if (socket?.echoPing === undefined || !canEchoPing(state, machine)) return false;
-    this.#echoSentAt = clock.now();
     const taken = socket.echoPing(this.#echoedPing);
     if (taken) this.#echoing = socket;
     return taken;

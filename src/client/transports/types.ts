@@ -29,27 +29,34 @@ export interface TransportSocket {
   /** Starts the closing handshake (or aborts a pending upgrade). Idempotent. */
   close(code: number, reason: string): void;
   /**
-   * Optional, for transports that can foresee a heartbeat round trip (the simulator's quiet
-   * links): offered the ping the `ping` timer is about to send, returns true when it takes the
-   * round trip whole. It then calls `rearm()` at once, and later exactly one of `complete()`
-   * (when the pong would have arrived, nothing else having touched the connection) or `replay()`
-   * (at the moment the ping was due, when something did: the client sends it after all).
+   * Optional, for transports that can foresee heartbeats (the simulator's quiet links): offered
+   * the ping the `ping` timer is about to send, returns true when it takes over the heartbeat.
+   * It then plays this ping and the ones that follow every `intervalMs` without frames: it
+   * reports the round trips that completed with `pongs(sentAt, arrivedAt)` (in order; at the
+   * latest before anything else happens on the socket), and, once something touches the connection, hands the heartbeat back with exactly one of
+   * `replay()` (a ping was due and is still out: the client sends it after all, as of then) or
+   * `release()` followed by `rearm()` (the next ping is not due yet: the timer is set again as
+   * the last ping set it).
    */
   echoPing?(ping: EchoedPing): boolean;
-  /** Settles an echoed ping in flight before anything else happens on this socket. */
+  /** Settles the heartbeats it plays before anything else happens on this socket. */
   flush?(): void;
 }
 
-/** A heartbeat round trip offered to {@link TransportSocket.echoPing}. */
+/** A heartbeat handed to {@link TransportSocket.echoPing}. */
 export interface EchoedPing {
   /** The pong must come back sooner than this, ms. */
   readonly maxRttMs: number;
-  /** Arms the next `ping` timer, as sending the ping does. */
+  /** The `ping` timer's period, ms. */
+  readonly intervalMs: number;
+  /** Arms the next `ping` timer, as sending a ping does. */
   readonly rearm: () => void;
-  /** Sends the ping for real (the transport runs it as of the moment it was due). */
+  /** Hands the heartbeat back and sends the ping for real (as of the moment it was due). */
   readonly replay: () => void;
-  /** The pong arrived now. */
-  readonly complete: () => void;
+  /** Hands the heartbeat back without sending anything. */
+  readonly release: () => void;
+  /** The pongs of the pings sent at `sentAt[i]` arrived at `arrivedAt[i]` (by now, in order). */
+  readonly pongs: (sentAt: readonly number[], arrivedAt: readonly number[]) => void;
 }
 
 /** What the client asks a transport to open. */

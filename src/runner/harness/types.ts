@@ -40,6 +40,11 @@ export interface Harness {
   reconnectStopped(): number;
   /** Connects every client of the fleet. */
   connectFleet(): void;
+  /**
+   * Optional (the simulator, which plays quiet heartbeats lazily): brings every client's
+   * recorded pongs up to now. Called before anything reads the recording's measurements.
+   */
+  settle?(): void;
   /** Releases everything: fleet, publisher, server, proxy. */
   close(): Promise<void>;
 }

@@ -36,6 +36,11 @@ export class FloodGuard {
     return this.#refilled(now) - cost >= 0;
   }
 
+  /** True when one frame of `cost` every `everyMs` never runs the bucket dry. */
+  sustains(cost: number, everyMs: number): boolean {
+    return this.#capacity >= cost && (this.#rate * everyMs) / 1000 >= 2 * cost;
+  }
+
   #refilled(now: number): number {
     const elapsedS = Math.max(0, now - this.#updatedAt) / 1000;
     return Math.min(this.#capacity, this.#tokens + elapsedS * this.#rate);

@@ -178,6 +178,11 @@ export class Session implements AlertSink {
     );
   }
 
+  /** True when a ping every `everyMs` stays within the flood budget however long it goes on. */
+  sustainsPings(everyMs: number): boolean {
+    return this.#flood.sustains(1, everyMs);
+  }
+
   /**
    * A ping that reached the session at `at` and was answered, applied now (the simulator's
    * links play a quiet heartbeat round trip in one step): what {@link receive} does for a
@@ -296,7 +301,7 @@ export class Session implements AlertSink {
     this.#watchdog = undefined;
     this.#watchdogAt = undefined;
     if (this.#phase === 'closed') return;
-    this.#transport.flush?.();
+    this.#transport.settle?.();
     const now = this.#env.clock.now();
     const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
     if (expiresAt <= now) {

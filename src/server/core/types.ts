@@ -15,6 +15,11 @@ export interface SessionTransport {
    * up to date before the session acts on its own (see {@link Session.echoPing}).
    */
   flush?(): void;
+  /**
+   * Optional (the simulator's links): applies the heartbeats the link plays that reached the
+   * session by now, before the session reads its own state without acting on the link.
+   */
+  settle?(): void;
 }
 
 /** Limits applied to every connection. */

@@ -1,10 +1,11 @@
-import type {
-  CloseInfo,
-  EchoedPing,
-  SimulatedClock,
-  SocketHandlers,
-  TimerHandle,
-  TransportSocket,
+import {
+  VIRTUAL_ORDER_STEP,
+  type CloseInfo,
+  type EchoedPing,
+  type Random,
+  type SimulatedClock,
+  type SocketHandlers,
+  type TransportSocket,
 } from '../../client/index.js';
 import type { Session, SessionTransport } from '../../server/index.js';
 import type { SimToxic } from '../toxics/index.js';
@@ -28,7 +29,7 @@ export interface UpgradeTarget {
 }
 
 /** What a connection needs from the network it belongs to. */
-export interface ConnectionEnvironment extends LinkEnvironment {
+export interface ConnectionEnvironment extends Omit<LinkEnvironment, 'random'> {
   readonly server: UpgradeTarget;
   /** A frame reached the server that may start async work (resume): the driver must drain. */
   markAsync(): void;
@@ -43,22 +44,78 @@ export interface EchoSupport {
   readonly clock: SimulatedClock;
   /** Where the connections count their echoes. */
   readonly counts: EchoCounts;
+  /** The most one-way latency the bare link can have from now on, ms. */
+  maxOneWayMs(): number;
 }
 
-/** What became of the heartbeat round trips taken in one step. */
+/** What became of the heartbeats the links played without frames. */
 export interface EchoCounts {
+  /** Heartbeats played: completed plus played out. */
   taken: number;
-  /** Completed in one step: the full path would have fired one more timer for each. */
+  /** Round trips completed without frames. */
   completed: number;
-  /** Played out frame by frame because something touched the connection first. */
+  /** Pings still out when something touched the connection: the client sent them after all. */
   playedOut: number;
   /** Of those, the ones whose ping had already reached the server: answered without its timer. */
   answeredEarly: number;
+  /** Timers the full path would have fired that did not fire (counted in `simulation.events`). */
+  spared: number;
 }
 
 /** Timers the full path would have fired that echoes spared (counted in `simulation.events`). */
 export function sparedTimers(counts: EchoCounts): number {
-  return counts.completed + counts.answeredEarly;
+  return counts.spared;
+}
+
+/**
+ * The round trip of one heartbeat ping on a quiet link, computed exactly as the pipes would:
+ * it leaves at t0, reaches the server at ts (the up pipe's arrival: up), and its pong reaches
+ * the client at t1 (down). lastUp and lastDown are the pipes' last arrivals before it.
+ */
+class PingPlan {
+  t0 = 0;
+  ts = 0;
+  t1 = 0;
+  up = 0;
+  down = 0;
+  lastUp = 0;
+  lastDown = 0;
+
+  /** Plans a ping leaving at `t0` after frames that arrived at `lastUp` and `lastDown`. */
+  plan(
+    clock: SimulatedClock,
+    up: Pipe,
+    down: Pipe,
+    t0: number,
+    lastUp: number,
+    lastDown: number,
+  ): void {
+    const upAt = up.arrivalFor(t0, lastUp);
+    const ts = clock.dueAfter(upAt - t0, t0);
+    const downAt = down.arrivalFor(ts, lastDown);
+    this.t0 = t0;
+    this.ts = ts;
+    this.t1 = clock.dueAfter(downAt - ts, ts);
+    this.up = upAt;
+    this.down = downAt;
+    this.lastUp = lastUp;
+    this.lastDown = lastDown;
+  }
+
+  /** Plans the ping after this one, `intervalMs` later. */
+  planNext(clock: SimulatedClock, up: Pipe, down: Pipe, intervalMs: number): void {
+    this.plan(clock, up, down, clock.dueAfter(intervalMs, this.t0), this.up, this.down);
+  }
+
+  copy(other: PingPlan): void {
+    this.t0 = other.t0;
+    this.ts = other.ts;
+    this.t1 = other.t1;
+    this.up = other.up;
+    this.down = other.down;
+    this.lastUp = other.lastUp;
+    this.lastDown = other.lastDown;
+  }
 }
 
 /**
@@ -83,17 +140,24 @@ export class SimConnection {
   #clientCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #serverCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #forgotten = false;
-  // The echoed ping in flight, if any: it left at t0, reached the server at ts, and its pong
-  // arrives at t1, when the timer fires; the pipes' arrival times for both frames; the first of
-  // the order places the full path takes at t0 (pipe timer, ping timer, check timer, the pong's).
+  // The heartbeat this link plays (see #startEcho), if any. Ping k of it leaves at t0, reaches
+  // the server at ts and its pong the client at t1 (the pipes' arrivals: up, down); pings leave
+  // every intervalMs. Ping 0 was sent by a real timer; its order places (pipe timer, ping
+  // timer, check timer, pong) were reserved from order0. Round trips are applied to the
+  // session as they complete (before it reads its own state) and to the client in batches
+  // (before anything touches it): two cursors over the same pings.
   #echo: EchoedPing | undefined;
-  #echoT0 = 0;
-  #echoTs = 0;
-  #echoT1 = 0;
-  #echoUpArrival = 0;
-  #echoDownArrival = 0;
-  #echoOrder = 0;
-  #echoTimer: TimerHandle | undefined;
+  #echoOrder0 = 0;
+  // The server's cursor: the oldest ping whose pong has not arrived yet, and the one before.
+  readonly #next = new PingPlan();
+  #nextK = 0;
+  #prevT0 = 0;
+  // The client's cursor: the oldest round trip not yet reported to the client.
+  readonly #report = new PingPlan();
+  #reportK = 0;
+  // Reused for each batch of round trips reported.
+  readonly #sentAt: number[] = [];
+  readonly #arrivedAt: number[] = [];
 
   /** The client's end, for the client shell. */
   readonly clientSocket: TransportSocket;
@@ -107,14 +171,18 @@ export class SimConnection {
     token: string,
     handlers: SocketHandlers,
     toxics: Iterable<SimToxic>,
+    random: Random,
   ) {
     this.#env = env;
     this.clientIndex = clientIndex;
     this.url = url;
     this.#handlers = handlers;
     const reset = () => this.reset();
-    this.#up = new Pipe(env, (frame) => this.#atServer(frame), reset);
-    this.#down = new Pipe(env, (frame) => this.#atClient(frame), reset);
+    // The connection's own random stream: what its toxics draw does not depend on the order in
+    // which simultaneous frames of other connections pass.
+    const link: LinkEnvironment = { clock: env.clock, random, oneWayMs: (t) => env.oneWayMs(t) };
+    this.#up = new Pipe(link, (frame) => this.#atServer(frame), reset);
+    this.#down = new Pipe(link, (frame) => this.#atClient(frame), reset);
     for (const toxic of toxics) this.addToxic(toxic);
     // Whatever either end does settles an echo in flight first (spelled out per method: frames
     // pass here, and a generic wrapper would cost a rest array each).
@@ -145,6 +213,7 @@ export class SimConnection {
         this.#serverEnd();
       },
       flush,
+      settle: () => this.#settleForServer(),
     };
     this.#up.write(upgradeFrame(token));
   }
@@ -211,34 +280,95 @@ export class SimConnection {
   }
 
   /**
-   * Plays out an echoed ping still in flight, as the full path would have had it by now: the
-   * client sends the ping at t0 (its timers take the order places they would have taken) and,
-   * when it reached the server before the event now being handled, the server answers at ts.
-   * Called before anything else acts on either end.
+   * Hands the heartbeat back to the client as the full path would have it by now: the round
+   * trips completed so far are applied, then either the ping still out is sent for real as of
+   * the moment it left (its timers take the order places they would have taken; when it reached
+   * the server before the event now being handled, the server answers it as of then), or the
+   * next ping's timer is set again as the last ping set it. Called before anything else acts on
+   * either end.
    */
   flush(): void {
     const echo = this.#echo;
     const echoes = this.#env.echoes;
     if (echo === undefined || echoes === undefined) return;
+    this.#catchUp(echoes);
     this.#echo = undefined;
-    const clock = echoes.clock;
-    if (this.#echoTimer !== undefined) clock.clearTimeout(this.#echoTimer);
-    this.#echoTimer = undefined;
-    echoes.counts.playedOut += 1;
-    clock.travel(this.#echoT0, this.#echoOrder, echo.replay);
-    if (clock.precedesCurrent(this.#echoTs, this.#echoOrder)) {
-      echoes.counts.answeredEarly += 1;
-      clock.travel(this.#echoTs, this.#echoOrder + 3, this.#up.fireNow);
+    this.#reportPongs(echo, echoes);
+    const { clock, counts } = echoes;
+    const k = this.#nextK;
+    const ping = this.#next;
+    if (k === 0 || clock.precedesCurrent(ping.t0, this.#pingTimerOrder())) {
+      // Ping k is out: the client sends it after all.
+      counts.taken += 1;
+      counts.playedOut += 1;
+      if (k > 0) counts.spared += 1;
+      const [order, step] = this.#sendOrder(ping.t0, k);
+      clock.travel(ping.t0, order, echo.replay, step);
+      if (clock.precedesCurrent(ping.ts, order)) {
+        counts.answeredEarly += 1;
+        counts.spared += 1;
+        clock.travel(ping.ts, order + 3 * step, this.#up.fireNow, step);
+      }
+    } else {
+      // Ping k is not due yet: its timer is set again, where ping k - 1 set it.
+      echo.release();
+      const [order, step] = this.#sendOrder(this.#prevT0, k - 1);
+      clock.travel(this.#prevT0, order + step, echo.rearm, step);
     }
   }
 
-  /** True while an echoed ping is in flight. */
+  /** Reports to the client the round trips of the heartbeat this link plays that completed. */
+  catchUp(): void {
+    const echo = this.#echo;
+    const echoes = this.#env.echoes;
+    if (echo === undefined || echoes === undefined) return;
+    this.#catchUp(echoes);
+    this.#reportPongs(echo, echoes);
+  }
+
+  /** True while this link plays a heartbeat. */
   get echoing(): boolean {
     return this.#echo !== undefined;
   }
 
-  // A quiet heartbeat round trip, taken whole: both ends open, nothing in flight, no toxic, and a
-  // session that would only answer. Frame times are computed exactly as the pipes would.
+  // Before the session reads its own state (its watchdog): completed round trips are applied;
+  // a ping that reached the server and whose pong is still out is handed back whole.
+  #settleForServer(): void {
+    const echoes = this.#env.echoes;
+    if (this.#echo === undefined || echoes === undefined) return;
+    this.#catchUp(echoes);
+    const k = this.#nextK;
+    const ping = this.#next;
+    const clock = echoes.clock;
+    const sent = k === 0 || clock.precedesCurrent(ping.t0, this.#pingTimerOrder());
+    if (sent && clock.precedesCurrent(ping.ts, this.#sendOrder(ping.t0, k)[0])) this.flush();
+  }
+
+  // Where the timers ping k's send sets fall: the reserved places for ping 0, else after the
+  // timers set at t0 (the send was skipped); and how far apart.
+  #sendOrder(t0: number, k: number): [order: number, step: number] {
+    if (k === 0) return [this.#echoOrder0, 1];
+    return [this.#env.echoes!.clock.orderAfter(t0), VIRTUAL_ORDER_STEP];
+  }
+
+  // The order place of the timer that sends ping k (k > 0): set by ping k - 1's send.
+  #pingTimerOrder(): number {
+    const [order, step] = this.#sendOrder(this.#prevT0, this.#nextK - 1);
+    return order + step;
+  }
+
+  // True when the pong of `ping` arrived before the event now being handled (the server's send
+  // at ts set its pipe's timer).
+  #arrived(clock: SimulatedClock, ping: PingPlan): boolean {
+    return (
+      ping.t1 < clock.now() ||
+      (ping.t1 === clock.now() && clock.precedesCurrent(ping.t1, clock.orderAfter(ping.ts)))
+    );
+  }
+
+  // A quiet heartbeat, taken whole: both ends open, nothing in flight, no toxic, a session that
+  // would only answer, and round trips that stay well inside the pong timeout whatever the
+  // latency does. Frame times are computed exactly as the pipes would.
   #startEcho(ping: EchoedPing): boolean {
     const echoes = this.#env.echoes;
     const session = this.#session;
@@ -249,46 +379,68 @@ export class SimConnection {
       this.#client !== 'open' ||
       this.#server !== 'open' ||
       !this.#up.idle ||
-      !this.#down.idle
+      !this.#down.idle ||
+      !(ping.intervalMs > 0) ||
+      !(2 * echoes.maxOneWayMs() < ping.maxRttMs - 1) ||
+      !session.sustainsPings(ping.intervalMs)
     ) {
       return false;
     }
     const clock = echoes.clock;
     const t0 = clock.now();
-    const upArrival = this.#up.arrivalFor(t0);
-    const ts = clock.dueAfter(upArrival - t0);
-    const downArrival = this.#down.arrivalFor(ts);
-    const t1 = clock.dueAfter(downArrival - ts, ts);
-    // A pong within a millisecond of the timeout is left to the full path and its checks.
-    if (!(t1 - t0 < ping.maxRttMs - 1) || !session.canEchoPing(ts, t1)) return false;
-    const order = clock.reserveOrder(4);
-    clock.travel(t0, order + 1, ping.rearm);
+    const next = this.#next;
+    next.plan(clock, this.#up, this.#down, t0, this.#up.lastArrival, this.#down.lastArrival);
+    if (!session.canEchoPing(next.ts, next.t1)) return false;
+    // Later pings are placed among the timers set around their moments (see orderAfter).
+    clock.keepOrderHistory(2 * ping.intervalMs + ping.maxRttMs);
     this.#echo = ping;
-    this.#echoT0 = t0;
-    this.#echoTs = ts;
-    this.#echoUpArrival = upArrival;
-    this.#echoDownArrival = downArrival;
-    this.#echoOrder = order;
-    this.#echoT1 = t1;
-    this.#echoTimer = clock.travel(t0, order + 3, this.#armEcho);
-    echoes.counts.taken += 1;
+    this.#nextK = 0;
+    this.#prevT0 = t0;
+    this.#report.copy(next);
+    this.#reportK = 0;
+    this.#echoOrder0 = clock.reserveOrder(4);
     return true;
   }
 
-  readonly #armEcho = (): TimerHandle | undefined =>
-    this.#env.echoes?.clock.setTimeoutAt(this.#echoT1, this.#completeEcho);
+  // Applies to the session (and the pipes) the round trips that completed by now.
+  #catchUp(echoes: EchoSupport): void {
+    const clock = echoes.clock;
+    const session = this.#session!;
+    const next = this.#next;
+    const intervalMs = this.#echo!.intervalMs;
+    while (this.#arrived(clock, next)) {
+      session.echoPing(next.ts);
+      echoes.counts.taken += 1;
+      echoes.counts.completed += 1;
+      // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
+      echoes.counts.spared += this.#nextK === 0 ? 2 : 3;
+      this.#nextK += 1;
+      this.#prevT0 = next.t0;
+      next.planNext(clock, this.#up, this.#down, intervalMs);
+    }
+    this.#up.passed(next.lastUp);
+    this.#down.passed(next.lastDown);
+  }
 
-  readonly #completeEcho = (): void => {
-    const echo = this.#echo;
-    if (echo === undefined) return;
-    this.#echo = undefined;
-    this.#echoTimer = undefined;
-    this.#up.passed(this.#echoUpArrival);
-    this.#down.passed(this.#echoDownArrival);
-    this.#session?.echoPing(this.#echoTs);
-    if (this.#env.echoes !== undefined) this.#env.echoes.counts.completed += 1;
-    echo.complete();
-  };
+  // Reports to the client, in one step, the round trips the session has seen complete.
+  #reportPongs(echo: EchoedPing, echoes: EchoSupport): void {
+    if (this.#reportK === this.#nextK) return;
+    const clock = echoes.clock;
+    const report = this.#report;
+    const sentAt = this.#sentAt;
+    const arrivedAt = this.#arrivedAt;
+    for (; this.#reportK < this.#nextK; this.#reportK++) {
+      sentAt.push(report.t0);
+      arrivedAt.push(report.t1);
+      report.planNext(clock, this.#up, this.#down, echo.intervalMs);
+    }
+    try {
+      echo.pongs(sentAt, arrivedAt);
+    } finally {
+      sentAt.length = 0;
+      arrivedAt.length = 0;
+    }
+  }
 
   #clientClose(code: number, reason: string): void {
     switch (this.#client) {

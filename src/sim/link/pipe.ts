@@ -71,10 +71,18 @@ export class Pipe {
     );
   }
 
-  /** When a frame written at `nowMs` on an {@link idle} pipe arrives (as {@link write} computes it). */
-  arrivalFor(nowMs: number): number {
+  /**
+   * When a frame written at `nowMs` on an {@link idle} pipe arrives (as {@link write} computes
+   * it), the last frame before it having arrived at `lastArriveAt` (by default, the last one).
+   */
+  arrivalFor(nowMs: number, lastArriveAt = this.#lastArriveAt): number {
     const atMs = nowMs + this.#env.oneWayMs(nowMs);
-    return atMs > this.#lastArriveAt ? atMs : this.#lastArriveAt;
+    return atMs > lastArriveAt ? atMs : lastArriveAt;
+  }
+
+  /** When the last frame arrived (or will). */
+  get lastArrival(): number {
+    return this.#lastArriveAt;
   }
 
   /** Records a frame that arrived at `arriveAt` without being written (an echoed ping). */

@@ -48,34 +48,43 @@ function connected(pings: number): { state: MachineState; now: number } {
 
 const pongOf = (effects: readonly Effect[]) => effects.filter((e) => e.type === 'emit');
 
-describe('echoed ping (a heartbeat round trip in one step)', () => {
-  it('ends in the state and emits the pong the ping timer and its pong frame produce', () => {
-    for (const [pings, rtt] of [
-      [0, 0.5],
-      [1, 12.25],
-      [5, 240.125],
-      [3, 9_998],
+describe('echoed pings (heartbeat round trips in one step)', () => {
+  it('ends in the state and emits the pongs the ping timers and their pong frames produce', () => {
+    for (const [pings, rtts] of [
+      [0, [0.5]],
+      [1, [12.25, 13.5, 11]],
+      [5, [240.125, 100]],
+      [3, [9_998]],
     ] as const) {
       const { state, now } = connected(pings);
-      const sentAt = now + 30_000;
       expect(canEchoPing(state, config)).toBe(true);
-      // The full path: the timer sends the ping, its pong arrives rtt later.
-      const sent = run(state, { type: 'timer', timer: 'ping' }, sentAt);
-      const id = `p${state.nextPingId}`;
-      const pong = JSON.stringify({
-        type: 'pong',
-        id,
-        timestamp: '2025-01-01T00:00:00.000Z',
-        serverTime: 1,
+      // The full path: each timer sends a ping, its pong arrives rtt later.
+      let full = { state, effects: [] as readonly Effect[] };
+      const emitted: Effect[] = [];
+      const sentAt: number[] = [];
+      const arrivedAt: number[] = [];
+      rtts.forEach((rtt, i) => {
+        const at = now + 30_000 * (i + 1);
+        const id = `p${full.state.nextPingId}`;
+        const sent = run(full.state, { type: 'timer', timer: 'ping' }, at);
+        expect(sent.effects).toContainEqual({ type: 'set-timer', timer: 'ping', delayMs: 30_000 });
+        const pong = JSON.stringify({
+          type: 'pong',
+          id,
+          timestamp: '2025-01-01T00:00:00.000Z',
+          serverTime: 1,
+        });
+        full = run(sent.state, { type: 'message', socketId: 1, data: pong }, at + rtt);
+        emitted.push(...pongOf(full.effects));
+        sentAt.push(at);
+        arrivedAt.push(at + rtt);
       });
-      const full = run(sent.state, { type: 'message', socketId: 1, data: pong }, sentAt + rtt);
-      // The one step.
-      const echoed = run(state, { type: 'echoed-ping', sentAt }, sentAt + rtt);
+      // The one step, taken once every pong has arrived (the shell rearmed the ping timers).
+      const later = arrivedAt.at(-1)! + 1_000;
+      const echoed = run(state, { type: 'echoed-pings', sentAt, arrivedAt }, later);
       expect(echoed.state).toEqual(full.state);
-      expect(pongOf(echoed.effects)).toEqual(pongOf(full.effects));
-      // The ping timer is rearmed by the shell at sentAt, as the full path's first step does;
-      // the heartbeat check the full path armed and cleared again does not appear.
-      expect(sent.effects).toContainEqual({ type: 'set-timer', timer: 'ping', delayMs: 30_000 });
+      expect(pongOf(echoed.effects)).toEqual(emitted);
+      // The heartbeat checks the full path armed and cleared again do not appear.
       expect(echoed.effects.filter((e) => e.type !== 'emit')).toEqual([]);
     }
   });
@@ -99,7 +108,11 @@ describe('echoed ping (a heartbeat round trip in one step)', () => {
   it('changes nothing when the state no longer allows it', () => {
     const { state } = connected(1);
     const inFlight = run(state, { type: 'timer', timer: 'ping' }, 90_000).state;
-    const result = run(inFlight, { type: 'echoed-ping', sentAt: 90_000 }, 90_010);
+    const result = run(
+      inFlight,
+      { type: 'echoed-pings', sentAt: [90_000], arrivedAt: [90_010] },
+      90_010,
+    );
     expect(result.state).toBe(inFlight);
     expect(result.effects).toEqual([]);
   });

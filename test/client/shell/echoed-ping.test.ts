@@ -9,8 +9,8 @@ import {
 import { capture, FakeAlertServer, T0 } from '../helpers.js';
 
 /**
- * The memory transport, with sockets that take every echo offered (or none) and let the test
- * decide when to complete or play it out.
+ * The memory transport, with sockets that take every heartbeat offered (or none) and let the
+ * test report pongs and decide how to hand the heartbeat back.
  */
 function echoingHarness(take: boolean) {
   const clock = new SimulatedClock(T0);
@@ -27,10 +27,7 @@ function echoingHarness(take: boolean) {
         close: (code, reason) => socket.close(code, reason),
         echoPing: (ping) => {
           offers.push({ at: clock.now(), ping });
-          if (take) {
-            ping.rearm();
-            pending = ping;
-          }
+          if (take) pending = ping;
           return take;
         },
         // As the simulator's links: something is about to happen, so the ping goes out after all.
@@ -52,17 +49,24 @@ function echoingHarness(take: boolean) {
     environment: null,
     backoff: { jitter: 'none' },
   });
-  const settle = (how: 'complete' | 'replay') => {
+  const pongs = (sentAt: number[], arrivedAt: number[]) => pending?.pongs(sentAt, arrivedAt);
+  const handBack = (how: 'replay' | 'rearm') => {
     const ping = pending;
     pending = undefined;
-    ping?.[how]();
+    if (ping === undefined) return;
+    if (how === 'replay') ping.replay();
+    else {
+      ping.release();
+      ping.rearm();
+    }
   };
   return {
     clock,
     server,
     client,
     offers,
-    settle,
+    pongs,
+    handBack,
     events: capture(client),
     flushes: () => flushes,
   };
@@ -79,38 +83,41 @@ describe('createClient — echoed pings', () => {
     client.dispose();
   });
 
-  it('a taken echo sends no frame, rearms the ping timer and completes with the pong event', () => {
-    const { clock, server, client, offers, events, settle } = echoingHarness(true);
+  it('a taken heartbeat sends no frame; reported pongs are events; handed back, the timer runs on', () => {
+    const { clock, server, client, offers, events, pongs, handBack } = echoingHarness(true);
     client.connect();
     clock.advance(30_000);
     expect(offers.map((o) => o.at - T0)).toEqual([30_000]);
-    clock.advance(12.5);
-    settle('complete');
+    // The transport plays three pings (at 30, 60 and 90 s) and reports their pongs at once.
+    clock.advance(65_000);
+    pongs([T0 + 30_000, T0 + 60_000, T0 + 90_000], [T0 + 30_012.5, T0 + 60_010, T0 + 90_011]);
     expect(server.sent('ping')).toHaveLength(0);
     expect(events.pong).toEqual([
       { id: 'p1', rttMs: 12.5, onTime: true, throttled: false, at: T0 + 30_012.5 },
+      { id: 'p2', rttMs: 10, onTime: true, throttled: false, at: T0 + 60_010 },
+      { id: 'p3', rttMs: 11, onTime: true, throttled: false, at: T0 + 90_011 },
     ]);
-    expect(client.stats().pongRttMs).toMatchObject({ count: 1, avg: 12.5 });
-    // The ping timer was rearmed at 30 s: the next offer comes at 60 s, with the next id.
-    clock.advance(30_000 - 12.5);
-    expect(offers.map((o) => o.at - T0)).toEqual([30_000, 60_000]);
-    settle('complete');
-    expect(events.pong.at(-1)!.id).toBe('p2');
+    expect(client.stats().pongRttMs).toMatchObject({ count: 3, p50: 11, max: 12.5 });
+    expect(offers).toHaveLength(1);
+    // Handed back before the next ping: the timer is set again (as the ping at 90 s set it).
+    clock.travel(T0 + 90_000, 0, () => handBack('rearm'));
+    clock.advance(25_000);
+    expect(offers.map((o) => o.at - T0)).toEqual([30_000, 120_000]);
     expect(client.state).toBe('connected');
     client.dispose();
   });
 
   it('a played-out echo sends the ping after all; anything the client does first flushes it', () => {
-    const { clock, server, client, events, flushes, settle } = echoingHarness(true);
+    const { clock, server, client, events, flushes, handBack } = echoingHarness(true);
     client.connect();
     clock.advance(30_000);
-    settle('replay');
+    handBack('replay');
     expect(server.sent('ping').map((p) => p.id)).toEqual(['p1']);
     // The fake server answers it: the pong comes through the frame path.
     expect(events.pong.map((p) => p.id)).toEqual(['p1']);
     clock.advance(30_000);
     expect(flushes()).toBe(0);
-    // An echo is in flight (offered at 60 s); disconnecting plays it out first.
+    // A heartbeat is taken (offered at 60 s); disconnecting plays its ping out first.
     client.disconnect();
     expect(flushes()).toBe(1);
     expect(server.sent('ping').map((p) => p.id)).toEqual(['p1', 'p2']);

@@ -16,4 +16,12 @@ describe('FloodGuard', () => {
     clock.advance(2000);
     expect(guard.take()).toBe(true);
   });
+
+  it('sustains() tells whether one frame every interval can go on forever', () => {
+    const clock = new SimulatedClock(0);
+    expect(new FloodGuard(clock, 20).sustains(1, 30_000)).toBe(true);
+    expect(new FloodGuard(clock, 20).sustains(1, 50)).toBe(false); // 1 a frame, 1 refilled
+    expect(new FloodGuard(clock, 20).sustains(1, 100)).toBe(true); // 2 refilled a frame
+    expect(new FloodGuard(clock, 0.01).sustains(1, 30_000)).toBe(false);
+  });
 });

@@ -201,7 +201,7 @@ describe('Session — heartbeat round trips taken in one step', () => {
     expect(session.canEchoPing(clock.now(), clock.now() + 5)).toBe(false);
   });
 
-  it('lets its transport settle an echo in flight before it closes, terminates or checks idleness', async () => {
+  it('lets its transport settle played heartbeats before it checks idleness, closes or terminates', async () => {
     const { clock, service } = setup({ idleTimeoutMs: 70_000 });
     const calls: string[] = [];
     const transport: SessionTransport = {
@@ -209,13 +209,14 @@ describe('Session — heartbeat round trips taken in one step', () => {
       close: () => calls.push('close'),
       terminate: () => calls.push('terminate'),
       flush: () => calls.push('flush'),
+      settle: () => calls.push('settle'),
     };
     const one = service.open(transport, { userId: 'a' });
     const two = service.open(transport, { userId: 'b' });
     await settle();
     calls.length = 0;
     clock.advance(70_000); // both watchdogs wake and close
-    expect(calls.slice(0, 3)).toEqual(['flush', 'flush', 'close']);
+    expect(calls.slice(0, 3)).toEqual(['settle', 'flush', 'close']);
     calls.length = 0;
     const three = service.open(transport, { userId: 'c' });
     await settle();
