@@ -67,6 +67,7 @@ export class SimNetwork implements ConnectionEnvironment {
     playedOut: 0,
     answeredEarly: 0,
     spared: 0,
+    extra: 0,
   };
   /** Connections ever opened. */
   opened = 0;

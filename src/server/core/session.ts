@@ -178,9 +178,63 @@ export class Session implements AlertSink {
     );
   }
 
-  /** True when a ping every `everyMs` stays within the flood budget however long it goes on. */
-  sustainsPings(everyMs: number): boolean {
-    return this.#flood.sustains(1, everyMs);
+  /**
+   * True when a ping every `everyMs`, answered within `rttMs`, keeps the socket within the
+   * flood budget and clear of the idle timeout however long it goes on.
+   */
+  sustainsPings(everyMs: number, rttMs: number): boolean {
+    return this.#flood.sustains(1, everyMs) && everyMs + rttMs < this.#env.limits.idleTimeoutMs;
+  }
+
+  /** When the token expires, epoch ms (undefined: never). */
+  get tokenExpiresAtMs(): number | undefined {
+    return this.#tokenExpiresAtMs;
+  }
+
+  /**
+   * Hands the watchdog's timer to the caller (the simulator's links play its wakes while they
+   * play the heartbeat): cancels it and returns it, undefined when none is armed.
+   */
+  suspendWatchdog(): TimerHandle | undefined {
+    const handle = this.#watchdog;
+    if (handle !== undefined) this.#env.clock.clearTimeout(handle);
+    this.#watchdog = undefined;
+    return handle;
+  }
+
+  /**
+   * When the watchdog waking at `at` with the last frame at `lastFrameAt` would wake next, or
+   * undefined when it would close the socket instead.
+   */
+  wakeAfter(at: number, lastFrameAt: number): number | undefined {
+    const wakeIn = this.#sleepAt(at, lastFrameAt);
+    return typeof wakeIn === 'number' ? at + wakeIn : undefined;
+  }
+
+  /** Clock time of the last frame received. */
+  get lastFrameAt(): number {
+    return this.#lastFrameAt;
+  }
+
+  /**
+   * How long the watchdog waking at `at`, the last frame having come at `lastFrameAt`, sleeps
+   * before it wakes again; undefined when it would close the socket instead.
+   */
+  sleepAfter(at: number, lastFrameAt: number): number | undefined {
+    const wakeIn = this.#sleepAt(at, lastFrameAt);
+    return typeof wakeIn === 'number' ? wakeIn : undefined;
+  }
+
+  /**
+   * Takes back the watchdog a transport played (see {@link SessionTransport.sleep}): arms it
+   * to wake `wakeIn` ms from now, as its last wake did (run it as of that wake).
+   */
+  resumeWatchdog(wakeIn: number): void {
+    if (this.#phase === 'closed') return;
+    const clock = this.#env.clock;
+    if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
+    this.#watchdog = clock.setTimeout(this.#onWatchdog, wakeIn);
+    this.#watchdogAt = clock.now() + wakeIn;
   }
 
   /**
@@ -303,14 +357,13 @@ export class Session implements AlertSink {
     if (this.#phase === 'closed') return;
     this.#transport.settle?.();
     const now = this.#env.clock.now();
-    const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
-    if (expiresAt <= now) {
+    const wakeIn = this.#sleepAt(now, this.#lastFrameAt);
+    if (wakeIn === 'expired') {
       this.close(CloseCode.TOKEN_EXPIRED, 'token expired', 'token_expired');
       return;
     }
-    const idleMs = this.#env.limits.idleTimeoutMs;
-    const silentFor = now - this.#lastFrameAt;
-    if (silentFor >= idleMs) {
+    if (wakeIn === 'idle') {
+      const silentFor = now - this.#lastFrameAt;
       this.close(
         CloseCode.HEARTBEAT_TIMEOUT,
         `no frame for ${Math.round(silentFor / 1000)} s`,
@@ -318,9 +371,20 @@ export class Session implements AlertSink {
       );
       return;
     }
-    const wakeIn = Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
-    this.#watchdog = this.#env.clock.setTimeout(this.#onWatchdog, wakeIn);
     this.#watchdogAt = now + wakeIn;
+    // A transport that plays the heartbeat may play the wakes too, until it hands them back.
+    if (this.#transport.sleep?.(wakeIn) === true) return;
+    this.#watchdog = this.#env.clock.setTimeout(this.#onWatchdog, wakeIn);
+  }
+
+  // What the watchdog waking at `now` does: close (and why) or sleep this long.
+  #sleepAt(now: number, lastFrameAt: number): number | 'expired' | 'idle' {
+    const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
+    if (expiresAt <= now) return 'expired';
+    const idleMs = this.#env.limits.idleTimeoutMs;
+    const silentFor = now - lastFrameAt;
+    if (silentFor >= idleMs) return 'idle';
+    return Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
   }
 
   readonly #onWatchdog = (): void => this.#watch();

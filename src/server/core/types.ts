@@ -20,6 +20,13 @@ export interface SessionTransport {
    * session by now, before the session reads its own state without acting on the link.
    */
   settle?(): void;
+  /**
+   * Optional (the simulator's links): offered the watchdog's sleep of `wakeIn` ms at the end of
+   * a wake; returns true when it plays the wakes that follow itself (none would close the
+   * socket while the link plays the heartbeat) and hands the watchdog back with
+   * {@link Session.resumeWatchdog} before anything else happens on the link.
+   */
+  sleep?(wakeIn: number): boolean;
 }
 
 /** Limits applied to every connection. */

@@ -5,6 +5,7 @@ import {
   type Random,
   type SimulatedClock,
   type SocketHandlers,
+  type TimerHandle,
   type TransportSocket,
 } from '../../client/index.js';
 import type { Session, SessionTransport } from '../../server/index.js';
@@ -58,13 +59,15 @@ export interface EchoCounts {
   playedOut: number;
   /** Of those, the ones whose ping had already reached the server: answered without its timer. */
   answeredEarly: number;
-  /** Timers the full path would have fired that did not fire (counted in `simulation.events`). */
+  /** Timers the full path would have fired that did not fire. */
   spared: number;
+  /** Timers that fired only for the links' bookkeeping (not in the full path). */
+  extra: number;
 }
 
-/** Timers the full path would have fired that echoes spared (counted in `simulation.events`). */
+/** Timers the full path would have fired less the links' own (for `simulation.events`). */
 export function sparedTimers(counts: EchoCounts): number {
-  return counts.spared;
+  return counts.spared - counts.extra;
 }
 
 /**
@@ -155,6 +158,16 @@ export class SimConnection {
   // The client's cursor: the oldest round trip not yet reported to the client.
   readonly #report = new PingPlan();
   #reportK = 0;
+  // The session's watchdog while this link plays its wakes (see #sleep): the next wake, at
+  // wakeFrom + wakeIn, set by the wake at wakeFrom in the order place wakeOrder (places that far
+  // apart); a timer at the token's expiry hands the watchdog back before it would close.
+  #wakes = false;
+  #wakeFrom = 0;
+  #wakeIn = 0;
+  #wakeAt = 0;
+  #wakeOrder = 0;
+  #wakeStep = 1;
+  #expiry: TimerHandle | undefined;
   // Reused for each batch of round trips reported.
   readonly #sentAt: number[] = [];
   readonly #arrivedAt: number[] = [];
@@ -214,6 +227,7 @@ export class SimConnection {
       },
       flush,
       settle: () => this.#settleForServer(),
+      sleep: (wakeIn) => this.#sleep(wakeIn),
     };
     this.#up.write(upgradeFrame(token));
   }
@@ -293,6 +307,7 @@ export class SimConnection {
     if (echo === undefined || echoes === undefined) return;
     this.#catchUp(echoes);
     this.#echo = undefined;
+    this.#handBackWatchdog(echoes.clock);
     this.#reportPongs(echo, echoes);
     const { clock, counts } = echoes;
     const k = this.#nextK;
@@ -382,7 +397,7 @@ export class SimConnection {
       !this.#down.idle ||
       !(ping.intervalMs > 0) ||
       !(2 * echoes.maxOneWayMs() < ping.maxRttMs - 1) ||
-      !session.sustainsPings(ping.intervalMs)
+      !session.sustainsPings(ping.intervalMs, 2 * echoes.maxOneWayMs())
     ) {
       return false;
     }
@@ -402,24 +417,99 @@ export class SimConnection {
     return true;
   }
 
-  // Applies to the session (and the pipes) the round trips that completed by now.
+  // Applies to the session (and the pipes) the round trips that completed by now, and plays
+  // the watchdog's wakes due by now in between, as the full path would have them.
   #catchUp(echoes: EchoSupport): void {
-    const clock = echoes.clock;
+    const { clock, counts } = echoes;
     const session = this.#session!;
     const next = this.#next;
     const intervalMs = this.#echo!.intervalMs;
-    while (this.#arrived(clock, next)) {
-      session.echoPing(next.ts);
-      echoes.counts.taken += 1;
-      echoes.counts.completed += 1;
-      // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
-      echoes.counts.spared += this.#nextK === 0 ? 2 : 3;
-      this.#nextK += 1;
-      this.#prevT0 = next.t0;
-      next.planNext(clock, this.#up, this.#down, intervalMs);
+    for (;;) {
+      const pongDue = this.#arrived(clock, next);
+      const wakeDue = this.#wakes && clock.precedesCurrent(this.#wakeAt, this.#wakeOrder);
+      if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
+        session.echoPing(next.ts);
+        counts.taken += 1;
+        counts.completed += 1;
+        // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
+        counts.spared += this.#nextK === 0 ? 2 : 3;
+        this.#nextK += 1;
+        this.#prevT0 = next.t0;
+        next.planNext(clock, this.#up, this.#down, intervalMs);
+      } else if (wakeDue) {
+        // The wake reads the last frame: the ping out counts once it reached the server.
+        const at = this.#wakeAt;
+        const pingArrived =
+          next.ts < at ||
+          (next.ts === at && this.#sendOrder(next.t0, this.#nextK)[0] < this.#wakeOrder);
+        const wakeIn = session.sleepAfter(at, pingArrived ? next.ts : session.lastFrameAt);
+        if (wakeIn === undefined) {
+          // This wake closes the socket: it happens for real.
+          this.#handBackWatchdog(clock);
+          break;
+        }
+        counts.spared += 1;
+        this.#wakeFrom = at;
+        this.#wakeIn = wakeIn;
+        this.#wakeAt = at + wakeIn;
+        this.#wakeOrder = clock.orderAfter(at);
+        this.#wakeStep = VIRTUAL_ORDER_STEP;
+        clock.keepOrderHistory(wakeIn + intervalMs);
+      } else break;
     }
     this.#up.passed(next.lastUp);
     this.#down.passed(next.lastDown);
+  }
+
+  // The session's watchdog offers its next sleep: while this link plays the heartbeat, it plays
+  // the wakes too (none can close the socket but the token's expiry, which it wakes up for).
+  #sleep(wakeIn: number): boolean {
+    const echoes = this.#env.echoes;
+    const session = this.#session;
+    if (echoes === undefined || session === undefined || this.#echo === undefined) return false;
+    if (this.#wakes) return false;
+    const clock = echoes.clock;
+    const now = clock.now();
+    this.#wakes = true;
+    this.#wakeFrom = now;
+    this.#wakeIn = wakeIn;
+    this.#wakeAt = now + wakeIn;
+    // The place the watchdog's own timer would have taken now.
+    this.#wakeOrder = clock.reserveOrder(1);
+    this.#wakeStep = 1;
+    clock.keepOrderHistory(wakeIn + this.#echo.intervalMs);
+    const expiresAt = session.tokenExpiresAtMs;
+    if (expiresAt !== undefined && Number.isFinite(expiresAt)) {
+      this.#expiry = clock.setTimeoutAt(expiresAt, this.#onExpiry);
+    }
+    return true;
+  }
+
+  readonly #onExpiry = (): void => {
+    this.#expiry = undefined;
+    const echoes = this.#env.echoes;
+    if (echoes === undefined) return;
+    echoes.counts.extra += 1;
+    if (this.#echo !== undefined) this.#catchUp(echoes);
+    this.#handBackWatchdog(echoes.clock);
+  };
+
+  // Arms the session's watchdog again, as the last wake played armed it.
+  #handBackWatchdog(clock: SimulatedClock): void {
+    if (!this.#wakes) return;
+    this.#wakes = false;
+    if (this.#expiry !== undefined) clock.clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    const session = this.#session;
+    const wakeIn = this.#wakeIn;
+    if (session !== undefined) {
+      clock.travel(
+        this.#wakeFrom,
+        this.#wakeOrder,
+        () => session.resumeWatchdog(wakeIn),
+        this.#wakeStep,
+      );
+    }
   }
 
   // Reports to the client, in one step, the round trips the session has seen complete.

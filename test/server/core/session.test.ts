@@ -225,4 +225,40 @@ describe('Session — heartbeat round trips taken in one step', () => {
     expect(calls).toEqual(['flush', 'terminate']);
     expect([one.phase, two.phase, three.phase]).toEqual(['closed', 'closed', 'closed']);
   });
+
+  it('lets a transport play the watchdog wakes and hand them back as they would have gone', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000 });
+    const t = recordingTransport();
+    const offered: number[] = [];
+    let playing = false;
+    const transport: SessionTransport = {
+      ...t.transport,
+      sleep: (wakeIn) => {
+        offered.push(wakeIn);
+        return playing;
+      },
+    };
+    const session = service.open(transport, { userId: 'a' });
+    await settle();
+    const openedAt = clock.now();
+    // Opening arms the first wake (70 s): offered, refused. A ping at 30 s makes the wake at
+    // 70 s sleep until 100 s: offered again, and played from then on.
+    clock.advance(30_000);
+    session.echoPing(clock.now());
+    playing = true;
+    clock.advance(40_000);
+    expect(offered).toEqual([70_000, 30_000]);
+    expect(session.lastFrameAt).toBe(openedAt + 30_000);
+    // While played, nothing fires: the socket stays open past 100 s and 140 s.
+    clock.advance(80_000);
+    expect(t.closes).toEqual([]);
+    // What the wakes would do: at 100 s with the last frame at 30 s, close (silent for 70 s).
+    expect(session.sleepAfter(openedAt + 100_000, openedAt + 30_000)).toBeUndefined();
+    expect(session.sleepAfter(openedAt + 100_000, openedAt + 60_000)).toBe(30_000);
+    // Handed back as of the wake at 70 s (sleeping 30 s): it fires at 100 s, which is past.
+    playing = false;
+    clock.travel(openedAt + 70_000, clock.reserveOrder(1), () => session.resumeWatchdog(30_000));
+    clock.advance(0);
+    expect(t.closes.map((c) => c.code)).toEqual([CloseCode.HEARTBEAT_TIMEOUT]);
+  });
 });
