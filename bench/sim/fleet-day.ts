@@ -1,14 +1,18 @@
 // 10,000 clients × 24 h in simulation with default client timings (ping every 30 s) and a
 // realistic fault mix; the peer is the same fleet-day at 1,000 clients, measured in the same
 // run, to show how the simulator scales. Each size runs in its own process so peak RSS is its
-// own. Prints figures; not a test.
+// own, on the compiled build (dist/, what `stormwatch sim` runs: `npm run build` first).
+// Prints figures; not a test.
 //
 //   npx tsx bench/sim/fleet-day.ts [--clients 10000] [--peer 1000] [--hours 24]
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseScenario } from '../../src/runner/index.js';
-import { simulate } from '../../src/sim/index.js';
+import type * as Runner from '../../src/runner/index.js';
+import type * as Sim from '../../src/sim/index.js';
+
+const DIST = new URL('../../dist/', import.meta.url);
 
 const { values } = parseArgs({
   options: {
@@ -76,6 +80,8 @@ interface Figures {
 }
 
 async function measure(clients: number, hours: number): Promise<Figures> {
+  const { parseScenario } = (await import(new URL('runner/index.js', DIST).href)) as typeof Runner;
+  const { simulate } = (await import(new URL('sim/index.js', DIST).href)) as typeof Sim;
   const scenario = parseScenario(fleetDay(clients, hours), 'bench/sim/fleet-day.yaml');
   const start = performance.now();
   const result = await simulate(scenario, { progressEveryMs: 600_000 });
@@ -142,6 +148,10 @@ function print(f: Figures): void {
 }
 
 const hours = Number(values.hours);
+if (!existsSync(new URL('sim/index.js', DIST))) {
+  console.error('fleet-day: no compiled build in dist/; run `npm run build` first');
+  process.exit(2);
+}
 if (values.child) {
   console.log(JSON.stringify(await measure(Number(values.clients), hours)));
 } else {

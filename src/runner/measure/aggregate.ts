@@ -26,9 +26,12 @@ export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Summarizes values (already in the unit to report). */
-export function summarize(values: ArrayLike<number>): Summary {
-  const sorted = sortedCopy(values);
+/**
+ * Summarizes values (already in the unit to report). A Float64Array the caller hands over
+ * (`owned`) is sorted in place: a day of pongs from a large fleet is hundreds of megabytes.
+ */
+export function summarize(values: ArrayLike<number>, owned = false): Summary {
+  const sorted = owned && values instanceof Float64Array ? values.sort() : sortedCopy(values);
   let sum = 0;
   for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   return {
@@ -56,7 +59,7 @@ export class Measurements {
     this.#timeScale = timeScale;
   }
 
-  /** Samples of a trend metric in `window`, in seconds of scenario time. */
+  /** Samples of a trend metric in `window`, in seconds of scenario time (a new array). */
   trend(metric: ThresholdMetric, window: ThresholdWindow): Float64Array {
     const r = this.#recorder;
     const source: Partial<Record<ThresholdMetric, SampleSeries>> = {
@@ -173,9 +176,8 @@ export class Measurements {
       case 'med':
       case 'p': {
         const values = this.trend(metric, window);
-        if (aggregation.kind === 'p')
-          return percentileOf(sortedCopy(values), aggregation.percentile);
-        const s = summarize(values);
+        if (aggregation.kind === 'p') return percentileOf(values.sort(), aggregation.percentile);
+        const s = summarize(values, true);
         if (aggregation.kind === 'med') return s.p50;
         return s[aggregation.kind];
       }

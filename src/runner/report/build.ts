@@ -31,8 +31,9 @@ export function buildReport(input: ReportInput): RunReport {
   const { connected, observed } = r.uptime();
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
   for (const e of r.episodes) episodes[e.outcome] += 1;
-  const roundSummary = (values: ArrayLike<number>): ReportSummary => {
-    const s = summarize(values);
+  // Trends are new arrays, summarized (sorted) in place.
+  const roundSummary = (values: Float64Array): ReportSummary => {
+    const s = summarize(values, true);
     return {
       count: s.count,
       avg: round(s.avg),
