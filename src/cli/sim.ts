@@ -26,8 +26,8 @@ Flags:
   --clients N        override config.clients
   --seed S           override config.seed
   --every-frame      send every heartbeat through both cores and the links frame by frame
-                     (slower; the report is the same: quiet round trips are otherwise taken
-                     in one step and played out whenever anything touches the connection)
+                     (slower; the report is the same: heartbeats on quiet links are otherwise
+                     played without frames until anything touches the connection)
   --report FILE      write the JSON report (with simulation.events)
   --junit FILE       write JUnit XML (one test case per threshold and probe)
   --markdown FILE    write a Markdown summary
@@ -108,7 +108,7 @@ export const sim: Verb = async (argv) => {
     );
     const { echoed, playedOut } = result.echoes;
     out.write(
-      `quiet heartbeats taken in one step: ${grouped(echoed)}, of which ${grouped(playedOut)} played out frame by frame\n`,
+      `heartbeats played without frames: ${grouped(echoed)}, of which ${grouped(playedOut)} handed back with the ping out\n`,
     );
     await finishReports(
       'sim',
