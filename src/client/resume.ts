@@ -29,11 +29,26 @@ export const DEFAULT_RESUME: Readonly<ResumeOptions> = {
 export interface SequenceState extends StreamPosition {
   /** Alerts missed already reported since the last resume was sent (avoids double counting). */
   missedSinceResume: number;
+  /**
+   * Seqs below lastSeq never delivered in this epoch (what seq jumps skipped), as inclusive
+   * ranges, oldest first: an alert that fills one later is delivered, and a resume asks for
+   * everything after the first hole. At most {@link MAX_HOLES} ranges are kept.
+   */
+  holes: ReadonlyArray<readonly [from: number, to: number]>;
 }
+
+/** Ranges of missing seqs remembered; beyond, the oldest are given up on. */
+export const MAX_HOLES = 32;
 
 /** Starting bookkeeping at `from`. */
 export function createSequenceState(from: StreamPosition): SequenceState {
-  return { epoch: from.epoch, lastSeq: from.lastSeq, missedSinceResume: 0 };
+  return { epoch: from.epoch, lastSeq: from.lastSeq, missedSinceResume: 0, holes: [] };
+}
+
+/** Where a resume starts: before the first hole, else the highest seq delivered. */
+export function resumePoint(state: SequenceState): number {
+  const first = state.holes[0];
+  return first === undefined ? state.lastSeq : first[0] - 1;
 }
 
 /** A lost stretch of alerts or history, as reported to the app. */
@@ -88,14 +103,14 @@ export function applyHello(state: SequenceState, epoch: string): HelloOutcome {
       lastSeq: state.lastSeq,
     };
     return {
-      state: { epoch, lastSeq: 0, missedSinceResume: 0 },
+      state: { epoch, lastSeq: 0, missedSinceResume: 0, holes: [] },
       resume: { type: 'resume', lastSeq: 0, epoch },
       reset,
     };
   }
   return {
     state: { ...state, epoch, missedSinceResume: 0 },
-    resume: { type: 'resume', lastSeq: state.lastSeq, epoch },
+    resume: { type: 'resume', lastSeq: resumePoint(state), epoch },
     reset: undefined,
   };
 }
@@ -107,20 +122,44 @@ export interface AlertOutcome {
   gap: StreamGap | undefined;
 }
 
-/** Dedupes by seq (anything ≤ lastSeq was delivered already) and detects seq jumps. */
+/**
+ * Dedupes by seq (anything ≤ lastSeq was delivered already, unless it fills a hole a jump left)
+ * and detects seq jumps.
+ */
 export function applyAlert(state: SequenceState, alert: BreachAlertMessage): AlertOutcome {
-  if (alert.seq <= state.lastSeq) return { state, duplicate: true, gap: undefined };
-  const missed = alert.seq - state.lastSeq - 1;
+  const seq = alert.seq;
+  if (seq <= state.lastSeq) {
+    const holes = fill(state.holes, seq);
+    if (holes === undefined) return { state, duplicate: true, gap: undefined };
+    // A late alert (a replay that came after live ones): delivered, the hole closes.
+    return { state: { ...state, holes }, duplicate: false, gap: undefined };
+  }
+  const missed = seq - state.lastSeq - 1;
   const next = {
     ...state,
-    lastSeq: alert.seq,
+    lastSeq: seq,
     missedSinceResume: state.missedSinceResume + missed,
+    holes:
+      missed > 0
+        ? [...state.holes, [state.lastSeq + 1, seq - 1] as const].slice(-MAX_HOLES)
+        : state.holes,
   };
   const gap: StreamGap | undefined =
     missed > 0
-      ? { kind: 'seq-jump', missed, afterSeq: state.lastSeq, seq: alert.seq, epoch: state.epoch }
+      ? { kind: 'seq-jump', missed, afterSeq: state.lastSeq, seq, epoch: state.epoch }
       : undefined;
   return { state: next, duplicate: false, gap };
+}
+
+// The holes without `seq`, or undefined when no hole holds it.
+function fill(holes: SequenceState['holes'], seq: number): SequenceState['holes'] | undefined {
+  const i = holes.findIndex(([from, to]) => from <= seq && seq <= to);
+  if (i < 0) return undefined;
+  const [from, to] = holes[i]!;
+  const rest: Array<readonly [number, number]> = [];
+  if (from < seq) rest.push([from, seq - 1]);
+  if (seq < to) rest.push([seq + 1, to]);
+  return [...holes.slice(0, i), ...rest, ...holes.slice(i + 1)];
 }
 
 /**
@@ -132,7 +171,8 @@ export function applyResumed(
   resumed: ResumedMessage,
 ): { state: SequenceState; gap: StreamGap | undefined } {
   const extra = resumed.gap ? resumed.missed - state.missedSinceResume : 0;
-  const next = { ...state, missedSinceResume: 0 };
+  // The replay came first: a hole it did not fill, the server no longer holds.
+  const next = { ...state, missedSinceResume: 0, holes: [] };
   if (extra <= 0) return { state: next, gap: undefined };
   return {
     state: next,

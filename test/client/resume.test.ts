@@ -44,6 +44,36 @@ describe('resume and dedupe', () => {
     client.dispose();
   });
 
+  it('delivers alerts that fill the holes a jump left (a late replay), once, and resumes before the first hole', () => {
+    const { clock, server, client, events } = createHarness();
+    client.connect();
+    const first = server.last;
+    first.send(makeAlert(1));
+    // Live delivery started before the resume reached the server: 5 and 6 overtake 2..4.
+    first.send(makeAlert(5));
+    first.send(makeAlert(6));
+    first.send(makeAlert(3)); // the late replay fills the holes
+    first.send(makeAlert(3)); // a true duplicate
+    first.send(makeAlert(6));
+    expect(events.alert.map((a) => a.seq)).toEqual([1, 5, 6, 3]);
+    expect(events.gap.map((g) => g.kind)).toEqual(['seq-jump']);
+    expect(client.position).toEqual({ epoch: 'epoch-1', lastSeq: 6 });
+    // Reconnected before 2 and 4 came: the resume asks for everything after 1, and the
+    // server's replay (2..7) delivers the two missing ones and the new one.
+    for (const seq of [1, 2, 3, 4, 5, 6, 7]) server.alerts.push(makeAlert(seq));
+    first.drop();
+    clock.advance(1000);
+    expect(server.sent('resume').at(-1)).toEqual({ type: 'resume', lastSeq: 1, epoch: 'epoch-1' });
+    expect(events.alert.map((a) => a.seq)).toEqual([1, 5, 6, 3, 2, 4, 7]);
+    // Once the replay is over, every hole is closed: the next resume starts at lastSeq.
+    const second = server.last;
+    second.drop();
+    clock.advance(30_000);
+    expect(server.last).not.toBe(second);
+    expect(server.sent('resume').at(-1)).toEqual({ type: 'resume', lastSeq: 7, epoch: 'epoch-1' });
+    client.dispose();
+  });
+
   it('reports a resumed gap once, without counting alerts already reported as a jump', () => {
     const { clock, server, client, events } = createHarness();
     server.admit = () => ({ kind: 'pending' });

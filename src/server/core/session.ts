@@ -58,7 +58,9 @@ export class Session implements AlertSink {
   readonly tokenIssuedAtMs: number | undefined;
   #phase: SessionPhase = 'opening';
   #pending: BreachAlertMessage[] = [];
+  // The seqs this socket carried: all of lowestSent..highestSent (a user's alerts come in order).
   #highestSent = 0;
+  #lowestSent = Infinity;
   // Made on the first alert: most sockets of a quiet user never need it.
   #unacked: Map<number, number> | undefined;
   #resumeTimer: TimerHandle | undefined;
@@ -296,8 +298,11 @@ export class Session implements AlertSink {
       const slice = await this.#env.broker.history(this.userId, after);
       if (this.#phase !== 'replaying') return;
       let replayed = 0;
+      // What the socket carried before the replay (live alerts, when the resume came late).
+      const carriedFrom = this.#lowestSent;
+      const carriedTo = this.#highestSent;
       for (const alert of slice.alerts) {
-        if (this.#sendAlert(alert, 'replayed')) replayed += 1;
+        if (this.#sendAlert(alert, 'replayed', carriedFrom, carriedTo)) replayed += 1;
       }
       // firstSeq is the oldest seq still held: everything between the client's seq and it is gone.
       const trimmed = Math.max(0, slice.firstSeq - after - 1);
@@ -317,10 +322,22 @@ export class Session implements AlertSink {
     for (const alert of pending) this.#sendAlert(alert, 'sent');
   }
 
-  /** Sends an alert unless this socket already carried it or a later one. */
-  #sendAlert(alert: BreachAlertMessage, outcome: 'sent' | 'replayed'): boolean {
-    if (alert.seq <= this.#highestSent) return false;
-    this.#highestSent = alert.seq;
+  /**
+   * Sends an alert unless this socket already carried it: every seq from `carriedFrom` to
+   * `carriedTo` (by default all it carried so far). Seqs older than the first it carried come
+   * only from a resume that arrived after live delivery had started (a slow link): they go
+   * after the newer ones, and the client fills the holes its seq jumps left.
+   */
+  #sendAlert(
+    alert: BreachAlertMessage,
+    outcome: 'sent' | 'replayed',
+    carriedFrom = this.#lowestSent,
+    carriedTo = this.#highestSent,
+  ): boolean {
+    const seq = alert.seq;
+    if (seq >= carriedFrom && seq <= carriedTo) return false;
+    if (seq > this.#highestSent) this.#highestSent = seq;
+    if (seq < this.#lowestSent) this.#lowestSent = seq;
     this.#send(alert);
     this.#env.metrics?.alertDeliveries.inc({ outcome });
     const unacked = (this.#unacked ??= new Map());

@@ -159,6 +159,33 @@ describe('Session (transport-free core on a simulated clock)', () => {
   });
 });
 
+describe('Session — a resume that comes after live delivery started', () => {
+  it('replays only what the socket has not carried: older seqs after the live ones', async () => {
+    const { clock, service } = setup({ resumeWaitMs: 1000 });
+    for (let i = 0; i < 3; i++) await service.publish(alert('u')); // 1..3 before the socket
+    const t = recordingTransport();
+    const session = service.open(t.transport, { userId: 'u' });
+    await settle();
+    clock.advance(1000); // no resume yet (a slow link): live delivery starts
+    await service.publish(alert('u'));
+    await service.publish(alert('u'));
+    await settle();
+    const seqs = () => t.frames.filter((f) => f.type === 'breach_alert').map((f) => f.seq);
+    expect(seqs()).toEqual([4, 5]);
+    // The client's resume arrives now, from seq 1: 2 and 3 are sent, 4 and 5 are not again.
+    void session.receive(frame({ type: 'resume', lastSeq: 1, epoch: 'epoch-1' }), 40);
+    await settle();
+    await service.publish(alert('u'));
+    await settle();
+    expect(seqs()).toEqual([4, 5, 2, 3, 6]);
+    expect(t.frames.find((f) => f.type === 'resumed')).toMatchObject({ replayed: 2, gap: false });
+    // A later resume from the start sends only seq 1: the socket carried 2..6.
+    void session.receive(frame({ type: 'resume', lastSeq: 0, epoch: 'epoch-1' }), 40);
+    await settle();
+    expect(seqs()).toEqual([4, 5, 2, 3, 6, 1]);
+  });
+});
+
 describe('Session — heartbeat round trips taken in one step', () => {
   it('echoPing(at) leaves the session as receiving the ping at `at` does', async () => {
     const { clock, service } = setup({ idleTimeoutMs: 70_000 });
