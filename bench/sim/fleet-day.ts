@@ -143,7 +143,7 @@ function print(f: Figures): void {
     `          verdict ${f.verdict}${f.reason === undefined ? '' : ` (${f.reason})`} · ${fmt(f.connections)} connections · ${fmt(f.disconnections)} disconnections · alerts ${fmt(f.published)} published, ${fmt(f.delivered)} delivered, ${fmt(f.lost)} lost`,
   );
   console.log(
-    `          heartbeats taken in one step ${fmt(f.echoed)} (played out frame by frame ${fmt(f.playedOut)})`,
+    `          heartbeats played without frames ${fmt(f.echoed)} (handed back with the ping out ${fmt(f.playedOut)})`,
   );
 }
 
