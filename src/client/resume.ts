@@ -4,7 +4,11 @@ import type { BreachAlertMessage, ResumeMessage, ResumedMessage } from '../proto
 export interface StreamPosition {
   /** Server history epoch; undefined before the first `hello`. */
   epoch: string | undefined;
-  /** Highest seq delivered to the app in `epoch` (0 when none). */
+  /**
+   * Highest seq delivered to the app in `epoch` (0 when none). Holes below it (see
+   * {@link SequenceState.holes}) are not part of a position: a client started from a persisted
+   * one does not ask for them again.
+   */
   lastSeq: number;
 }
 
@@ -35,14 +39,23 @@ export interface SequenceState extends StreamPosition {
    * everything after the first hole. At most {@link MAX_HOLES} ranges are kept.
    */
   holes: ReadonlyArray<readonly [from: number, to: number]>;
+  /**
+   * Seqs at or below lastSeq that the last resume asked for again (from before the first hole):
+   * each was delivered or already reported missing, so a gap the server reports there is not
+   * news.
+   */
+  reasked: number;
 }
 
-/** Ranges of missing seqs remembered; beyond, the oldest are given up on. */
+/**
+ * Ranges of missing seqs remembered; beyond, the oldest are given up on (their alerts stay
+ * reported as missed, and one arriving later is taken for a duplicate).
+ */
 export const MAX_HOLES = 32;
 
 /** Starting bookkeeping at `from`. */
 export function createSequenceState(from: StreamPosition): SequenceState {
-  return { epoch: from.epoch, lastSeq: from.lastSeq, missedSinceResume: 0, holes: [] };
+  return { epoch: from.epoch, lastSeq: from.lastSeq, missedSinceResume: 0, holes: [], reasked: 0 };
 }
 
 /** Where a resume starts: before the first hole, else the highest seq delivered. */
@@ -103,14 +116,15 @@ export function applyHello(state: SequenceState, epoch: string): HelloOutcome {
       lastSeq: state.lastSeq,
     };
     return {
-      state: { epoch, lastSeq: 0, missedSinceResume: 0, holes: [] },
+      state: { epoch, lastSeq: 0, missedSinceResume: 0, holes: [], reasked: 0 },
       resume: { type: 'resume', lastSeq: 0, epoch },
       reset,
     };
   }
+  const from = resumePoint(state);
   return {
-    state: { ...state, epoch, missedSinceResume: 0 },
-    resume: { type: 'resume', lastSeq: resumePoint(state), epoch },
+    state: { ...state, epoch, missedSinceResume: 0, reasked: state.lastSeq - from },
+    resume: { type: 'resume', lastSeq: from, epoch },
     reset: undefined,
   };
 }
@@ -170,9 +184,13 @@ export function applyResumed(
   state: SequenceState,
   resumed: ResumedMessage,
 ): { state: SequenceState; gap: StreamGap | undefined } {
-  const extra = resumed.gap ? resumed.missed - state.missedSinceResume : 0;
+  // Of the seqs the server no longer holds, those the resume asked for again were delivered or
+  // reported already, and the replay revealed some of the rest as seq jumps.
+  const extra = resumed.gap
+    ? Math.max(0, resumed.missed - state.reasked) - state.missedSinceResume
+    : 0;
   // The replay came first: a hole it did not fill, the server no longer holds.
-  const next = { ...state, missedSinceResume: 0, holes: [] };
+  const next = { ...state, missedSinceResume: 0, holes: [], reasked: 0 };
   if (extra <= 0) return { state: next, gap: undefined };
   return {
     state: next,

@@ -163,6 +163,11 @@ export class SimulatedClock implements Clock {
     return next - 1 + VIRTUAL_ORDER_STEP;
   }
 
+  /** Time of the timer firing now (or fired last). */
+  get firingAt(): number {
+    return this.#firingAt;
+  }
+
   /** True when an event at (`atMs`, `order`) comes before the timer firing now. */
   precedesCurrent(atMs: number, order: number): boolean {
     return atMs < this.#firingAt || (atMs === this.#firingAt && order < this.#firingOrder);

@@ -53,7 +53,7 @@ export interface SimHarnessOptions {
   driver: SimDriver;
   /** One-way latency of a bare link, ms. Default {@link DEFAULT_BASE_LATENCY_MS}. */
   baseLatencyMs?: number | undefined;
-  /** Play quiet heartbeat round trips in one step (see `SimNetwork`). Default true. */
+  /** Play heartbeats on quiet links without frames (see `SimNetwork`). Default true. */
   echoes?: boolean | undefined;
 }
 
@@ -165,7 +165,7 @@ export class SimHarness implements Harness {
     return this.#simClock.firedTimers + sparedTimers(this.#network.echoCounts);
   }
 
-  /** Heartbeat round trips taken in one step, and how many were played out after all. */
+  /** Heartbeats played without frames, and how many were handed back with the ping out. */
   get echoes(): { echoed: number; playedOut: number } {
     const { taken, playedOut } = this.#network.echoCounts;
     return { echoed: taken, playedOut };
@@ -274,6 +274,11 @@ export class SimHarness implements Harness {
 
   settle(): void {
     this.#network.settle();
+  }
+
+  /** Hands every played heartbeat back, so {@link events} counts all the full path fired. */
+  handBackHeartbeats(): void {
+    this.#network.handBackAll();
   }
 
   connectFleet(): void {

@@ -28,11 +28,11 @@ export interface SimNetworkOptions {
   server: UpgradeTarget;
   markAsync: () => void;
   /**
-   * Play quiet heartbeat round trips in one step (default true): a ping on a connection with
-   * nothing in flight and no toxic, to a session that would only answer, becomes one timer at
-   * the pong's arrival instead of two frames through the pipes and both cores' JSON. Whatever
-   * touches the connection before the pong is due plays the round trip out first, as the full
-   * path would have had it, so reports do not change; only fewer timers fire.
+   * Play heartbeats on quiet links without frames or timers (default true): once a ping leaves
+   * on a connection with nothing in flight and no toxic, to a session that would only answer,
+   * the link plays that ping, the ones after it and the session's watchdog wakes until
+   * something touches the connection, and then hands them back as the full path would have
+   * them by then, so reports do not change; only fewer timers fire.
    */
   echoes?: boolean | undefined;
 }
@@ -60,7 +60,7 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #extraLatency = new Map<(nowMs: number) => number, number>();
   #enabled = true;
   readonly echoes: EchoSupport | undefined;
-  /** What became of the heartbeat round trips taken in one step. */
+  /** What became of the heartbeats the links played. */
   readonly echoCounts: EchoCounts = {
     taken: 0,
     completed: 0,
@@ -185,6 +185,14 @@ export class SimNetwork implements ConnectionEnvironment {
       this.#flushEchoes();
       this.#extraLatency.delete(extraMs);
     };
+  }
+
+  /**
+   * Hands every played heartbeat back (the full path's timers up to now are then counted: a
+   * ping out when the run ended had its timer fire, and perhaps its arrival).
+   */
+  handBackAll(): void {
+    for (const connection of [...this.#live]) if (connection.echoing) connection.flush();
   }
 
   /** Applies the heartbeat round trips the links played that completed by now. */

@@ -30,8 +30,8 @@ export interface SimulateOptions {
   /** One-way latency of a bare link, ms. */
   baseLatencyMs?: number | undefined;
   /**
-   * Play quiet heartbeat round trips in one step (default true). The report is the same either
-   * way; off runs every ping and pong frame through the client, link and server cores.
+   * Play heartbeats on quiet links without frames (default true). The report is the same
+   * either way; off runs every ping and pong frame through the client, link and server cores.
    */
   echoes?: boolean | undefined;
 }
@@ -45,8 +45,8 @@ export interface Simulation extends RunOutcome {
   /** Connections the fleet opened. */
   connections: number;
   /**
-   * Heartbeat round trips taken in one step (`echoed`) and, of those, played out frame by frame
-   * because something touched the connection before the pong was due (`playedOut`).
+   * Heartbeat round trips played without frames (`echoed`) and, of those, the ones handed back
+   * with the ping still out because something touched the connection (`playedOut`).
    */
   echoes: { echoed: number; playedOut: number };
 }
@@ -84,6 +84,8 @@ export async function simulate(
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }),
     );
+    // Pings out when the run ended: the full path had fired their timers.
+    harness.handBackHeartbeats();
     const events = harness.events;
     outcome.report.simulation = { events };
     return {

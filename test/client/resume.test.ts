@@ -74,6 +74,28 @@ describe('resume and dedupe', () => {
     client.dispose();
   });
 
+  it('does not count a hole twice when the history that would have filled it is gone', () => {
+    const { clock, server, client, events } = createHarness();
+    server.admit = () => ({ kind: 'pending' });
+    client.connect();
+    server.open(server.last);
+    server.last.send(makeAlert(1));
+    server.last.send(makeAlert(5)); // 2..4 reported missing
+    server.last.drop();
+    clock.advance(1000);
+    server.blackhole = true; // the test plays the server's answer to the resume
+    server.open(server.last);
+    expect(server.sent('resume').at(-1)).toMatchObject({ lastSeq: 1 });
+    // The history holds 4..6: 4 fills a hole, 5 is a duplicate, 6 is new; 2 and 3 are gone.
+    for (const seq of [4, 5, 6]) server.last.send(makeAlert(seq));
+    server.last.send({ type: 'resumed', replayed: 3, gap: true, missed: 2 });
+    expect(events.alert.map((a) => a.seq)).toEqual([1, 5, 4, 6]);
+    expect(events.gap.map((g) => [g.kind, 'missed' in g ? g.missed : null])).toEqual([
+      ['seq-jump', 3],
+    ]);
+    client.dispose();
+  });
+
   it('reports a resumed gap once, without counting alerts already reported as a jump', () => {
     const { clock, server, client, events } = createHarness();
     server.admit = () => ({ kind: 'pending' });

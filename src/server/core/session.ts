@@ -193,26 +193,6 @@ export class Session implements AlertSink {
     return this.#tokenExpiresAtMs;
   }
 
-  /**
-   * Hands the watchdog's timer to the caller (the simulator's links play its wakes while they
-   * play the heartbeat): cancels it and returns it, undefined when none is armed.
-   */
-  suspendWatchdog(): TimerHandle | undefined {
-    const handle = this.#watchdog;
-    if (handle !== undefined) this.#env.clock.clearTimeout(handle);
-    this.#watchdog = undefined;
-    return handle;
-  }
-
-  /**
-   * When the watchdog waking at `at` with the last frame at `lastFrameAt` would wake next, or
-   * undefined when it would close the socket instead.
-   */
-  wakeAfter(at: number, lastFrameAt: number): number | undefined {
-    const wakeIn = this.#sleepAt(at, lastFrameAt);
-    return typeof wakeIn === 'number' ? at + wakeIn : undefined;
-  }
-
   /** Clock time of the last frame received. */
   get lastFrameAt(): number {
     return this.#lastFrameAt;
@@ -241,8 +221,8 @@ export class Session implements AlertSink {
 
   /**
    * A ping that reached the session at `at` and was answered, applied now (the simulator's
-   * links play a quiet heartbeat round trip in one step): what {@link receive} does for a
-   * ping, less the frames. Only after {@link canEchoPing} held.
+   * links play quiet heartbeats without frames): what {@link receive} does for a ping, less
+   * the frames. Only after {@link canEchoPing} held.
    */
   echoPing(at: number): void {
     this.#lastFrameAt = at;

@@ -11,7 +11,7 @@ export interface SessionTransport {
   /** Drops the connection without a close frame (a crash or a hard restart). */
   terminate(): void;
   /**
-   * Optional (the simulator's links): brings a heartbeat round trip the link played in one step
+   * Optional (the simulator's links): hands back a heartbeat the link plays without frames,
    * up to date before the session acts on its own (see {@link Session.echoPing}).
    */
   flush?(): void;

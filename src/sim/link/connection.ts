@@ -36,7 +36,7 @@ export interface ConnectionEnvironment extends Omit<LinkEnvironment, 'random'> {
   markAsync(): void;
   /** Both ends are closed: stop tracking the connection. */
   forget(connection: SimConnection): void;
-  /** Echoed pings (quiet heartbeats in one step); undefined turns them off. */
+  /** Heartbeats played without frames; undefined turns them off. */
   readonly echoes?: EchoSupport | undefined;
 }
 
@@ -168,9 +168,6 @@ export class SimConnection {
   #wakeOrder = 0;
   #wakeStep = 1;
   #expiry: TimerHandle | undefined;
-  // Reused for each batch of round trips reported.
-  readonly #sentAt: number[] = [];
-  readonly #arrivedAt: number[] = [];
 
   /** The client's end, for the client shell. */
   readonly clientSocket: TransportSocket;
@@ -197,7 +194,7 @@ export class SimConnection {
     this.#up = new Pipe(link, (frame) => this.#atServer(frame), reset);
     this.#down = new Pipe(link, (frame) => this.#atClient(frame), reset);
     for (const toxic of toxics) this.addToxic(toxic);
-    // Whatever either end does settles an echo in flight first (spelled out per method: frames
+    // Whatever either end does hands a played heartbeat back first (spelled out per method: frames
     // pass here, and a generic wrapper would cost a rest array each).
     const flush = () => this.flush();
     this.clientSocket = {
@@ -396,7 +393,8 @@ export class SimConnection {
       !this.#up.idle ||
       !this.#down.idle ||
       !(ping.intervalMs > 0) ||
-      !(2 * echoes.maxOneWayMs() < ping.maxRttMs - 1) ||
+      // Every round trip well inside the pong timeout, and over before the next ping leaves.
+      !(2 * echoes.maxOneWayMs() < Math.min(ping.maxRttMs, ping.intervalMs) - 1) ||
       !session.sustainsPings(ping.intervalMs, 2 * echoes.maxOneWayMs())
     ) {
       return false;
@@ -426,7 +424,11 @@ export class SimConnection {
     const intervalMs = this.#echo!.intervalMs;
     for (;;) {
       const pongDue = this.#arrived(clock, next);
-      const wakeDue = this.#wakes && clock.precedesCurrent(this.#wakeAt, this.#wakeOrder);
+      const wakeDue =
+        this.#wakes &&
+        (this.#wakeAt < clock.firingAt ||
+          (this.#wakeAt === clock.firingAt &&
+            clock.precedesCurrent(this.#wakeAt, this.#wakeTimerOrder(clock))));
       if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
         session.echoPing(next.ts);
         counts.taken += 1;
@@ -441,7 +443,8 @@ export class SimConnection {
         const at = this.#wakeAt;
         const pingArrived =
           next.ts < at ||
-          (next.ts === at && this.#sendOrder(next.t0, this.#nextK)[0] < this.#wakeOrder);
+          (next.ts === at &&
+            this.#sendOrder(next.t0, this.#nextK)[0] < this.#wakeTimerOrder(clock));
         const wakeIn = session.sleepAfter(at, pingArrived ? next.ts : session.lastFrameAt);
         if (wakeIn === undefined) {
           // This wake closes the socket: it happens for real.
@@ -452,7 +455,9 @@ export class SimConnection {
         this.#wakeFrom = at;
         this.#wakeIn = wakeIn;
         this.#wakeAt = at + wakeIn;
-        this.#wakeOrder = clock.orderAfter(at);
+        // Its order place is looked up only when needed (a tie, the hand-back): wakes played
+        // long ago may be older than the order history kept.
+        this.#wakeOrder = Number.NaN;
         this.#wakeStep = VIRTUAL_ORDER_STEP;
         clock.keepOrderHistory(wakeIn + intervalMs);
       } else break;
@@ -494,6 +499,12 @@ export class SimConnection {
     this.#handBackWatchdog(echoes.clock);
   };
 
+  // The order place of the watchdog's next timer: set by the wake at wakeFrom.
+  #wakeTimerOrder(clock: SimulatedClock): number {
+    if (Number.isNaN(this.#wakeOrder)) this.#wakeOrder = clock.orderAfter(this.#wakeFrom);
+    return this.#wakeOrder;
+  }
+
   // Arms the session's watchdog again, as the last wake played armed it.
   #handBackWatchdog(clock: SimulatedClock): void {
     if (!this.#wakes) return;
@@ -505,31 +516,27 @@ export class SimConnection {
     if (session !== undefined) {
       clock.travel(
         this.#wakeFrom,
-        this.#wakeOrder,
+        this.#wakeTimerOrder(clock),
         () => session.resumeWatchdog(wakeIn),
         this.#wakeStep,
       );
     }
   }
 
-  // Reports to the client, in one step, the round trips the session has seen complete.
+  // Reports to the client, in one transition, the round trips the session has seen complete.
   #reportPongs(echo: EchoedPing, echoes: EchoSupport): void {
     if (this.#reportK === this.#nextK) return;
     const clock = echoes.clock;
     const report = this.#report;
-    const sentAt = this.#sentAt;
-    const arrivedAt = this.#arrivedAt;
+    // The client's machine keeps the event until it runs: arrays of its own.
+    const sentAt: number[] = [];
+    const arrivedAt: number[] = [];
     for (; this.#reportK < this.#nextK; this.#reportK++) {
       sentAt.push(report.t0);
       arrivedAt.push(report.t1);
       report.planNext(clock, this.#up, this.#down, echo.intervalMs);
     }
-    try {
-      echo.pongs(sentAt, arrivedAt);
-    } finally {
-      sentAt.length = 0;
-      arrivedAt.length = 0;
-    }
+    echo.pongs(sentAt, arrivedAt);
   }
 
   #clientClose(code: number, reason: string): void {
