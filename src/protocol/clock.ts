@@ -163,6 +163,11 @@ export class SimulatedClock implements Clock {
     return next - 1 + VIRTUAL_ORDER_STEP;
   }
 
+  /** The place in the order of equal-time timers of a timer this clock set. */
+  orderOf(handle: TimerHandle): number {
+    return handle.timer instanceof Scheduled ? handle.timer.order : Number.NaN;
+  }
+
   /** Time of the timer firing now (or fired last). */
   get firingAt(): number {
     return this.#firingAt;

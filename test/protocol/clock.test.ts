@@ -145,4 +145,12 @@ describe('SimulatedClock — playing skipped steps at their time', () => {
     // Instants older than the 100 ms kept are forgotten: the oldest kept one stands in.
     expect(clock.orderAfter(950)).toBe(1_999 + 1_900 - 1 + VIRTUAL_ORDER_STEP);
   });
+
+  it('orderOf() tells where a timer stands among equal-time timers', () => {
+    const clock = new SimulatedClock(0);
+    const first = clock.setTimeout(() => undefined, 10);
+    const second = clock.setTimeout(() => undefined, 10);
+    expect(clock.orderOf(second)).toBe(clock.orderOf(first) + 1);
+    expect(clock.orderOf({ timer: 42 })).toBeNaN();
+  });
 });

@@ -68,6 +68,9 @@ export class Session implements AlertSink {
   #watchdog: TimerHandle | undefined;
   /** When the watchdog fires, clock ms (about: for the simulator's look-ahead). */
   #watchdogAt: number | undefined;
+  /** When the armed watchdog was set, and for how long. */
+  #watchdogFrom = 0;
+  #watchdogIn = 0;
   #lastFrameAt: number;
 
   constructor(
@@ -193,6 +196,20 @@ export class Session implements AlertSink {
     return this.#tokenExpiresAtMs;
   }
 
+  /**
+   * Hands the armed watchdog to a transport that plays the heartbeat (see
+   * {@link SessionTransport.sleep}): cancels its timer and says when it was set (`from`), for
+   * how long (`wakeIn`) and which timer it was; undefined when none is armed. The transport
+   * gives it back with {@link resumeWatchdog}, as of `from`.
+   */
+  handOverWatchdog(): { from: number; wakeIn: number; timer: TimerHandle } | undefined {
+    const timer = this.#watchdog;
+    if (timer === undefined || this.#phase === 'closed') return undefined;
+    this.#env.clock.clearTimeout(timer);
+    this.#watchdog = undefined;
+    return { from: this.#watchdogFrom, wakeIn: this.#watchdogIn, timer };
+  }
+
   /** Clock time of the last frame received. */
   get lastFrameAt(): number {
     return this.#lastFrameAt;
@@ -216,6 +233,8 @@ export class Session implements AlertSink {
     const clock = this.#env.clock;
     if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
     this.#watchdog = clock.setTimeout(this.#onWatchdog, wakeIn);
+    this.#watchdogFrom = clock.now();
+    this.#watchdogIn = wakeIn;
     this.#watchdogAt = clock.now() + wakeIn;
   }
 
@@ -372,6 +391,8 @@ export class Session implements AlertSink {
     // A transport that plays the heartbeat may play the wakes too, until it hands them back.
     if (this.#transport.sleep?.(wakeIn) === true) return;
     this.#watchdog = this.#env.clock.setTimeout(this.#onWatchdog, wakeIn);
+    this.#watchdogFrom = now;
+    this.#watchdogIn = wakeIn;
   }
 
   // What the watchdog waking at `now` does: close (and why) or sleep this long.

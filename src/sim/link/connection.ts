@@ -412,6 +412,11 @@ export class SimConnection {
     this.#report.copy(next);
     this.#reportK = 0;
     this.#echoOrder0 = clock.reserveOrder(4);
+    // The watchdog's timer is played from here on too, as it was set.
+    const watchdog = session.handOverWatchdog();
+    if (watchdog !== undefined) {
+      this.#playWakes(clock, watchdog.from, watchdog.wakeIn, clock.orderOf(watchdog.timer));
+    }
     return true;
   }
 
@@ -470,24 +475,31 @@ export class SimConnection {
   // the wakes too (none can close the socket but the token's expiry, which it wakes up for).
   #sleep(wakeIn: number): boolean {
     const echoes = this.#env.echoes;
-    const session = this.#session;
-    if (echoes === undefined || session === undefined || this.#echo === undefined) return false;
+    if (echoes === undefined || this.#session === undefined || this.#echo === undefined) {
+      return false;
+    }
     if (this.#wakes) return false;
-    const clock = echoes.clock;
-    const now = clock.now();
-    this.#wakes = true;
-    this.#wakeFrom = now;
-    this.#wakeIn = wakeIn;
-    this.#wakeAt = now + wakeIn;
     // The place the watchdog's own timer would have taken now.
-    this.#wakeOrder = clock.reserveOrder(1);
+    const clock = echoes.clock;
+    this.#playWakes(clock, clock.now(), wakeIn, clock.reserveOrder(1));
+    return true;
+  }
+
+  // Plays the session's watchdog from its timer set at `from` to wake `wakeIn` later, in order
+  // place `order`.
+  #playWakes(clock: SimulatedClock, from: number, wakeIn: number, order: number): void {
+    const session = this.#session!;
+    this.#wakes = true;
+    this.#wakeFrom = from;
+    this.#wakeIn = wakeIn;
+    this.#wakeAt = from + wakeIn;
+    this.#wakeOrder = order;
     this.#wakeStep = 1;
-    clock.keepOrderHistory(wakeIn + this.#echo.intervalMs);
+    clock.keepOrderHistory(wakeIn + this.#echo!.intervalMs);
     const expiresAt = session.tokenExpiresAtMs;
     if (expiresAt !== undefined && Number.isFinite(expiresAt)) {
       this.#expiry = clock.setTimeoutAt(expiresAt, this.#onExpiry);
     }
-    return true;
   }
 
   readonly #onExpiry = (): void => {

@@ -288,4 +288,25 @@ describe('Session — heartbeat round trips taken in one step', () => {
     clock.advance(0);
     expect(t.closes.map((c) => c.code)).toEqual([CloseCode.HEARTBEAT_TIMEOUT]);
   });
+
+  it('hands over its armed watchdog and takes it back as it was set', async () => {
+    const { clock, service } = setup({ idleTimeoutMs: 70_000 });
+    const t = recordingTransport();
+    const session = service.open(t.transport, { userId: 'a' });
+    await settle();
+    const openedAt = clock.now();
+    clock.advance(10_000);
+    const taken = session.handOverWatchdog();
+    expect(taken).toMatchObject({ from: openedAt, wakeIn: 70_000 });
+    expect(session.handOverWatchdog()).toBeUndefined(); // nothing armed any more
+    // Played: nothing fires at 70 s.
+    clock.advance(65_000);
+    expect(t.closes).toEqual([]);
+    // Given back as of when it was set, in its own order place: it fires at once (70 s is past).
+    clock.travel(taken!.from, clock.orderOf(taken!.timer), () =>
+      session.resumeWatchdog(taken!.wakeIn),
+    );
+    clock.advance(0);
+    expect(t.closes.map((c) => c.code)).toEqual([CloseCode.HEARTBEAT_TIMEOUT]);
+  });
 });
