@@ -167,8 +167,8 @@ export class SimHarness implements Harness {
 
   /** Heartbeats played without frames, and how many were handed back with the ping out. */
   get echoes(): { echoed: number; playedOut: number } {
-    const { taken, playedOut } = this.#network.echoCounts;
-    return { echoed: taken, playedOut };
+    const { completed, playedOut } = this.#network.echoCounts;
+    return { echoed: completed + playedOut, playedOut };
   }
 
   /** Connections the fleet opened so far (upgrades attempted through the proxy). */

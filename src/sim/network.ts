@@ -62,10 +62,8 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly echoes: EchoSupport | undefined;
   /** What became of the heartbeats the links played. */
   readonly echoCounts: EchoCounts = {
-    taken: 0,
     completed: 0,
     playedOut: 0,
-    answeredEarly: 0,
     spared: 0,
     extra: 0,
   };
@@ -179,17 +177,18 @@ export class SimNetwork implements ConnectionEnvironment {
    */
   addLatency(extraMs: (nowMs: number) => number, maxMs: number): () => void {
     // Heartbeats played without frames computed their arrivals with the latency of before.
-    this.#flushEchoes();
+    this.handBackAll();
     this.#extraLatency.set(extraMs, maxMs);
     return () => {
-      this.#flushEchoes();
+      this.handBackAll();
       this.#extraLatency.delete(extraMs);
     };
   }
 
   /**
-   * Hands every played heartbeat back (the full path's timers up to now are then counted: a
-   * ping out when the run ended had its timer fire, and perhaps its arrival).
+   * Hands every played heartbeat back: before the latency changes (played arrivals were
+   * computed with the old one), and at the end of a run (a ping still out then had its timer
+   * fire, and perhaps its arrival, which `simulation.events` counts).
    */
   handBackAll(): void {
     for (const connection of [...this.#live]) if (connection.echoing) connection.flush();
@@ -206,10 +205,6 @@ export class SimNetwork implements ConnectionEnvironment {
     h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35) ^ ordinal;
     h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
     return createSeededRandom((h ^ (h >>> 16)) >>> 0);
-  }
-
-  #flushEchoes(): void {
-    for (const connection of this.#live) if (connection.echoing) connection.flush();
   }
 
   /** Tears every connection down (end of the run). */

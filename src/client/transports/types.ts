@@ -33,10 +33,10 @@ export interface TransportSocket {
    * the ping the `ping` timer is about to send, returns true when it takes over the heartbeat.
    * It then plays this ping and the ones that follow every `intervalMs` without frames: it
    * reports the round trips that completed with `pongs(sentAt, arrivedAt)` (in order; at the
-   * latest before anything else happens on the socket), and, once something touches the connection, hands the heartbeat back with exactly one of
-   * `replay()` (a ping was due and is still out: the client sends it after all, as of then) or
-   * `release()` followed by `rearm()` (the next ping is not due yet: the timer is set again as
-   * the last ping set it).
+   * latest before anything else happens on the socket), and, once something touches the
+   * connection, hands the heartbeat back with exactly one of `replay()` (a ping was due and is
+   * still out: the client sends it after all, as of then) or `release()` followed by `rearm()`
+   * (the next ping is not due yet: the timer is set again as the last ping set it).
    */
   echoPing?(ping: EchoedPing): boolean;
   /** Settles the heartbeats it plays before anything else happens on this socket. */

@@ -51,14 +51,10 @@ export interface EchoSupport {
 
 /** What became of the heartbeats the links played without frames. */
 export interface EchoCounts {
-  /** Heartbeats played: completed plus played out. */
-  taken: number;
   /** Round trips completed without frames. */
   completed: number;
   /** Pings still out when something touched the connection: the client sent them after all. */
   playedOut: number;
-  /** Of those, the ones whose ping had already reached the server: answered without its timer. */
-  answeredEarly: number;
   /** Timers the full path would have fired that did not fire. */
   spared: number;
   /** Timers that fired only for the links' bookkeeping (not in the full path). */
@@ -311,13 +307,12 @@ export class SimConnection {
     const ping = this.#next;
     if (k === 0 || clock.precedesCurrent(ping.t0, this.#pingTimerOrder())) {
       // Ping k is out: the client sends it after all.
-      counts.taken += 1;
       counts.playedOut += 1;
       if (k > 0) counts.spared += 1;
       const [order, step] = this.#sendOrder(ping.t0, k);
       clock.travel(ping.t0, order, echo.replay, step);
       if (clock.precedesCurrent(ping.ts, order)) {
-        counts.answeredEarly += 1;
+        // Reached the server already: answered without its arrival timer.
         counts.spared += 1;
         clock.travel(ping.ts, order + 3 * step, this.#up.fireNow, step);
       }
@@ -436,7 +431,6 @@ export class SimConnection {
             clock.precedesCurrent(this.#wakeAt, this.#wakeTimerOrder(clock))));
       if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
         session.echoPing(next.ts);
-        counts.taken += 1;
         counts.completed += 1;
         // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
         counts.spared += this.#nextK === 0 ? 2 : 3;
