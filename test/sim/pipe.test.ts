@@ -111,6 +111,27 @@ describe('simulated pipe', () => {
     expect(resets()).toBe(1);
   });
 
+  it('is idle again once its last toxic is removed and delivered, unless a reset is armed', () => {
+    const { clock, pipe, toxic } = setup(1);
+    for (const type of ['latency', 'bandwidth', 'slicer', 'slow_close', 'limit_data'] as const) {
+      const stage = toxic(type, { latency: 500, rate: 1, average_size: 8, delay: 10, bytes: 1e6 });
+      pipe.addToxic(stage);
+      expect(pipe.idle).toBe(false);
+      pipe.write(dataFrame('a', false));
+      pipe.removeToxic(stage.name);
+      expect(pipe.idle).toBe(false);
+      clock.runAll();
+      expect(pipe.idle, type).toBe(true);
+    }
+    const reset = toxic('reset_peer', { timeout: 500 });
+    pipe.addToxic(reset);
+    pipe.write(dataFrame('a', false));
+    pipe.removeToxic(reset.name);
+    clock.advance(499);
+    // The armed reset still acts on the link: a heartbeat played now would miss it.
+    expect(pipe.idle).toBe(false);
+  });
+
   it('slow_close holds the end of the stream', () => {
     const { clock, pipe, arrived, toxic } = setup(0);
     pipe.addToxic(toxic('slow_close', { delay: 3000 }));

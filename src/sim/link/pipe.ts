@@ -26,7 +26,7 @@ export class Pipe {
   readonly #deliver: (frame: Frame) => void;
   readonly #onReset: () => void;
   readonly #slots: Slot[] = [];
-  /** Removed stages that may still hold a timer (an armed reset). */
+  /** Removed stages that still hold a timer (an armed reset). */
   readonly #retired: Stage[] = [];
   readonly #context: StageContext;
   #queue: Frame[] = [];
@@ -114,7 +114,7 @@ export class Pipe {
     const [slot] = this.#slots.splice(index, 1);
     if (slot === undefined) return;
     const ends = slot.stage.detach();
-    this.#retired.push(slot.stage);
+    if (slot.stage.pending()) this.#retired.push(slot.stage);
     if (this.#closed) return;
     this.#flush();
     if (ends) this.#endHere();

@@ -15,6 +15,7 @@ export const createBandwidthStage: StageFactory = (attributes) => {
       return busyUntil;
     },
     detach: () => false,
+    pending: () => false,
     dispose: () => undefined,
   };
 };

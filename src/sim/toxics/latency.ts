@@ -20,6 +20,7 @@ export const createLatencyStage: StageFactory = (attributes, context) => {
       return lastExit;
     },
     detach: () => false,
+    pending: () => false,
     dispose: () => undefined,
   };
 };

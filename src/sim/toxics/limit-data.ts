@@ -26,6 +26,7 @@ export const createLimitDataStage: StageFactory = (attributes, context) => {
       return DROPPED;
     },
     detach: () => false,
+    pending: () => false,
     dispose: () => undefined,
   };
 };

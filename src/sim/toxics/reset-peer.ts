@@ -22,6 +22,7 @@ export const createResetPeerStage: StageFactory = (attributes, context) => {
       return DROPPED;
     },
     detach: () => false,
+    pending: () => timer !== undefined,
     dispose() {
       if (timer !== undefined) context.clock.clearTimeout(timer);
       timer = undefined;

@@ -29,6 +29,7 @@ export const createSlicerStage: StageFactory = (attributes, context) => {
       return start + (n - 1) * delayMs;
     },
     detach: () => false,
+    pending: () => false,
     dispose: () => undefined,
   };
 };

@@ -6,6 +6,7 @@ export const createSlowCloseStage: StageFactory = (attributes) => {
   return {
     pass: (frame, atMs) => (frame.kind === 'end' ? atMs + delayMs : atMs),
     detach: () => false,
+    pending: () => false,
     dispose: () => undefined,
   };
 };

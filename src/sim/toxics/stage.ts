@@ -39,6 +39,11 @@ export interface Stage {
   pass(frame: Frame, atMs: number): number;
   /** The toxic is removed from a live link; true when removal ends the stream (timeout). */
   detach(): boolean;
+  /**
+   * True while the stage holds a timer that may still act on the link after its toxic is
+   * removed (an armed reset_peer); a removed stage that holds none is gone for good.
+   */
+  pending(): boolean;
   /** The connection is gone: cancel timers. */
   dispose(): void;
 }

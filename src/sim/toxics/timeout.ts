@@ -41,6 +41,7 @@ export const createTimeoutStage: StageFactory = (attributes, context) => {
       closed = true;
       return true;
     },
+    pending: () => timer !== undefined,
     dispose,
   };
 };
