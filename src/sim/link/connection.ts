@@ -105,16 +105,6 @@ class PingPlan {
   planNext(clock: SimulatedClock, up: Pipe, down: Pipe, intervalMs: number): void {
     this.plan(clock, up, down, clock.dueAfter(intervalMs, this.t0), this.up, this.down);
   }
-
-  copy(other: PingPlan): void {
-    this.t0 = other.t0;
-    this.ts = other.ts;
-    this.t1 = other.t1;
-    this.up = other.up;
-    this.down = other.down;
-    this.lastUp = other.lastUp;
-    this.lastDown = other.lastDown;
-  }
 }
 
 /**
@@ -143,17 +133,18 @@ export class SimConnection {
   // the server at ts and its pong the client at t1 (the pipes' arrivals: up, down); pings leave
   // every intervalMs. Ping 0 was sent by a real timer; its order places (pipe timer, ping
   // timer, check timer, pong) were reserved from order0. Round trips are applied to the
-  // session as they complete (before it reads its own state) and to the client in batches
-  // (before anything touches it): two cursors over the same pings.
+  // session as they complete (before it reads its own state), which queues them for the client,
+  // and to the client in batches (before anything touches it).
   #echo: EchoedPing | undefined;
   #echoOrder0 = 0;
   // The server's cursor: the oldest ping whose pong has not arrived yet, and the one before.
   readonly #next = new PingPlan();
   #nextK = 0;
   #prevT0 = 0;
-  // The client's cursor: the oldest round trip not yet reported to the client.
-  readonly #report = new PingPlan();
-  #reportK = 0;
+  // The client's cursor: the round trips the session has seen complete and the client has not
+  // been told of yet, as the client's machine takes them (arrays it keeps).
+  #sentAt: number[] = [];
+  #arrivedAt: number[] = [];
   // The session's watchdog while this link plays its wakes (see #sleep): the next wake, at
   // wakeFrom + wakeIn, set by the wake at wakeFrom in the order place wakeOrder (places that far
   // apart); a timer at the token's expiry hands the watchdog back before it would close.
@@ -301,7 +292,7 @@ export class SimConnection {
     this.#catchUp(echoes);
     this.#echo = undefined;
     this.#handBackWatchdog(echoes.clock);
-    this.#reportPongs(echo, echoes);
+    this.#reportPongs(echo);
     const { clock, counts } = echoes;
     const k = this.#nextK;
     const ping = this.#next;
@@ -330,7 +321,7 @@ export class SimConnection {
     const echoes = this.#env.echoes;
     if (echo === undefined || echoes === undefined) return;
     this.#catchUp(echoes);
-    this.#reportPongs(echo, echoes);
+    this.#reportPongs(echo);
   }
 
   /** True while this link plays a heartbeat. */
@@ -404,8 +395,8 @@ export class SimConnection {
     this.#echo = ping;
     this.#nextK = 0;
     this.#prevT0 = t0;
-    this.#report.copy(next);
-    this.#reportK = 0;
+    this.#sentAt.length = 0;
+    this.#arrivedAt.length = 0;
     this.#echoOrder0 = clock.reserveOrder(4);
     // The watchdog's timer is played from here on too, as it was set.
     const watchdog = session.handOverWatchdog();
@@ -431,6 +422,8 @@ export class SimConnection {
             clock.precedesCurrent(this.#wakeAt, this.#wakeTimerOrder(clock))));
       if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
         session.echoPing(next.ts);
+        this.#sentAt.push(next.t0);
+        this.#arrivedAt.push(next.t1);
         counts.completed += 1;
         // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
         counts.spared += this.#nextK === 0 ? 2 : 3;
@@ -530,18 +523,12 @@ export class SimConnection {
   }
 
   // Reports to the client, in one transition, the round trips the session has seen complete.
-  #reportPongs(echo: EchoedPing, echoes: EchoSupport): void {
-    if (this.#reportK === this.#nextK) return;
-    const clock = echoes.clock;
-    const report = this.#report;
-    // The client's machine keeps the event until it runs: arrays of its own.
-    const sentAt: number[] = [];
-    const arrivedAt: number[] = [];
-    for (; this.#reportK < this.#nextK; this.#reportK++) {
-      sentAt.push(report.t0);
-      arrivedAt.push(report.t1);
-      report.planNext(clock, this.#up, this.#down, echo.intervalMs);
-    }
+  #reportPongs(echo: EchoedPing): void {
+    if (this.#sentAt.length === 0) return;
+    const sentAt = this.#sentAt;
+    const arrivedAt = this.#arrivedAt;
+    this.#sentAt = [];
+    this.#arrivedAt = [];
     echo.pongs(sentAt, arrivedAt);
   }
 
