@@ -1,13 +1,35 @@
 import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
 import type { ThresholdWindow } from '../scenario/types.js';
 import type { FleetRecorder } from './recorder.js';
+import { exactSum, selectRank } from './order-stats.js';
 import type { SampleSeries } from './series.js';
+
+/** Index of the nearest-rank percentile `p` (0..100) among `count` sorted values. */
+function rankOf(count: number, p: number): number {
+  return Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * count) - 1));
+}
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 export function percentileOf(sorted: ArrayLike<number>, p: number): number | undefined {
   if (sorted.length === 0) return undefined;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
+  return sorted[rankOf(sorted.length, p)];
+}
+
+/**
+ * Nearest-rank percentile of values in any order (p in 0..100), found without sorting; the
+ * array is reordered.
+ */
+export function percentileIn(values: Float64Array, p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  if (hasNaN(values)) return percentileOf(values.sort(), p);
+  const rank = rankOf(values.length, p);
+  selectRank(values, rank);
+  return values[rank];
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
+  return false;
 }
 
 /** count, avg, min, p50, p95, p99, max of a distribution (undefined fields when empty). */
@@ -21,28 +43,54 @@ export interface Summary {
   max: number | undefined;
 }
 
-/** Sorted ascending, as a copy: a typed array sorts numerically and natively. */
-export function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
 /**
- * Summarizes values (already in the unit to report). A Float64Array the caller hands over
- * (`owned`) is sorted in place: a day of pongs from a large fleet is hundreds of megabytes.
+ * Summarizes values (already in the unit to report). The ranks are selected, not sorted for,
+ * and the sum is exact, so the summary does not depend on the order of the values. A
+ * Float64Array the caller hands over (`owned`) is reordered in place: a day of pongs from a
+ * large fleet is hundreds of megabytes.
  */
 export function summarize(values: ArrayLike<number>, owned = false): Summary {
-  const sorted = owned && values instanceof Float64Array ? values.sort() : sortedCopy(values);
-  let sum = 0;
-  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
-  return {
-    count: sorted.length,
-    avg: sorted.length === 0 ? undefined : sum / sorted.length,
-    min: sorted[0],
-    p50: percentileOf(sorted, 50),
-    p95: percentileOf(sorted, 95),
-    p99: percentileOf(sorted, 99),
-    max: sorted[sorted.length - 1],
-  };
+  const count = values.length;
+  if (count === 0) {
+    return {
+      count,
+      avg: undefined,
+      min: undefined,
+      p50: undefined,
+      p95: undefined,
+      p99: undefined,
+      max: undefined,
+    };
+  }
+  const all = owned && values instanceof Float64Array ? values : Float64Array.from(values);
+  const avg = exactSum(all) / count;
+  if (hasNaN(all)) {
+    all.sort();
+    return {
+      count,
+      avg,
+      min: all[0],
+      p50: percentileOf(all, 50),
+      p95: percentileOf(all, 95),
+      p99: percentileOf(all, 99),
+      max: all[count - 1],
+    };
+  }
+  let min = all[0]!;
+  let max = min;
+  for (let i = 1; i < count; i++) {
+    const v = all[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  // Each selection leaves the ranks above it in the part after it.
+  const r50 = rankOf(count, 50);
+  const r95 = rankOf(count, 95);
+  const r99 = rankOf(count, 99);
+  selectRank(all, r50);
+  selectRank(all, r95, r50);
+  selectRank(all, r99, r95);
+  return { count, avg, min, p50: all[r50], p95: all[r95], p99: all[r99], max };
 }
 
 /**
@@ -176,7 +224,7 @@ export class Measurements {
       case 'med':
       case 'p': {
         const values = this.trend(metric, window);
-        if (aggregation.kind === 'p') return percentileOf(values.sort(), aggregation.percentile);
+        if (aggregation.kind === 'p') return percentileIn(values, aggregation.percentile);
         const s = summarize(values, true);
         if (aggregation.kind === 'med') return s.p50;
         return s[aggregation.kind];
