@@ -1,7 +1,8 @@
 // 10,000 clients × 24 h in simulation with default client timings (ping every 30 s) and a
 // realistic fault mix; the peer is the same fleet-day at 1,000 clients, measured in the same
 // run, to show how the simulator scales. Each size runs in its own process so peak RSS is its
-// own, on the compiled build (dist/, what `stormwatch sim` runs: `npm run build` first).
+// own, on the compiled build and the way `stormwatch sim` runs it (`simulateInWorker`: a thread
+// with a young generation sized for simulation; `npm run build` first).
 // Prints figures; not a test.
 //
 //   npx tsx bench/sim/fleet-day.ts [--clients 10000] [--peer 1000] [--hours 24]
@@ -67,7 +68,6 @@ interface Figures {
   events: number;
   virtualHours: number;
   peakRssMiB: number;
-  heapMiB: number;
   verdict: string;
   reason: string | undefined;
   disconnections: number;
@@ -81,10 +81,10 @@ interface Figures {
 
 async function measure(clients: number, hours: number): Promise<Figures> {
   const { parseScenario } = (await import(new URL('runner/index.js', DIST).href)) as typeof Runner;
-  const { simulate } = (await import(new URL('sim/index.js', DIST).href)) as typeof Sim;
+  const { simulateInWorker } = (await import(new URL('sim/index.js', DIST).href)) as typeof Sim;
   const scenario = parseScenario(fleetDay(clients, hours), 'bench/sim/fleet-day.yaml');
   const start = performance.now();
-  const result = await simulate(scenario, { progressEveryMs: 600_000 });
+  const result = await simulateInWorker(scenario, { progressEveryMs: 600_000 });
   const wallS = (performance.now() - start) / 1000;
   const r = result.report;
   return {
@@ -93,7 +93,6 @@ async function measure(clients: number, hours: number): Promise<Figures> {
     events: result.events,
     virtualHours: result.virtualMs / 3_600_000,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
     verdict: r.verdict,
     reason: r.reason,
     disconnections: r.metrics.disconnections,
@@ -110,12 +109,6 @@ function runChild(clients: number, hours: number): Figures {
   const child = spawnSync(
     process.execPath,
     [
-      // A day of 10,000 clients keeps about 500 MiB of objects live (and as much again in
-      // typed arrays outside the heap); with room for 3 GiB, V8 would let garbage pile up to it.
-      '--max-old-space-size=1024',
-      // Young objects (frames, events, a heartbeat's bookkeeping) die within milliseconds of
-      // virtual time; a larger nursery lets fewer of them reach the old generation.
-      '--max-semi-space-size=64',
       '--import',
       'tsx',
       fileURLToPath(import.meta.url),
@@ -137,7 +130,7 @@ const fmt = (n: number, digits = 0) =>
 function print(f: Figures): void {
   const clientHours = f.clients * f.virtualHours;
   console.log(
-    `${fmt(f.clients).padStart(7)} clients × ${fmt(f.virtualHours, 2)} h: ${fmt(f.wallS, 1)} s wall · ${fmt(f.events)} events (${fmt(f.events / f.wallS)} events/s) · ${fmt(clientHours)} client-hours (${fmt(clientHours / f.wallS)}/s) · peak RSS ${fmt(f.peakRssMiB)} MiB (heap ${fmt(f.heapMiB)} MiB)`,
+    `${fmt(f.clients).padStart(7)} clients × ${fmt(f.virtualHours, 2)} h: ${fmt(f.wallS, 1)} s wall · ${fmt(f.events)} events (${fmt(f.events / f.wallS)} events/s) · ${fmt(clientHours)} client-hours (${fmt(clientHours / f.wallS)}/s) · peak RSS ${fmt(f.peakRssMiB)} MiB`,
   );
   console.log(
     `          verdict ${f.verdict}${f.reason === undefined ? '' : ` (${f.reason})`} · ${fmt(f.connections)} connections · ${fmt(f.disconnections)} disconnections · alerts ${fmt(f.published)} published, ${fmt(f.delivered)} delivered, ${fmt(f.lost)} lost`,

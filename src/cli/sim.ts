@@ -6,7 +6,7 @@ import {
   renderSummary,
   type Progress,
 } from '../runner/index.js';
-import { extendMethod, simulate } from '../sim/index.js';
+import { extendMethod, simulateInWorker } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
@@ -81,7 +81,7 @@ export const sim: Verb = async (argv) => {
   let lastLine = -Infinity;
   const wallStart = performance.now();
   try {
-    const result = await simulate(scenario, {
+    const result = await simulateInWorker(scenario, {
       signal: interrupt.signal,
       echoes: values['every-frame'] !== true,
       progressEveryMs: PROGRESS_EVERY_MS * c.timeScale,

@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/runner/index.js';
+import { simulate } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 
 describe('stormwatch sim', () => {
@@ -49,6 +51,66 @@ describe('stormwatch sim', () => {
         expect(report.durationSeconds).toBeGreaterThan(7200);
         expect(report.simulation.events).toBeGreaterThan(50_000);
         expect(await readFile(join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites name="stormwatch"/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('simulates on its own thread and reports what simulate() reports here', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
+    try {
+      const file = join(dir, 'report.json');
+      const cli = await runCli(['sim', 'scenarios/mixed-chaos.yaml', '--quiet', '--report', file]);
+      expect(cli.code).toBe(0);
+      // The CLI's progress ticks (every 10 s of scenario time) are timers `events` counts too.
+      const scenario = await loadScenario('scenarios/mixed-chaos.yaml');
+      const here = await simulate(scenario, {
+        progressEveryMs: 10_000 * scenario.config.timeScale,
+      });
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(
+        JSON.parse(JSON.stringify(here.report)),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it(
+    'stops the method on SIGINT, runs the rollbacks and still writes the report',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
+      try {
+        const file = join(dir, 'report.json');
+        let sent = false;
+        const result = await runCli(
+          [
+            'sim',
+            'scenarios/steady.yaml',
+            '--clients',
+            '500',
+            '--duration',
+            '48h',
+            '--report',
+            file,
+          ],
+          {
+            onStdout: (text, child) => {
+              // Interrupt once the method is under way (a progress line of it).
+              if (!sent && /\] method /.test(text)) {
+                sent = true;
+                child.kill('SIGINT');
+              }
+            },
+          },
+        );
+        expect(sent).toBe(true);
+        expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toMatch(/verdict: ERROR — interrupted/);
+        const report = JSON.parse(await readFile(file, 'utf8')) as { verdict: string };
+        expect(report.verdict).toBe('error');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

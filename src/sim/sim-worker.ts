@@ -1,0 +1,34 @@
+// The entry of the worker thread `simulateInWorker` starts: runs one simulation and reports
+// back over the parent port. Not a module to import.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Scenario } from '../runner/index.js';
+import type { FromWorker, ToWorker, WorkerInput } from './in-worker.js';
+import { simulate } from './simulate.js';
+
+const port = parentPort;
+if (port === null) throw new Error('sim-worker: not started as a worker thread');
+const input = workerData as WorkerInput;
+const abort = new AbortController();
+const post = (message: FromWorker) => port.postMessage(message);
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') abort.abort();
+});
+
+try {
+  const scenario: Scenario = input.scenario;
+  const result = await simulate(scenario, {
+    signal: abort.signal,
+    echoes: input.echoes,
+    baseLatencyMs: input.baseLatencyMs,
+    progressEveryMs: input.progressEveryMs,
+    ...(input.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),
+    ...(input.events
+      ? { onEvent: (line, elapsedMs) => post({ type: 'event', line, elapsedMs }) }
+      : {}),
+  });
+  post({ type: 'done', result });
+} catch (error) {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+} finally {
+  port.close();
+}
