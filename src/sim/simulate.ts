@@ -62,7 +62,11 @@ export async function simulate(
 ): Promise<Simulation> {
   const clock = new SimulatedClock(SIM_START_MS);
   const driver = new SimDriver(clock);
-  const recorder = new FleetRecorder(clock);
+  // Pong times are kept only for a threshold that judges RTTs in the steady or fault window.
+  const pongTimes = scenario.thresholds.some(
+    (t) => t.metric === 'pong_rtt_seconds' && t.window !== 'all',
+  );
+  const recorder = new FleetRecorder(clock, { pongTimes });
   const harness = new SimHarness(scenario, recorder, {
     clock,
     driver,

@@ -6,12 +6,23 @@ const MASK = CHUNK - 1;
 /**
  * Timed samples in fixed chunks of two Float64Arrays: 16 bytes a sample instead of an object
  * each, and growth without copying or doubling, which is what lets a simulated day of 10 000
- * clients (tens of millions of pongs) fit. Small series start with a small first chunk.
+ * clients (tens of millions of pongs) fit. Small series start with a small first chunk. A
+ * series made with `{ times: false }` keeps values only (8 bytes a sample), for a trend no
+ * threshold splits by window: its times read NaN and it cannot be filtered by time.
  */
 export class SampleSeries {
-  #at: Float64Array[] = [new Float64Array(256)];
+  #at: Float64Array[] | undefined;
   #value: Float64Array[] = [new Float64Array(256)];
   #length = 0;
+
+  constructor(options: { times?: boolean } = {}) {
+    this.#at = options.times === false ? undefined : [new Float64Array(256)];
+  }
+
+  /** False when the series keeps values only. */
+  get timed(): boolean {
+    return this.#at !== undefined;
+  }
 
   /** Samples held. */
   get length(): number {
@@ -22,28 +33,25 @@ export class SampleSeries {
   push(at: number, value: number): void {
     const chunk = this.#length >>> CHUNK_BITS;
     const i = this.#length & MASK;
-    let times = this.#at[chunk];
-    if (times === undefined) {
-      times = new Float64Array(CHUNK);
-      this.#at.push(times);
-      this.#value.push(new Float64Array(CHUNK));
-    } else if (i === times.length) {
+    let values = this.#value[chunk];
+    if (values === undefined) {
+      values = new Float64Array(CHUNK);
+      this.#value.push(values);
+      this.#at?.push(new Float64Array(CHUNK));
+    } else if (i === values.length) {
       // Only the first chunk starts small: it grows to a full chunk.
-      const grown = new Float64Array(Math.min(CHUNK, times.length * 4));
-      grown.set(times);
-      const values = new Float64Array(grown.length);
-      values.set(this.#value[chunk]!);
-      this.#at[chunk] = times = grown;
-      this.#value[chunk] = values;
+      this.#value[chunk] = values = grown(values);
+      if (this.#at !== undefined) this.#at[chunk] = grown(this.#at[chunk]!);
     }
-    times[i] = at;
-    this.#value[chunk]![i] = value;
+    values[i] = value;
+    if (this.#at !== undefined) this.#at[chunk]![i] = at;
     this.#length += 1;
   }
 
   /** Time of sample `i`. */
   timeAt(i: number): number {
-    return i < this.#length ? this.#at[i >>> CHUNK_BITS]![i & MASK]! : Number.NaN;
+    if (this.#at === undefined || i >= this.#length) return Number.NaN;
+    return this.#at[i >>> CHUNK_BITS]![i & MASK]!;
   }
 
   /** Value of sample `i`. */
@@ -56,18 +64,21 @@ export class SampleSeries {
    * through `map` when given.
    */
   values(keep?: (at: number) => boolean, map?: (value: number) => number): Float64Array {
+    if (keep !== undefined && this.#at === undefined) {
+      throw new Error('SampleSeries.values: this series keeps no times to filter by');
+    }
     let out = new Float64Array(keep === undefined ? this.#length : Math.min(this.#length, 1024));
     let n = 0;
     for (let c = 0; c * CHUNK < this.#length; c++) {
-      const times = this.#at[c]!;
+      const times = this.#at?.[c];
       const values = this.#value[c]!;
       const end = Math.min(CHUNK, this.#length - c * CHUNK);
       for (let i = 0; i < end; i++) {
-        if (keep !== undefined && !keep(times[i]!)) continue;
+        if (keep !== undefined && !keep(times![i]!)) continue;
         if (n === out.length) {
-          const grown = new Float64Array(Math.min(this.#length, out.length * 2));
-          grown.set(out);
-          out = grown;
+          const bigger = new Float64Array(Math.min(this.#length, out.length * 2));
+          bigger.set(out);
+          out = bigger;
         }
         out[n++] = map === undefined ? values[i]! : map(values[i]!);
       }
@@ -81,4 +92,11 @@ export class SampleSeries {
     for (let i = 0; i < this.#length; i++) out.push({ at: this.timeAt(i), value: this.valueAt(i) });
     return out;
   }
+}
+
+// A first chunk four times larger (at most a full chunk), with the samples copied.
+function grown(chunk: Float64Array): Float64Array {
+  const out = new Float64Array(Math.min(CHUNK, chunk.length * 4));
+  out.set(chunk);
+  return out;
 }

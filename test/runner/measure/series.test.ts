@@ -3,6 +3,21 @@ import { SampleSeries } from '../../../src/runner/measure/series.js';
 import { percentileOf, summarize } from '../../../src/runner/measure/aggregate.js';
 
 describe('SampleSeries', () => {
+  it('without times keeps values only, and refuses to filter by time', () => {
+    const series = new SampleSeries({ times: false });
+    const n = 65_536 + 300;
+    for (let i = 0; i < n; i++) series.push(i, i % 97);
+    expect(series.timed).toBe(false);
+    expect(series.length).toBe(n);
+    expect(series.valueAt(n - 1)).toBe((n - 1) % 97);
+    expect(series.timeAt(3)).toBeNaN();
+    const values = series.values(undefined, (v) => v * 2);
+    expect(values.length).toBe(n);
+    expect(values[65_540]).toBe((65_540 % 97) * 2);
+    expect(() => series.values((at) => at > 5)).toThrow(/keeps no times/);
+    expect(new SampleSeries().timed).toBe(true);
+  });
+
   it('keeps every sample in order across chunk boundaries', () => {
     const series = new SampleSeries();
     const n = 3 * 65_536 + 17;
