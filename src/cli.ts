@@ -46,6 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  // A reader that goes away (`stormwatch sim … | head`) stops the output, not the command: a
+  // run still rolls its faults back and writes its reports.
+  process.stdout.on('error', ignoreClosedPipe);
   try {
     return await (
       await verb.load()
@@ -58,4 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!(error instanceof UsageError) && process.env.STORMWATCH_DEBUG) console.error(error);
     return 1;
   }
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }

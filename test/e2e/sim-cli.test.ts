@@ -117,6 +117,24 @@ describe('stormwatch sim', () => {
     },
   );
 
+  it('finishes and writes its report when the reader of its output goes away', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
+    try {
+      const file = join(dir, 'report.json');
+      const result = await runCli(
+        ['sim', 'scenarios/mixed-chaos.yaml', '--duration', '2h', '--report', file],
+        // As `| head -1` does: the pipe closes after the first line.
+        { onStdout: (_text, child) => child.stdout?.destroy() },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const report = JSON.parse(await readFile(file, 'utf8')) as { verdict: string };
+      expect(report.verdict).toBe('pass');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 99 when a threshold fails, as run does', async () => {
     const result = await runCli(['sim', 'test/fixtures/failing.yaml', '--quiet']);
     expect(result.code).toBe(99);
