@@ -98,6 +98,25 @@ method:
     expect(echoed.echoes.echoed).toBeLessThanOrEqual(most);
   });
 
+  it('resume on links that lived through a removed latency toxic', async () => {
+    // 40 clients, no token expiry or drops: after the toxic, nothing touches a link but pings.
+    const patched = parseScenario(
+      `version: 1
+title: latency patch, then quiet
+config: { clients: 40, users: 40, alertsPerSecond: 0, tokenTtl: 10h }
+method:
+  - { at: 5m, action: fault.latency, latency: 200ms, stream: downstream, duration: 1m }
+  - { at: 2h, action: wait, duration: 0s }
+`,
+      'patched.yaml',
+    );
+    const echoed = await simulate(patched);
+    const full = await simulate(patched, { echoes: false });
+    expect(JSON.stringify(echoed.report)).toBe(JSON.stringify(full.report));
+    // 40 clients ping 120 times an hour; nearly all of the 2 h after the toxic are played.
+    expect(echoed.echoes.echoed).toBeGreaterThan(0.9 * 40 * 120 * 2);
+  });
+
   it('count the full path timers up to the end, pings out then included (50 ms links)', async () => {
     const scenario = await loadScenario('scenarios/steady.yaml');
     const played = await simulate(scenario, { baseLatencyMs: 50 });
