@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   // A reader that goes away (`stormwatch sim … | head`) stops the output, not the command: a
   // run still rolls its faults back and writes its reports.
   process.stdout.on('error', ignoreClosedPipe);
+  process.stderr.on('error', ignoreClosedPipe);
   try {
     return await (
       await verb.load()

@@ -85,19 +85,24 @@ export const sim: Verb = async (argv) => {
       signal: interrupt.signal,
       echoes: values['every-frame'] !== true,
       progressEveryMs: PROGRESS_EVERY_MS * c.timeScale,
-      onProgress: (p: Progress) => {
-        if (values.quiet) return;
-        const now = performance.now();
-        if (now - lastLine < (live ? 100 : PLAIN_LINE_EVERY_MS) && p.elapsedSeconds > 0) return;
-        lastLine = now;
-        if (live) out.write(`\r\x1b[2K${formatProgress(p)}`);
-        else out.write(`${formatProgress(p)}\n`);
-      },
-      onEvent: (line, elapsedMs) => {
-        if (values.quiet) return;
-        const elapsed = (elapsedMs / 1000 / c.timeScale).toFixed(1);
-        out.write(`${live ? '\r\x1b[2K' : ''}[${elapsed.padStart(6)}s] ${line}\n`);
-      },
+      // Quiet: no lines, so the simulation's thread posts none.
+      ...(values.quiet
+        ? {}
+        : {
+            onProgress: (p: Progress) => {
+              const now = performance.now();
+              if (now - lastLine < (live ? 100 : PLAIN_LINE_EVERY_MS) && p.elapsedSeconds > 0) {
+                return;
+              }
+              lastLine = now;
+              if (live) out.write(`\r\x1b[2K${formatProgress(p)}`);
+              else out.write(`${formatProgress(p)}\n`);
+            },
+            onEvent: (line: string, elapsedMs: number) => {
+              const elapsed = (elapsedMs / 1000 / c.timeScale).toFixed(1);
+              out.write(`${live ? '\r\x1b[2K' : ''}[${elapsed.padStart(6)}s] ${line}\n`);
+            },
+          }),
     });
     const wallS = (performance.now() - wallStart) / 1000;
     if (live) out.write('\r\x1b[2K');

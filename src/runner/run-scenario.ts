@@ -75,7 +75,9 @@ export async function runScenario(
   const probes = scenario.probes.length > 0 ? scenario.probes : defaultProbes(scenario);
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // A signal aborted before the run starts stops it at once, as one aborted during it does.
+  if (options.signal?.aborted) onOuterAbort();
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let phase: Progress['phase'] = 'warmup';
   let verdict: Verdict = 'pass';
   let reason: string | undefined;

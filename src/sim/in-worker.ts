@@ -29,7 +29,7 @@ export type FromWorker =
   | { type: 'progress'; progress: Progress }
   | { type: 'event'; line: string; elapsedMs: number }
   | { type: 'done'; result: Simulation }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string; stack: string | undefined };
 
 /** Why {@link simulateInWorker} produced no simulation. */
 export class SimWorkerError extends Error {
@@ -47,7 +47,8 @@ export class SimWorkerError extends Error {
  * `simulate` gives in this thread, byte for byte. Progress and event lines arrive as the
  * worker posts them; aborting the signal aborts the method there (rollbacks still run).
  *
- * @param entry the compiled worker entry (`sim-worker.js` next to this module by default)
+ * @param entry the worker's entry: by default the compiled `sim-worker.js` next to this module,
+ *   so from the build (`dist/`), as the CLI runs it
  */
 export function simulateInWorker(
   scenario: Scenario,
@@ -63,46 +64,70 @@ export function simulateInWorker(
     events: options.onEvent !== undefined,
   };
   return new Promise<Simulation>((resolve, reject) => {
-    const worker = new Worker(entry, {
-      workerData: input,
-      resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB },
-      stdout: false,
-      stderr: false,
-    });
-    let outcome: FromWorker | undefined;
-    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    let worker: Worker;
+    try {
+      worker = new Worker(entry, {
+        workerData: input,
+        resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB },
+        stdout: false,
+        stderr: false,
+      });
+    } catch (error) {
+      reject(failed(error));
+      return;
+    }
     const signal = options.signal;
+    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    let settled = false;
+    // Settles once: at the outcome the worker posts, at an error, or when it exits without one.
+    const settle = (result: Simulation | Error): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: FromWorker) => {
-      if (message.type === 'progress') options.onProgress?.(message.progress);
-      else if (message.type === 'event') options.onEvent?.(message.line, message.elapsedMs);
-      else outcome = message;
+      try {
+        if (message.type === 'progress') options.onProgress?.(message.progress);
+        else if (message.type === 'event') options.onEvent?.(message.line, message.elapsedMs);
+        else if (message.type === 'done') settle(message.result);
+        else {
+          // simulate() itself threw there: its message as it is, its stack for debugging.
+          const error = new SimWorkerError('SIM_WORKER_FAILED', message.message);
+          if (message.stack !== undefined) error.stack = message.stack;
+          settle(error);
+        }
+      } catch (error) {
+        // A throwing listener ends the run instead of the process.
+        settle(error instanceof Error ? error : new Error(String(error)));
+      }
     });
-    let failure: Error | undefined;
     worker.on('error', (error: Error & { code?: string }) => {
-      failure =
+      settle(
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
           ? new SimWorkerError(
               'SIM_OUT_OF_MEMORY',
               `the simulation ran out of memory (${error.message}); try fewer clients or a shorter run`,
             )
-          : new SimWorkerError('SIM_WORKER_FAILED', `the simulation failed: ${error.message}`);
+          : failed(error),
+      );
     });
-    worker.on('exit', (code) => {
-      signal?.removeEventListener('abort', onAbort);
-      if (outcome?.type === 'done') resolve(outcome.result);
-      else if (outcome?.type === 'failed')
-        reject(new SimWorkerError('SIM_WORKER_FAILED', outcome.message));
-      else {
-        reject(
-          failure ??
-            new SimWorkerError(
-              'SIM_WORKER_FAILED',
-              `the simulation's thread exited (code ${code}) before it finished`,
-            ),
-        );
-      }
-    });
+    worker.on('exit', (code) =>
+      settle(
+        new SimWorkerError(
+          'SIM_WORKER_FAILED',
+          `the simulation's thread exited (code ${code}) before it finished`,
+        ),
+      ),
+    );
   });
+}
+
+function failed(error: unknown): SimWorkerError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new SimWorkerError('SIM_WORKER_FAILED', `the simulation failed: ${message}`);
 }

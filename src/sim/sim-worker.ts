@@ -28,7 +28,11 @@ try {
   });
   post({ type: 'done', result });
 } catch (error) {
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  post({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
 } finally {
   port.close();
 }

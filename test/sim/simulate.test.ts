@@ -58,6 +58,14 @@ describe('simulate', () => {
     expect(result.report.metrics.pong_rtt_seconds.max).toBeGreaterThanOrEqual(12);
   });
 
+  it('stops at once on a signal aborted before it starts, rollbacks included', async () => {
+    const scenario = await loadScenario('scenarios/steady.yaml');
+    const result = await simulate(scenario, { signal: AbortSignal.abort() });
+    expect(result.report.verdict).toBe('error');
+    expect(result.report.reason).toBe('interrupted during warm-up');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('exits 99 when a threshold fails', async () => {
     const result = await simulate(await loadScenario('test/fixtures/failing.yaml'));
     expect(result.report.verdict).toBe('threshold_failed');

@@ -2,12 +2,19 @@
 // fleet is tens of millions of pongs, and a report needs only five ranks and a sum of them.
 
 /**
+ * Non-overlapping partials of finite doubles: at most about 40 (2,098 binary exponents, 53 bits
+ * each); room for more is made if ever needed.
+ */
+const PARTIALS = 64;
+
+/**
  * The sum of `values`, correctly rounded (exact partials, as in Shewchuk's algorithm): the same
  * result in any order, so a sum does not depend on the order samples were recorded in.
  */
 export function exactSum(values: ArrayLike<number>): number {
   // Non-overlapping partials, smallest magnitude first; their exact sum is the sum so far.
-  const partials: number[] = [];
+  let partials = new Float64Array(PARTIALS);
+  let count = 0;
   let special = 0;
   for (let v = 0; v < values.length; v++) {
     let x = values[v]!;
@@ -16,7 +23,7 @@ export function exactSum(values: ArrayLike<number>): number {
       continue;
     }
     let n = 0;
-    for (let i = 0; i < partials.length; i++) {
+    for (let i = 0; i < count; i++) {
       let y = partials[i]!;
       if (Math.abs(x) < Math.abs(y)) {
         const t = x;
@@ -28,22 +35,37 @@ export function exactSum(values: ArrayLike<number>): number {
       if (lo !== 0) partials[n++] = lo;
       x = hi;
     }
-    if (!Number.isFinite(x)) {
-      // The running sum overflowed: no finite answer exists.
-      special += x;
-      partials.length = 0;
-      continue;
+    // A running sum past the largest double: whether the whole sum is finite depends on what
+    // follows, so answer in a way that does not depend on the order.
+    if (!Number.isFinite(x)) return sortedSum(values);
+    if (n === partials.length) {
+      const more = new Float64Array(partials.length * 2);
+      more.set(partials);
+      partials = more;
     }
-    partials.length = n;
-    partials.push(x);
+    partials[n] = x;
+    count = n + 1;
   }
   if (special !== 0 || Number.isNaN(special)) return special;
-  return roundPartials(partials);
+  return roundPartials(partials, count);
+}
+
+// Infinities and NaN decide alone; otherwise the finite values summed in ascending order.
+function sortedSum(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).sort();
+  let special = 0;
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const x = sorted[i]!;
+    if (Number.isFinite(x)) sum += x;
+    else special += x;
+  }
+  return special !== 0 || Number.isNaN(special) ? special : sum;
 }
 
 // The correctly rounded value of the exact sum of non-overlapping partials (ascending magnitude).
-function roundPartials(partials: readonly number[]): number {
-  let n = partials.length;
+function roundPartials(partials: Float64Array, count: number): number {
+  let n = count;
   if (n === 0) return 0;
   let hi = partials[--n]!;
   let lo = 0;

@@ -31,7 +31,7 @@ export function buildReport(input: ReportInput): RunReport {
   const { connected, observed } = r.uptime();
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
   for (const e of r.episodes) episodes[e.outcome] += 1;
-  // Trends are new arrays, summarized (sorted) in place.
+  // Trends are new arrays, summarized in place (reordered).
   const roundSummary = (values: Float64Array): ReportSummary => {
     const s = summarize(values, true);
     return {

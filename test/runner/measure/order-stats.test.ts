@@ -68,6 +68,10 @@ describe('exactSum', () => {
     expect(exactSum([1, Infinity, 2])).toBe(Infinity);
     expect(exactSum([Infinity, -Infinity])).toBeNaN();
     expect(exactSum([1.7976931348623157e308, 1.7976931348623157e308])).toBe(Infinity);
+    // A running sum past the largest double answers the same whatever the order.
+    const max = Number.MAX_VALUE;
+    expect(exactSum([max, max, -max])).toBe(exactSum([max, -max, max]));
+    expect(exactSum([max, -max, max])).toBe(max);
   });
 
   it('gives the same bits in any order', () => {
