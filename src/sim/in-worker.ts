@@ -69,8 +69,6 @@ export function simulateInWorker(
       worker = new Worker(entry, {
         workerData: input,
         resourceLimits: { maxYoungGenerationSizeMb: SIM_YOUNG_GENERATION_MB },
-        stdout: false,
-        stderr: false,
       });
     } catch (error) {
       reject(failed(error));

@@ -1,18 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/runner/index.js';
 import { simulate } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 describe('stormwatch sim', () => {
   it(
     'passes a library scenario, prints events/s, and writes the same JSON report twice',
     { timeout: 60_000 },
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
-      try {
+      await withTempDir(async (dir) => {
         const args = (out: string) => [
           'sim',
           'scenarios/server-restart-graceful.yaml',
@@ -51,15 +50,12 @@ describe('stormwatch sim', () => {
         expect(report.durationSeconds).toBeGreaterThan(7200);
         expect(report.simulation.events).toBeGreaterThan(50_000);
         expect(await readFile(join(dir, 'r.xml'), 'utf8')).toMatch(/<testsuites name="stormwatch"/);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     },
   );
 
   it('simulates on its own thread and reports what simulate() reports here', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, 'report.json');
       const cli = await runCli(['sim', 'scenarios/mixed-chaos.yaml', '--quiet', '--report', file]);
       expect(cli.code).toBe(0);
@@ -71,17 +67,14 @@ describe('stormwatch sim', () => {
       expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(
         JSON.parse(JSON.stringify(here.report)),
       );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it(
     'stops the method on SIGINT, runs the rollbacks and still writes the report',
     { timeout: 60_000 },
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
-      try {
+      await withTempDir(async (dir) => {
         const file = join(dir, 'report.json');
         let sent = false;
         const result = await runCli(
@@ -111,15 +104,12 @@ describe('stormwatch sim', () => {
         expect(result.stdout).toMatch(/verdict: ERROR — interrupted/);
         const report = JSON.parse(await readFile(file, 'utf8')) as { verdict: string };
         expect(report.verdict).toBe('error');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     },
   );
 
   it('finishes and writes its report when the reader of its output goes away', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, 'report.json');
       const result = await runCli(
         ['sim', 'scenarios/mixed-chaos.yaml', '--duration', '2h', '--report', file],
@@ -130,9 +120,7 @@ describe('stormwatch sim', () => {
       expect(result.code).toBe(0);
       const report = JSON.parse(await readFile(file, 'utf8')) as { verdict: string };
       expect(report.verdict).toBe('pass');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('exits 99 when a threshold fails, as run does', async () => {
@@ -155,8 +143,7 @@ describe('stormwatch sim', () => {
   });
 
   it('run refuses sim-only actions with the file and line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-sim-'));
-    try {
+    await withTempDir(async (dir) => {
       const file = join(dir, 'drops.yaml');
       await writeFile(
         file,
@@ -169,8 +156,6 @@ describe('stormwatch sim', () => {
       );
       const sim = await runCli(['sim', file, '--quiet']);
       expect(sim.code).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -64,32 +64,27 @@ export function summarize(values: ArrayLike<number>, owned = false): Summary {
   }
   const all = owned && values instanceof Float64Array ? values : Float64Array.from(values);
   const avg = exactSum(all) / count;
-  if (hasNaN(all)) {
-    all.sort();
-    return {
-      count,
-      avg,
-      min: all[0],
-      p50: percentileOf(all, 50),
-      p95: percentileOf(all, 95),
-      p99: percentileOf(all, 99),
-      max: all[count - 1],
-    };
-  }
-  let min = all[0]!;
-  let max = min;
-  for (let i = 1; i < count; i++) {
-    const v = all[i]!;
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  // Each selection leaves the ranks above it in the part after it.
   const r50 = rankOf(count, 50);
   const r95 = rankOf(count, 95);
   const r99 = rankOf(count, 99);
-  selectRank(all, r50);
-  selectRank(all, r95, r50);
-  selectRank(all, r99, r95);
+  let min = all[0]!;
+  let max = min;
+  if (hasNaN(all)) {
+    // A sort puts NaN last, as neither a scan nor a selection would.
+    all.sort();
+    min = all[0]!;
+    max = all[count - 1]!;
+  } else {
+    for (let i = 1; i < count; i++) {
+      const v = all[i]!;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+    // Each selection leaves the ranks above it in the part after it.
+    selectRank(all, r50);
+    selectRank(all, r95, r50);
+    selectRank(all, r99, r95);
+  }
   return { count, avg, min, p50: all[r50], p95: all[r95], p99: all[r99], max };
 }
 

@@ -395,8 +395,6 @@ export class SimConnection {
     this.#echo = ping;
     this.#nextK = 0;
     this.#prevT0 = t0;
-    this.#sentAt.length = 0;
-    this.#arrivedAt.length = 0;
     this.#echoOrder0 = clock.reserveOrder(4);
     // The watchdog's timer is played from here on too, as it was set.
     const watchdog = session.handOverWatchdog();
