@@ -4,8 +4,20 @@ import { RunnerError, RunnerErrorCode } from '../runner/index.js';
 /** Timers fired between two drains at most, even when none of them started async work. */
 const MAX_STEPS_BETWEEN_DRAINS = 4096;
 
-/** Lets every pending microtask (and what they queue) run: one macrotask turn. */
-function drainMicrotasks(): Promise<void> {
+/** Wall milliseconds between two turns of the event loop at most (messages, signals, I/O). */
+const MAX_MS_BETWEEN_TURNS = 20;
+
+/**
+ * Lets every pending microtask (and what they queue) run. Node runs the next tick callbacks only
+ * once the microtask queue is empty, so a tick settles after every promise chain started before
+ * it, however deep, at a fraction of a macrotask turn's cost.
+ */
+function afterMicrotasks(): Promise<void> {
+  return new Promise((resolve) => process.nextTick(resolve));
+}
+
+/** One turn of the event loop: timers, I/O and messages from other threads get their turn. */
+function afterTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -14,18 +26,24 @@ function drainMicrotasks(): Promise<void> {
  * by itself: fire the next timer, let the microtasks it started settle, repeat until the
  * promise settles.
  *
- * Draining microtasks takes a macrotask turn (about 1 µs), too slow to pay for each of millions
- * of timers, and a fixed number of `await` rounds cannot know how deep a promise chain goes.
- * So the driver drains only after a timer that may have started async work: every timer set
+ * A fixed number of `await` rounds cannot know how deep a promise chain goes, so a drain waits
+ * for a tick, which Node runs only once no microtask is left; even so it costs more than a timer,
+ * so the driver drains only after a timer that may have started async work: every timer set
  * through {@link SimDriver.clock} (the runner's sleeps, the publisher) and every callback that
  * calls {@link SimDriver.markAsync} (a token fetch, a session opening, a resume). The clients,
- * links and sessions' own timers are synchronous and run back to back.
+ * links and sessions' own timers are synchronous and run back to back. Async work inside the
+ * simulation must therefore be promises only: no ticks, host timers or I/O of its own.
+ *
+ * Every {@link MAX_MS_BETWEEN_TURNS} ms of wall time a drain takes a whole turn of the event loop
+ * instead (about 2 µs more), so messages (an abort from another thread), signals and output get
+ * through during a long run. Which drains do cannot change what the simulation computes.
  */
 export class SimDriver {
   readonly #clock: SimulatedClock;
   #async = false;
-  /** Turns taken to drain microtasks. */
+  /** Times microtasks were drained. */
   drains = 0;
+  #turnAt = performance.now();
   /** The clock handed to code that awaits: its timers always drain after they fire. */
   readonly clock: Clock;
 
@@ -82,6 +100,9 @@ export class SimDriver {
 
   #drain(): Promise<void> {
     this.drains += 1;
-    return drainMicrotasks();
+    const now = performance.now();
+    if (now - this.#turnAt < MAX_MS_BETWEEN_TURNS) return afterMicrotasks();
+    this.#turnAt = now;
+    return afterTurn();
   }
 }
