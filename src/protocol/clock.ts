@@ -30,9 +30,11 @@ export const systemClock: Clock = {
 /** How far apart the order places {@link SimulatedClock.orderAfter} hands out are. */
 export const VIRTUAL_ORDER_STEP = 1 / 32;
 
-// A scheduled timer is its own handle: one allocation a timer.
+// A scheduled timer is its own handle: one allocation a timer. While it waits it holds a slot in
+// the clock's table; the heap moves slot numbers, never the object.
 class Scheduled implements TimerHandle {
   cancelled = false;
+  slot = -1;
   constructor(
     readonly at: number,
     readonly order: number,
@@ -46,17 +48,26 @@ class Scheduled implements TimerHandle {
 
 /**
  * A virtual clock. Timers fire only when the owner advances time; ties fire in the order they
- * were scheduled. Backed by a binary heap so millions of timers stay cheap.
+ * were scheduled (by their order places, see {@link travel}; timers that share a place, in the
+ * order they were set). Backed by a heap so millions of timers stay cheap.
  */
 export class SimulatedClock implements Clock {
   #now: number;
   #order = 0;
-  // A binary heap in three parallel arrays: the sort keys (time, then order) sit together in
-  // typed arrays, so sifting through a heap of tens of thousands of timers compares numbers
-  // that share cache lines instead of loading one object per comparison.
-  #heap: Scheduled[] = [];
+  // A 4-ary heap of slot numbers, with the sort keys (time, then order place, then when the
+  // timer was set, for timers that share a place) in parallel typed arrays: sifting
+  // through tens of thousands of timers compares and moves numbers that share cache lines, with
+  // no object loads and no write barriers. The timers themselves sit in #slots.
+  #size = 0;
   #heapAt = new Float64Array(1024);
   #heapOrder = new Float64Array(1024);
+  #heapSeq = new Float64Array(1024);
+  #heapSlot = new Int32Array(1024);
+  #slots: (Scheduled | undefined)[] = [];
+  // 1 for a slot whose timer was cancelled while it waits (checked without loading the timer).
+  #slotCancelled = new Uint8Array(1024);
+  #freeSlots: number[] = [];
+  #seq = 0;
   #live = 0;
   #fired = 0;
   // Order places advance by this much a timer (less than 1 while code travels to a moment it
@@ -182,6 +193,7 @@ export class SimulatedClock implements Clock {
     const entry = handle.timer as Scheduled;
     if (entry instanceof Scheduled && !entry.cancelled) {
       entry.cancelled = true;
+      this.#slotCancelled[entry.slot] = 1;
       this.#live--;
     }
   }
@@ -199,7 +211,7 @@ export class SimulatedClock implements Clock {
   /** Time of the next live timer, or undefined when none is pending. */
   nextTimerAt(): number | undefined {
     this.#dropCancelled();
-    return this.#heap.length > 0 ? this.#heapAt[0] : undefined;
+    return this.#size > 0 ? this.#heapAt[0] : undefined;
   }
 
   /** Fires the next live timer, moving time to it. Returns false when none is pending. */
@@ -271,74 +283,128 @@ export class SimulatedClock implements Clock {
   }
 
   #dropCancelled(): void {
-    while (this.#heap.length > 0 && this.#heap[0]!.cancelled) this.#pop();
+    while (this.#size > 0 && this.#slotCancelled[this.#heapSlot[0]!] === 1) this.#pop();
   }
 
-  // Sift with a hole instead of swaps: one write per level.
   #push(entry: Scheduled): void {
+    let slot = this.#freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.#slots.length;
+      this.#slots.push(entry);
+    } else {
+      this.#slots[slot] = entry;
+    }
+    if (slot >= this.#slotCancelled.length) {
+      const flags = new Uint8Array(this.#slotCancelled.length * 2);
+      flags.set(this.#slotCancelled);
+      this.#slotCancelled = flags;
+    }
+    this.#slotCancelled[slot] = 0;
+    entry.slot = slot;
+    if (this.#size === this.#heapAt.length) this.#grow();
     const keyAt = this.#heapAt;
     const keyOrder = this.#heapOrder;
-    let i = this.#heap.length;
-    if (i === keyAt.length) {
-      this.#grow();
-      return this.#push(entry);
-    }
+    const keySeq = this.#heapSeq;
     const { at, order } = entry;
-    this.#heap.push(entry);
+    const seq = this.#seq++;
+    // Sift up with a hole: one write per level.
+    let i = this.#size++;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (keyAt[parent]! < at || (keyAt[parent] === at && keyOrder[parent]! < order)) break;
+      const parent = (i - 1) >> 2;
+      const pAt = keyAt[parent]!;
+      if (
+        pAt < at ||
+        (pAt === at &&
+          (keyOrder[parent]! < order || (keyOrder[parent] === order && keySeq[parent]! < seq)))
+      ) {
+        break;
+      }
       this.#move(parent, i);
       i = parent;
     }
-    this.#place(i, entry);
+    keyAt[i] = at;
+    keyOrder[i] = order;
+    keySeq[i] = seq;
+    this.#heapSlot[i] = slot;
   }
 
   #pop(): Scheduled | undefined {
-    const heap = this.#heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    const keyAt = this.#heapAt;
-    const keyOrder = this.#heapOrder;
-    const n = heap.length;
-    const { at, order } = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const child =
-        r < n && (keyAt[r]! < keyAt[l]! || (keyAt[r] === keyAt[l] && keyOrder[r]! < keyOrder[l]!))
-          ? r
-          : l;
-      if (at < keyAt[child]! || (at === keyAt[child] && order < keyOrder[child]!)) break;
-      this.#move(child, i);
-      i = child;
-    }
-    this.#place(i, last);
+    if (this.#size === 0) return undefined;
+    const slot = this.#heapSlot[0]!;
+    const top = this.#slots[slot];
+    this.#slots[slot] = undefined;
+    this.#freeSlots.push(slot);
+    const n = --this.#size;
+    if (n > 0) this.#siftDown(n);
     return top;
   }
 
-  // Slot `to` takes what slot `from` holds (entry and keys).
-  #move(from: number, to: number): void {
-    this.#heap[to] = this.#heap[from]!;
-    this.#heapAt[to] = this.#heapAt[from]!;
-    this.#heapOrder[to] = this.#heapOrder[from]!;
+  // Puts the last element (index n, now outside the heap) in the hole at the root.
+  #siftDown(n: number): void {
+    const keyAt = this.#heapAt;
+    const keyOrder = this.#heapOrder;
+    const keySeq = this.#heapSeq;
+    const at = keyAt[n]!;
+    const order = keyOrder[n]!;
+    const seq = keySeq[n]!;
+    const slot = this.#heapSlot[n]!;
+    let i = 0;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The least of up to four children.
+      let child = first;
+      let cAt = keyAt[first]!;
+      const last = first + 4 < n ? first + 4 : n;
+      for (let c = first + 1; c < last; c++) {
+        const a = keyAt[c]!;
+        if (
+          a < cAt ||
+          (a === cAt &&
+            (keyOrder[c]! < keyOrder[child]! ||
+              (keyOrder[c] === keyOrder[child] && keySeq[c]! < keySeq[child]!)))
+        ) {
+          child = c;
+          cAt = a;
+        }
+      }
+      if (
+        at < cAt ||
+        (at === cAt &&
+          (order < keyOrder[child]! || (order === keyOrder[child] && seq < keySeq[child]!)))
+      ) {
+        break;
+      }
+      this.#move(child, i);
+      i = child;
+    }
+    keyAt[i] = at;
+    keyOrder[i] = order;
+    keySeq[i] = seq;
+    this.#heapSlot[i] = slot;
   }
 
-  #place(i: number, entry: Scheduled): void {
-    this.#heap[i] = entry;
-    this.#heapAt[i] = entry.at;
-    this.#heapOrder[i] = entry.order;
+  // Slot `to` takes what slot `from` holds.
+  #move(from: number, to: number): void {
+    this.#heapAt[to] = this.#heapAt[from]!;
+    this.#heapOrder[to] = this.#heapOrder[from]!;
+    this.#heapSeq[to] = this.#heapSeq[from]!;
+    this.#heapSlot[to] = this.#heapSlot[from]!;
   }
 
   #grow(): void {
-    const at = new Float64Array(this.#heapAt.length * 2);
-    const order = new Float64Array(at.length);
+    const size = this.#heapAt.length * 2;
+    const at = new Float64Array(size);
+    const order = new Float64Array(size);
+    const seq = new Float64Array(size);
+    const slot = new Int32Array(size);
     at.set(this.#heapAt);
     order.set(this.#heapOrder);
+    seq.set(this.#heapSeq);
+    slot.set(this.#heapSlot);
     this.#heapAt = at;
     this.#heapOrder = order;
+    this.#heapSeq = seq;
+    this.#heapSlot = slot;
   }
 }

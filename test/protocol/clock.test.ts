@@ -42,6 +42,19 @@ describe('SimulatedClock', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('fires timers set in the same order place at the same time in the order they were set', () => {
+    const clock = new SimulatedClock(0);
+    const fired: number[] = [];
+    // Two steps played at the same skipped moment take the same order places.
+    const place = clock.reserveOrder(1);
+    for (let i = 0; i < 200; i++) {
+      clock.setTimeout(() => fired.push(-1), (i * 37) % 50);
+      clock.travel(0, place, () => clock.setTimeout(() => fired.push(i), 25));
+    }
+    clock.runAll();
+    expect(fired.filter((i) => i >= 0)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it('keeps order across many timers (heap)', () => {
     const clock = new SimulatedClock();
     const fired: number[] = [];
