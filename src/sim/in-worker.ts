@@ -8,7 +8,7 @@ import type { SimulateOptions, Simulation } from './simulate.js';
  * virtual time, but at 10,000 clients that is a lot of them between two scavenges: V8's default
  * (16 MiB semi-spaces) promotes far more of them, and a day of that fleet runs ~25 % slower.
  */
-export const SIM_YOUNG_GENERATION_MB = 192;
+export const SIM_YOUNG_GENERATION_MB = 384;
 
 /** What the worker is started with. */
 export interface WorkerInput {
