@@ -12,6 +12,10 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'sim/fleet-day.ts',
     about: 'simulated fleet-day: 10,000 clients × 24 h against 1,000 clients (wall, events/s, RSS)',
   },
+  summary: {
+    file: 'runner/summary.ts',
+    about: 'report summary of 28 M pongs read in place vs summarized from a copy',
+  },
   proxy: {
     file: 'proxy/overhead.ts',
     about: 'direct vs through the embedded proxy: added p99, throughput',

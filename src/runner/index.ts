@@ -28,7 +28,9 @@ export { Publisher, type PublishFn, type PublisherOptions } from './harness/publ
 export { reconnectStopped, scaledClientOptions, userOf } from './harness/fleet.js';
 export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
 export { SampleSeries } from './measure/series.js';
-export { Measurements, summarize, type Summary } from './measure/aggregate.js';
+export { Measurements } from './measure/aggregate.js';
+export { summarize, type Summary } from './measure/order-stats.js';
+export { summarizeSeries, seriesPercentile, type SeriesView } from './measure/series-stats.js';
 export { LiveMetrics } from './live-metrics.js';
 export { LiveFeed, FEED_PATH, FEED_JSON_PATH, type LiveFeedSnapshot } from './live-feed.js';
 export { THRESHOLD_METRICS, type ThresholdMetric } from './thresholds/catalog.js';

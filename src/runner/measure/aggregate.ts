@@ -1,92 +1,9 @@
 import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
 import type { ThresholdWindow } from '../scenario/types.js';
 import type { FleetRecorder } from './recorder.js';
-import { exactSum, selectRank } from './order-stats.js';
+import { summarize, type Summary } from './order-stats.js';
+import { seriesPercentile, summarizeSeries, type SeriesView } from './series-stats.js';
 import type { SampleSeries } from './series.js';
-
-/** Index of the nearest-rank percentile `p` (0..100) among `count` sorted values. */
-function rankOf(count: number, p: number): number {
-  return Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * count) - 1));
-}
-
-/** Nearest-rank percentile of sorted values (p in 0..100). */
-export function percentileOf(sorted: ArrayLike<number>, p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[rankOf(sorted.length, p)];
-}
-
-/**
- * Nearest-rank percentile of values in any order (p in 0..100), found without sorting; the
- * array is reordered.
- */
-export function percentileIn(values: Float64Array, p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  if (hasNaN(values)) return percentileOf(values.sort(), p);
-  const rank = rankOf(values.length, p);
-  selectRank(values, rank);
-  return values[rank];
-}
-
-function hasNaN(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
-  return false;
-}
-
-/** count, avg, min, p50, p95, p99, max of a distribution (undefined fields when empty). */
-export interface Summary {
-  count: number;
-  avg: number | undefined;
-  min: number | undefined;
-  p50: number | undefined;
-  p95: number | undefined;
-  p99: number | undefined;
-  max: number | undefined;
-}
-
-/**
- * Summarizes values (already in the unit to report). The ranks are selected, not sorted for,
- * and the sum is exact, so the summary does not depend on the order of the values. A
- * Float64Array the caller hands over (`owned`) is reordered in place: a day of pongs from a
- * large fleet is hundreds of megabytes.
- */
-export function summarize(values: ArrayLike<number>, owned = false): Summary {
-  const count = values.length;
-  if (count === 0) {
-    return {
-      count,
-      avg: undefined,
-      min: undefined,
-      p50: undefined,
-      p95: undefined,
-      p99: undefined,
-      max: undefined,
-    };
-  }
-  const all = owned && values instanceof Float64Array ? values : Float64Array.from(values);
-  const avg = exactSum(all) / count;
-  const r50 = rankOf(count, 50);
-  const r95 = rankOf(count, 95);
-  const r99 = rankOf(count, 99);
-  let min = all[0]!;
-  let max = min;
-  if (hasNaN(all)) {
-    // A sort puts NaN last, as neither a scan nor a selection would.
-    all.sort();
-    min = all[0]!;
-    max = all[count - 1]!;
-  } else {
-    for (let i = 1; i < count; i++) {
-      const v = all[i]!;
-      if (v < min) min = v;
-      else if (v > max) max = v;
-    }
-    // Each selection leaves the ranks above it in the part after it.
-    selectRank(all, r50);
-    selectRank(all, r95, r50);
-    selectRank(all, r99, r95);
-  }
-  return { count, avg, min, p50: all[r50], p95: all[r95], p99: all[r99], max };
-}
 
 /**
  * Reads threshold metrics off a finished recording. Every duration is reported in scenario
@@ -104,20 +21,44 @@ export class Measurements {
 
   /** Samples of a trend metric in `window`, in seconds of scenario time (a new array). */
   trend(metric: ThresholdMetric, window: ThresholdWindow): Float64Array {
-    const r = this.#recorder;
-    const source: Partial<Record<ThresholdMetric, SampleSeries>> = {
-      reconnect_duration_seconds: r.reconnectDurations,
-      pong_rtt_seconds: r.pongRtts,
-      alert_latency_seconds: r.alertLatencies,
-      detection_seconds: r.detections,
-    };
-    const samples = source[metric];
+    const samples = this.#series(metric);
     if (samples === undefined) return new Float64Array(0);
+    const { keep, map } = this.#view(window);
+    return samples.values(keep, map);
+  }
+
+  /**
+   * The summary of a trend metric in `window`, in seconds of scenario time, read in place (the
+   * same figures as summarizing {@link trend}'s copy).
+   */
+  summary(metric: ThresholdMetric, window: ThresholdWindow): Summary {
+    const samples = this.#series(metric);
+    return samples === undefined ? summarize([]) : summarizeSeries(samples, this.#view(window));
+  }
+
+  #series(metric: ThresholdMetric): SampleSeries | undefined {
+    const r = this.#recorder;
+    switch (metric) {
+      case 'reconnect_duration_seconds':
+        return r.reconnectDurations;
+      case 'pong_rtt_seconds':
+        return r.pongRtts;
+      case 'alert_latency_seconds':
+        return r.alertLatencies;
+      case 'detection_seconds':
+        return r.detections;
+      default:
+        return undefined;
+    }
+  }
+
+  #view(window: ThresholdWindow): SeriesView {
+    const r = this.#recorder;
     const scale = this.#timeScale;
-    return samples.values(
-      window === 'all' ? undefined : (at) => r.windows.includes(window, at),
-      (ms) => ms / 1000 / scale,
-    );
+    return {
+      keep: window === 'all' ? undefined : (at) => r.windows.includes(window, at),
+      map: (ms) => ms / 1000 / scale,
+    };
   }
 
   /** Events of a counter metric in `window`. */
@@ -150,7 +91,7 @@ export class Measurements {
       case 'poor_transitions':
         return inWindow(r.poorTransitions);
       default:
-        return this.trend(metric, window).length;
+        return this.summary(metric, window).count;
     }
   }
 
@@ -218,9 +159,12 @@ export class Measurements {
       case 'max':
       case 'med':
       case 'p': {
-        const values = this.trend(metric, window);
-        if (aggregation.kind === 'p') return percentileIn(values, aggregation.percentile);
-        const s = summarize(values, true);
+        if (aggregation.kind === 'p') {
+          const samples = this.#series(metric);
+          if (samples === undefined) return undefined;
+          return seriesPercentile(samples, aggregation.percentile, this.#view(window));
+        }
+        const s = this.summary(metric, window);
         if (aggregation.kind === 'med') return s.p50;
         return s[aggregation.kind];
       }

@@ -12,18 +12,35 @@ const PARTIALS = 64;
  * result in any order, so a sum does not depend on the order samples were recorded in.
  */
 export function exactSum(values: ArrayLike<number>): number {
-  // Non-overlapping partials, smallest magnitude first; their exact sum is the sum so far.
-  let partials = new Float64Array(PARTIALS);
-  let count = 0;
-  let special = 0;
+  const sum = new ExactSum();
   for (let v = 0; v < values.length; v++) {
-    let x = values[v]!;
+    // A running sum past the largest double: whether the whole sum is finite depends on what
+    // follows, so answer in a way that does not depend on the order.
+    if (!sum.add(values[v]!)) return sortedSum(values);
+  }
+  return sum.value();
+}
+
+/** {@link exactSum} one value at a time, for values that are not in one array. */
+export class ExactSum {
+  // Non-overlapping partials, smallest magnitude first; their exact sum is the sum so far.
+  #partials = new Float64Array(PARTIALS);
+  #count = 0;
+  #special = 0;
+
+  /**
+   * Adds `x`. Returns false, and stops counting, when the running sum of finite values
+   * overflows: the caller then needs {@link exactSum}'s fallback over all the values.
+   */
+  add(value: number): boolean {
+    let x = value;
     if (!Number.isFinite(x)) {
-      special += x;
-      continue;
+      this.#special += x;
+      return true;
     }
+    const partials = this.#partials;
     let n = 0;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < this.#count; i++) {
       let y = partials[i]!;
       if (Math.abs(x) < Math.abs(y)) {
         const t = x;
@@ -35,19 +52,23 @@ export function exactSum(values: ArrayLike<number>): number {
       if (lo !== 0) partials[n++] = lo;
       x = hi;
     }
-    // A running sum past the largest double: whether the whole sum is finite depends on what
-    // follows, so answer in a way that does not depend on the order.
-    if (!Number.isFinite(x)) return sortedSum(values);
+    if (!Number.isFinite(x)) return false;
     if (n === partials.length) {
       const more = new Float64Array(partials.length * 2);
       more.set(partials);
-      partials = more;
+      this.#partials = more;
     }
-    partials[n] = x;
-    count = n + 1;
+    this.#partials[n] = x;
+    this.#count = n + 1;
+    return true;
   }
-  if (special !== 0 || Number.isNaN(special)) return special;
-  return roundPartials(partials, count);
+
+  /** The correctly rounded sum of the values added. */
+  value(): number {
+    const special = this.#special;
+    if (special !== 0 || Number.isNaN(special)) return special;
+    return roundPartials(this.#partials, this.#count);
+  }
 }
 
 // Infinities and NaN decide alone; otherwise the finite values summed in ascending order.
@@ -134,4 +155,98 @@ function insertionSort(values: Float64Array, lo: number, hi: number): void {
     }
     values[j + 1] = v;
   }
+}
+
+/** Index of the nearest-rank percentile `p` (0..100) among `count` sorted values. */
+export function rankOf(count: number, p: number): number {
+  return Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * count) - 1));
+}
+
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+export function percentileOf(sorted: ArrayLike<number>, p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[rankOf(sorted.length, p)];
+}
+
+/**
+ * Nearest-rank percentile of values in any order (p in 0..100), found without sorting; the
+ * array is reordered.
+ */
+export function percentileIn(values: Float64Array, p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  if (hasNaN(values)) return percentileOf(values.sort(), p);
+  const rank = rankOf(values.length, p);
+  selectRank(values, rank);
+  return values[rank]! + 0;
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return true;
+  return false;
+}
+
+/** count, avg, min, p50, p95, p99, max of a distribution (undefined fields when empty). */
+export interface Summary {
+  count: number;
+  avg: number | undefined;
+  min: number | undefined;
+  p50: number | undefined;
+  p95: number | undefined;
+  p99: number | undefined;
+  max: number | undefined;
+}
+
+/**
+ * Summarizes values (already in the unit to report). The ranks are selected, not sorted for,
+ * and the sum is exact, so the summary does not depend on the order of the values. A
+ * Float64Array the caller hands over (`owned`) is reordered in place: a day of pongs from a
+ * large fleet is hundreds of megabytes.
+ */
+export function summarize(values: ArrayLike<number>, owned = false): Summary {
+  const count = values.length;
+  if (count === 0) {
+    return {
+      count,
+      avg: undefined,
+      min: undefined,
+      p50: undefined,
+      p95: undefined,
+      p99: undefined,
+      max: undefined,
+    };
+  }
+  const all = owned && values instanceof Float64Array ? values : Float64Array.from(values);
+  const avg = exactSum(all) / count;
+  const r50 = rankOf(count, 50);
+  const r95 = rankOf(count, 95);
+  const r99 = rankOf(count, 99);
+  let min = all[0]!;
+  let max = min;
+  if (hasNaN(all)) {
+    // A sort puts NaN last, as neither a scan nor a selection would.
+    all.sort();
+    min = all[0]!;
+    max = all[count - 1]!;
+  } else {
+    for (let i = 1; i < count; i++) {
+      const v = all[i]!;
+      if (v < min) min = v;
+      else if (v > max) max = v;
+    }
+    // Each selection leaves the ranks above it in the part after it.
+    selectRank(all, r50);
+    selectRank(all, r95, r50);
+    selectRank(all, r99, r95);
+  }
+  // + 0 makes -0 read 0: which of two equal zeros a scan or a selection meets first depends on
+  // the order of the values.
+  return {
+    count,
+    avg,
+    min: min + 0,
+    p50: all[r50]! + 0,
+    p95: all[r95]! + 0,
+    p99: all[r99]! + 0,
+    max: max + 0,
+  };
 }

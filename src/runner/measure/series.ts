@@ -86,6 +86,18 @@ export class SampleSeries {
     return n === out.length ? out : out.slice(0, n);
   }
 
+  /**
+   * Calls `visit` with each chunk's values and times (undefined when the series keeps none) and
+   * how many samples of it are held, in order: a pass over every sample without copying one.
+   */
+  forEachChunk(
+    visit: (values: Float64Array, times: Float64Array | undefined, length: number) => void,
+  ): void {
+    for (let c = 0; c * CHUNK < this.#length; c++) {
+      visit(this.#value[c]!, this.#at?.[c], Math.min(CHUNK, this.#length - c * CHUNK));
+    }
+  }
+
   /** The samples as objects (for tests and small series). */
   toArray(): Array<{ at: number; value: number }> {
     const out: Array<{ at: number; value: number }> = [];

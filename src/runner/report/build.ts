@@ -1,4 +1,5 @@
-import { summarize, type Measurements } from '../measure/aggregate.js';
+import type { Measurements } from '../measure/aggregate.js';
+import type { Summary } from '../measure/order-stats.js';
 import type { FleetRecorder } from '../measure/recorder.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ThresholdResult } from '../thresholds/evaluate.js';
@@ -31,9 +32,8 @@ export function buildReport(input: ReportInput): RunReport {
   const { connected, observed } = r.uptime();
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
   for (const e of r.episodes) episodes[e.outcome] += 1;
-  // Trends are new arrays, summarized in place (reordered).
-  const roundSummary = (values: Float64Array): ReportSummary => {
-    const s = summarize(values, true);
+  // Trends are summarized where they are recorded (a day of pongs is hundreds of megabytes).
+  const roundSummary = (s: Summary): ReportSummary => {
     return {
       count: s.count,
       avg: round(s.avg),
@@ -71,7 +71,7 @@ export function buildReport(input: ReportInput): RunReport {
           toSeconds(observed.steady + observed.fault - connected.steady - connected.fault),
           3,
         ) ?? 0,
-      reconnect_duration_seconds: roundSummary(m.trend('reconnect_duration_seconds', 'all')),
+      reconnect_duration_seconds: roundSummary(m.summary('reconnect_duration_seconds', 'all')),
       reconnect_success_ratio: round(m.ratio('reconnect_success_ratio', 'all')),
       reconnect_episodes: episodes,
       reconnect_attempts: m.count('reconnect_attempts', 'all'),
@@ -89,9 +89,9 @@ export function buildReport(input: ReportInput): RunReport {
         attempt: b.attempt,
         delay: round(toSeconds(b.delayMs), 3) ?? 0,
       })),
-      detection_seconds: roundSummary(m.trend('detection_seconds', 'all')),
-      pong_rtt_seconds: roundSummary(m.trend('pong_rtt_seconds', 'all')),
-      alert_latency_seconds: roundSummary(m.trend('alert_latency_seconds', 'all')),
+      detection_seconds: roundSummary(m.summary('detection_seconds', 'all')),
+      pong_rtt_seconds: roundSummary(m.summary('pong_rtt_seconds', 'all')),
+      alert_latency_seconds: roundSummary(m.summary('alert_latency_seconds', 'all')),
       peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
       clients_failed: r.failedClients,
     },

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../../../src/client/index.js';
-import { percentileIn, percentileOf, summarize } from '../../../src/runner/measure/aggregate.js';
-import { exactSum, selectRank } from '../../../src/runner/measure/order-stats.js';
+import {
+  exactSum,
+  percentileIn,
+  percentileOf,
+  selectRank,
+  summarize,
+} from '../../../src/runner/measure/order-stats.js';
 
 function randomValues(n: number, seed: number, distinct: number): Float64Array {
   const random = createSeededRandom(seed);

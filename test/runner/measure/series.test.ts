@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SampleSeries } from '../../../src/runner/measure/series.js';
-import { percentileOf, summarize } from '../../../src/runner/measure/aggregate.js';
+import { percentileOf, summarize } from '../../../src/runner/measure/order-stats.js';
 
 describe('SampleSeries', () => {
   it('without times keeps values only, and refuses to filter by time', () => {
