@@ -18,8 +18,8 @@ export interface SimFaultTarget {
  *   time with mean `mtbf` — the fleet as one Poisson process of rate clients / mtbf, each event
  *   hitting a uniformly chosen client (a client that is not connected then is spared).
  * - `latency` (`base`, `peak`, `period` ms): every frame sent gets `base + (peak - base) ·
- *   (1 - cos(2π·t / period)) / 2` ms of one-way latency, t counted from the fault's start: the
- *   daily swing of a busy network.
+ *   (1 - cos(2π·t / period)) / 2` ms of one-way latency, t counted from the fault's start in
+ *   steps of period / 86,400 (a second of a day): the daily swing of a busy network.
  * - `outage` (`fraction`): a seeded choice of round(fraction · clients) clients loses its link:
  *   their connections are reset and new ones refused until the fault ends.
  */
@@ -64,6 +64,9 @@ function startDrops(mtbfMs: number, { clock, random, network, clients }: SimFaul
   };
 }
 
+/** Steps of the diurnal swing a period: a day's swing moves once a second. */
+export const LATENCY_STEPS = 86_400;
+
 function startDiurnalLatency(
   baseMs: number,
   peakMs: number,
@@ -72,8 +75,21 @@ function startDiurnalLatency(
 ) {
   const startAt = clock.now();
   const swing = peakMs - baseMs;
+  // Every frame and every played heartbeat asks (tens of millions a simulated day of a large
+  // fleet): each step's latency is computed once.
+  const byStep = new Float64Array(LATENCY_STEPS).fill(Number.NaN);
   return network.addLatency(
-    (nowMs) => baseMs + (swing * (1 - Math.cos((2 * Math.PI * (nowMs - startAt)) / periodMs))) / 2,
+    (nowMs) => {
+      const steps = Math.floor(((nowMs - startAt) / periodMs) * LATENCY_STEPS) % LATENCY_STEPS;
+      // A step played back in time may fall before the start: the swing is periodic.
+      const step = steps < 0 ? steps + LATENCY_STEPS : steps;
+      let ms = byStep[step]!;
+      if (Number.isNaN(ms)) {
+        ms = baseMs + (swing * (1 - Math.cos((2 * Math.PI * step) / LATENCY_STEPS))) / 2;
+        byStep[step] = ms;
+      }
+      return ms;
+    },
     Math.max(baseMs, peakMs),
   );
 }
