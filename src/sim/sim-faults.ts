@@ -80,9 +80,10 @@ function startDiurnalLatency(
   const byStep = new Float64Array(LATENCY_STEPS).fill(Number.NaN);
   return network.addLatency(
     (nowMs) => {
-      const steps = Math.floor(((nowMs - startAt) / periodMs) * LATENCY_STEPS) % LATENCY_STEPS;
-      // A step played back in time may fall before the start: the swing is periodic.
-      const step = steps < 0 ? steps + LATENCY_STEPS : steps;
+      const steps = Math.floor(((nowMs - startAt) / periodMs) * LATENCY_STEPS);
+      // The step within its period (without `%`, a slow call for doubles); one played back in
+      // time may fall before the start.
+      const step = steps - Math.floor(steps / LATENCY_STEPS) * LATENCY_STEPS;
       let ms = byStep[step]!;
       if (Number.isNaN(ms)) {
         ms = baseMs + (swing * (1 - Math.cos((2 * Math.PI * step) / LATENCY_STEPS))) / 2;

@@ -30,17 +30,6 @@ function bucketOf(value: number): number {
   return (high & 0x80000000 ? ~high : high | 0x80000000) >>> (32 - BUCKET_BITS);
 }
 
-/** Calls `visit` with every kept value of `series`, mapped, in order. */
-function forEachValue(series: SampleSeries, view: SeriesView, visit: (v: number) => void): void {
-  const { keep, map } = view;
-  series.forEachChunk((values, times, length) => {
-    for (let i = 0; i < length; i++) {
-      if (keep !== undefined && !keep(times![i]!)) continue;
-      visit(map === undefined ? values[i]! : map(values[i]!));
-    }
-  });
-}
-
 /** The values of `series` in `view`, in a new array. */
 function copyOf(series: SampleSeries, view: SeriesView): Float64Array {
   return series.values(view.keep, view.map);
@@ -61,12 +50,18 @@ export function summarizeSeries(series: SampleSeries, view: SeriesView = {}): Su
   let plain = true;
   const sum = new ExactSum();
   const histogram = new Uint32Array(BUCKETS);
-  forEachValue(series, view, (v) => {
-    count += 1;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (Number.isNaN(v) || !sum.add(v)) plain = false;
-    histogram[bucketOf(v)]! += 1;
+  const { keep, map } = view;
+  // The loops are written out (not a callback a value): tens of millions of values.
+  series.forEachChunk((values, times, length) => {
+    for (let i = 0; i < length; i++) {
+      if (keep !== undefined && !keep(times![i]!)) continue;
+      const v = map === undefined ? values[i]! : map(values[i]!);
+      count += 1;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (Number.isNaN(v) || !sum.add(v)) plain = false;
+      histogram[bucketOf(v)]! += 1;
+    }
   });
   if (!plain) return summarize(copyOf(series, view), true);
   if (count === 0) return summarize([]);
@@ -102,10 +97,15 @@ export function seriesPercentile(
   let count = 0;
   let plain = true;
   const histogram = new Uint32Array(BUCKETS);
-  forEachValue(series, view, (v) => {
-    count += 1;
-    if (Number.isNaN(v)) plain = false;
-    histogram[bucketOf(v)]! += 1;
+  const { keep, map } = view;
+  series.forEachChunk((values, times, length) => {
+    for (let i = 0; i < length; i++) {
+      if (keep !== undefined && !keep(times![i]!)) continue;
+      const v = map === undefined ? values[i]! : map(values[i]!);
+      count += 1;
+      if (Number.isNaN(v)) plain = false;
+      histogram[bucketOf(v)]! += 1;
+    }
   });
   if (count === 0) return undefined;
   // NaN sorts last, as in percentileIn.
@@ -140,11 +140,16 @@ function selectRanks(
     }
     below += n;
   }
-  forEachValue(series, view, (v) => {
-    const k = keptIndex[bucketOf(v)]!;
-    if (k === 0) return;
-    const bucket = kept[k - 1]!;
-    bucket.values[bucket.filled++] = v;
+  const { keep, map } = view;
+  series.forEachChunk((values, times, length) => {
+    for (let i = 0; i < length; i++) {
+      if (keep !== undefined && !keep(times![i]!)) continue;
+      const v = map === undefined ? values[i]! : map(values[i]!);
+      const k = keptIndex[bucketOf(v)]!;
+      if (k === 0) continue;
+      const bucket = kept[k - 1]!;
+      bucket.values[bucket.filled++] = v;
+    }
   });
   return found.map(({ kept: k, within }) => {
     const values = kept[k]!.values;
