@@ -2,6 +2,28 @@ import type { ClientMessage } from '../../protocol/index.js';
 import type { ClientEventMap, TransitionReason } from '../events.js';
 import type { Effect, MachineState, Phase, TimerName, TransitionContext } from './types.js';
 
+// A copy written field by field: a literal of one shape is several times faster to build than a
+// spread, and a client makes one each transition. The type makes sure no field is left out.
+function copyState(s: MachineState): MachineState {
+  return {
+    phase: s.phase,
+    attempt: s.attempt,
+    previousDelayMs: s.previousDelayMs,
+    authRetried: s.authRetried,
+    urlCursor: s.urlCursor,
+    nextSocketId: s.nextSocketId,
+    nextTokenRequest: s.nextTokenRequest,
+    tokenInFlight: s.tokenInFlight,
+    online: s.online,
+    visible: s.visible,
+    quality: s.quality,
+    pending: s.pending,
+    nextPingId: s.nextPingId,
+    sequence: s.sequence,
+    lastFrameAt: s.lastFrameAt,
+  };
+}
+
 /** Details a state change may carry. */
 export interface ChangeDetails {
   closeCode?: number | undefined;
@@ -38,11 +60,11 @@ export class Step {
 
   /** Replaces fields of the state. */
   update(patch: Partial<MachineState>): void {
-    if (this.#copied) Object.assign(this.state, patch);
-    else {
-      this.state = { ...this.state, ...patch };
+    if (!this.#copied) {
+      this.state = copyState(this.state);
       this.#copied = true;
     }
+    Object.assign(this.state, patch);
   }
 
   /** Queues an event for the app. */
@@ -82,9 +104,11 @@ export class Step {
       attempt,
       at: this.now,
     };
-    for (const [key, value] of Object.entries(details) as [keyof ChangeDetails, unknown][]) {
-      if (value !== undefined) Object.assign(change, { [key]: value });
-    }
+    if (details.closeCode !== undefined) change.closeCode = details.closeCode;
+    if (details.httpStatus !== undefined) change.httpStatus = details.httpStatus;
+    if (details.delayMs !== undefined) change.delayMs = details.delayMs;
+    if (details.url !== undefined) change.url = details.url;
+    if (details.detectionMs !== undefined) change.detectionMs = details.detectionMs;
     this.emit('state', change);
   }
 

@@ -43,6 +43,20 @@ describe('transition (pure core)', () => {
     ]);
   });
 
+  it('carries every field of the state through a transition', () => {
+    const initial = createInitialState(config);
+    const { state } = run(initial, { type: 'connect' });
+    expect(state).not.toBe(initial);
+    expect(Object.keys(state).sort()).toEqual(Object.keys(initial).sort());
+    const rest = (s: MachineState) => ({
+      ...s,
+      phase: undefined,
+      nextTokenRequest: undefined,
+      tokenInFlight: undefined,
+    });
+    expect(rest(state)).toEqual(rest(initial));
+  });
+
   it('walks token → socket → open → close → retry as data', () => {
     let state = run(createInitialState(config), { type: 'connect' }).state;
     let step = run(state, { type: 'token', requestId: 1, token: 't' }, 10);
