@@ -58,6 +58,8 @@ export class SimNetwork implements ConnectionEnvironment {
   /** Clients whose link is cut, with how many outages cut it. */
   readonly #cut = new Map<number, number>();
   readonly #extraLatency = new Map<(nowMs: number) => number, number>();
+  // The keys of #extraLatency, in order.
+  #extras: Array<(nowMs: number) => number> = [];
   #enabled = true;
   readonly echoes: EchoSupport | undefined;
   /** What became of the heartbeats the links played. */
@@ -91,9 +93,10 @@ export class SimNetwork implements ConnectionEnvironment {
   }
 
   oneWayMs(nowMs: number): number {
-    if (this.#extraLatency.size === 0) return this.#baseLatencyMs;
+    const extras = this.#extras;
     let ms = this.#baseLatencyMs;
-    for (const extra of this.#extraLatency.keys()) ms += extra(nowMs);
+    // Every frame and every played round trip asks: a plain loop, no iterator.
+    for (let i = 0; i < extras.length; i++) ms += extras[i]!(nowMs);
     return ms;
   }
 
@@ -179,9 +182,11 @@ export class SimNetwork implements ConnectionEnvironment {
     // Heartbeats played without frames computed their arrivals with the latency of before.
     this.handBackAll();
     this.#extraLatency.set(extraMs, maxMs);
+    this.#extras = [...this.#extraLatency.keys()];
     return () => {
       this.handBackAll();
       this.#extraLatency.delete(extraMs);
+      this.#extras = [...this.#extraLatency.keys()];
     };
   }
 

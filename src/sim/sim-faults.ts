@@ -83,7 +83,7 @@ function startDiurnalLatency(
       const steps = Math.floor(((nowMs - startAt) / periodMs) * LATENCY_STEPS);
       // The step within its period (without `%`, a slow call for doubles); one played back in
       // time may fall before the start.
-      const step = steps - Math.floor(steps / LATENCY_STEPS) * LATENCY_STEPS;
+      const step = (steps - Math.floor(steps / LATENCY_STEPS) * LATENCY_STEPS) | 0;
       let ms = byStep[step]!;
       if (Number.isNaN(ms)) {
         ms = baseMs + (swing * (1 - Math.cos((2 * Math.PI * step) / LATENCY_STEPS))) / 2;
