@@ -73,7 +73,13 @@ export type MachineEvent =
    * Heartbeat round trips the transport played without frames (see `TransportSocket.echoPing`):
    * ping i left at `sentAt[i]` and its pong arrived at `arrivedAt[i]`, in order, all by now.
    */
-  | { type: 'echoed-pings'; sentAt: readonly number[]; arrivedAt: readonly number[] }
+  | {
+      type: 'echoed-pings';
+      sentAt: readonly number[];
+      arrivedAt: readonly number[];
+      /** Entries to read (default: all). */
+      count?: number;
+    }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }
