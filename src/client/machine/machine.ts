@@ -103,7 +103,7 @@ function handle(step: Step, event: MachineEvent): void {
       onTimer(step, event.timer);
       return;
     case 'echoed-pings':
-      onEchoedPings(step, event.sentAt, event.arrivedAt, event.count);
+      onEchoedPings(step, event.sentAt, event.arrivedAt);
       return;
     case 'offline':
       step.update({ online: false });

@@ -54,10 +54,9 @@ export function onEchoedPings(
   step: Step,
   sentAt: readonly number[],
   arrivedAt: readonly number[],
-  entries = Number.POSITIVE_INFINITY,
 ): void {
   const { heartbeat } = step.ctx.config;
-  const count = Math.min(entries, sentAt.length, arrivedAt.length);
+  const count = Math.min(sentAt.length, arrivedAt.length);
   if (count === 0 || !canEchoPing(step.state, step.ctx.config)) return;
   const first = step.state.nextPingId;
   step.update({ nextPingId: first + count, lastFrameAt: arrivedAt[count - 1]! });

@@ -73,13 +73,7 @@ export type MachineEvent =
    * Heartbeat round trips the transport played without frames (see `TransportSocket.echoPing`):
    * ping i left at `sentAt[i]` and its pong arrived at `arrivedAt[i]`, in order, all by now.
    */
-  | {
-      type: 'echoed-pings';
-      sentAt: readonly number[];
-      arrivedAt: readonly number[];
-      /** Entries to read (default: all). */
-      count?: number;
-    }
+  | { type: 'echoed-pings'; sentAt: readonly number[]; arrivedAt: readonly number[] }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }

@@ -95,19 +95,7 @@ class ReconnectingClient implements Client {
       release: () => {
         this.#echoing = undefined;
       },
-      pongs: (sentAt, arrivedAt, count = Math.min(sentAt.length, arrivedAt.length)) =>
-        this.#process(
-          // The arrays are the transport's beyond this call: an event that has to wait for the
-          // running transition takes copies.
-          this.#running
-            ? {
-                type: 'echoed-pings',
-                sentAt: sentAt.slice(0, count),
-                arrivedAt: arrivedAt.slice(0, count),
-                count,
-              }
-            : { type: 'echoed-pings', sentAt, arrivedAt, count },
-        ),
+      pongs: (sentAt, arrivedAt) => this.#process({ type: 'echoed-pings', sentAt, arrivedAt }),
     };
     this.#unsubscribeEnvironment = options.environment?.subscribe((signal) =>
       this.#dispatch({ type: signal }),

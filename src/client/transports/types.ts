@@ -55,12 +55,8 @@ export interface EchoedPing {
   readonly replay: () => void;
   /** Hands the heartbeat back without sending anything. */
   readonly release: () => void;
-  /**
-   * The pongs of the pings sent at `sentAt[i]` arrived at `arrivedAt[i]` (by now, in order), for
-   * the first `count` entries (default: all). The arrays stay the transport's: the client reads
-   * them during the call, and the transport may refill them afterwards.
-   */
-  readonly pongs: (sentAt: readonly number[], arrivedAt: readonly number[], count?: number) => void;
+  /** The pongs of the pings sent at `sentAt[i]` arrived at `arrivedAt[i]` (by now, in order). */
+  readonly pongs: (sentAt: readonly number[], arrivedAt: readonly number[]) => void;
 }
 
 /** What the client asks a transport to open. */

@@ -142,10 +142,9 @@ export class SimConnection {
   #nextK = 0;
   #prevT0 = 0;
   // The client's cursor: the round trips the session has seen complete and the client has not
-  // been told of yet (the first #pongs entries), as the client's machine takes them.
-  readonly #sentAt: number[] = [];
-  readonly #arrivedAt: number[] = [];
-  #pongs = 0;
+  // been told of yet, as the client's machine takes them (arrays it keeps).
+  #sentAt: number[] = [];
+  #arrivedAt: number[] = [];
   // The session's watchdog while this link plays its wakes (see #sleep): the next wake, at
   // wakeFrom + wakeIn, set by the wake at wakeFrom in the order place wakeOrder (places that far
   // apart); a timer at the token's expiry hands the watchdog back before it would close.
@@ -421,9 +420,8 @@ export class SimConnection {
             clock.precedesCurrent(this.#wakeAt, this.#wakeTimerOrder(clock))));
       if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
         session.echoPing(next.ts);
-        this.#sentAt[this.#pongs] = next.t0;
-        this.#arrivedAt[this.#pongs] = next.t1;
-        this.#pongs += 1;
+        this.#sentAt.push(next.t0);
+        this.#arrivedAt.push(next.t1);
         counts.completed += 1;
         // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
         counts.spared += this.#nextK === 0 ? 2 : 3;
@@ -524,13 +522,12 @@ export class SimConnection {
 
   // Reports to the client, in one transition, the round trips the session has seen complete.
   #reportPongs(echo: EchoedPing): void {
-    const count = this.#pongs;
-    if (count === 0) return;
-    // The client reads the arrays during the call (EchoedPing.pongs); they are refilled from
-    // the start, not reallocated: a day of batches in fresh arrays, each living for minutes of
-    // virtual time, was hundreds of megabytes for the garbage collector to promote.
-    this.#pongs = 0;
-    echo.pongs(this.#sentAt, this.#arrivedAt, count);
+    if (this.#sentAt.length === 0) return;
+    const sentAt = this.#sentAt;
+    const arrivedAt = this.#arrivedAt;
+    this.#sentAt = [];
+    this.#arrivedAt = [];
+    echo.pongs(sentAt, arrivedAt);
   }
 
   #clientClose(code: number, reason: string): void {
