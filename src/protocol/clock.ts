@@ -191,7 +191,8 @@ export class SimulatedClock implements Clock {
 
   clearTimeout(handle: TimerHandle): void {
     const entry = handle.timer as Scheduled;
-    if (entry instanceof Scheduled && !entry.cancelled) {
+    // Only this clock's own waiting timers (a handle of another clock names a slot of that one).
+    if (entry instanceof Scheduled && !entry.cancelled && this.#slots[entry.slot] === entry) {
       entry.cancelled = true;
       this.#slotCancelled[entry.slot] = 1;
       this.#live--;

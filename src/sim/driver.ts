@@ -4,13 +4,18 @@ import { RunnerError, RunnerErrorCode } from '../runner/index.js';
 /** Timers fired between two drains at most, even when none of them started async work. */
 const MAX_STEPS_BETWEEN_DRAINS = 4096;
 
-/** Wall milliseconds between two turns of the event loop at most (messages, signals, I/O). */
-const MAX_MS_BETWEEN_TURNS = 20;
+/**
+ * Drains between two whole turns of the event loop (messages, signals, I/O, and Node's check for
+ * unhandled rejections): a count, not a wall-clock interval, so where turns fall is the same on
+ * every run.
+ */
+const DRAINS_BETWEEN_TURNS = 64;
 
 /**
- * Lets every pending microtask (and what they queue) run. Node runs the next tick callbacks only
- * once the microtask queue is empty, so a tick settles after every promise chain started before
- * it, however deep, at a fraction of a macrotask turn's cost.
+ * Lets every pending microtask (and what they queue) run. A tick queued from a microtask runs
+ * only once the microtask queue is empty, so it settles after every promise chain started before
+ * it, however deep, at a fraction of a macrotask turn's cost. (Queued from outside a microtask, a
+ * tick runs first: the first drain of a run is a whole turn.)
  */
 function afterMicrotasks(): Promise<void> {
   return new Promise((resolve) => process.nextTick(resolve));
@@ -34,16 +39,18 @@ function afterTurn(): Promise<void> {
  * links and sessions' own timers are synchronous and run back to back. Async work inside the
  * simulation must therefore be promises only: no ticks, host timers or I/O of its own.
  *
- * Every {@link MAX_MS_BETWEEN_TURNS} ms of wall time a drain takes a whole turn of the event loop
- * instead (about 2 µs more), so messages (an abort from another thread), signals and output get
- * through during a long run. Which drains do cannot change what the simulation computes.
+ * The first drain of a run and every {@link DRAINS_BETWEEN_TURNS}th one take a whole turn of the
+ * event loop instead (a few µs more), so messages (an abort from another thread), signals and
+ * output get through during a long run, and Node reports unhandled rejections. Turns fall at the
+ * same drains on every run: nothing the simulation computes depends on the wall clock.
  */
 export class SimDriver {
   readonly #clock: SimulatedClock;
   #async = false;
   /** Times microtasks were drained. */
   drains = 0;
-  #turnAt = performance.now();
+  /** Of those, the drains that took a whole turn of the event loop. */
+  turns = 0;
   /** The clock handed to code that awaits: its timers always drain after they fire. */
   readonly clock: Clock;
 
@@ -77,7 +84,9 @@ export class SimDriver {
       () => (settled = true),
     );
     const clock = this.#clock;
-    await this.#drain();
+    // run() may be called from outside a microtask (a host callback): only a whole turn is sure
+    // to come after the task's first promise chain.
+    await this.#drain(true);
     while (!settled) {
       this.#async = false;
       let steps = 0;
@@ -98,11 +107,10 @@ export class SimDriver {
     return promise;
   }
 
-  #drain(): Promise<void> {
+  #drain(turn = false): Promise<void> {
     this.drains += 1;
-    const now = performance.now();
-    if (now - this.#turnAt < MAX_MS_BETWEEN_TURNS) return afterMicrotasks();
-    this.#turnAt = now;
+    if (!turn && this.drains % DRAINS_BETWEEN_TURNS !== 0) return afterMicrotasks();
+    this.turns += 1;
     return afterTurn();
   }
 }

@@ -55,6 +55,19 @@ describe('SimulatedClock', () => {
     expect(fired.filter((i) => i >= 0)).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it('ignores a handle of another clock', () => {
+    const a = new SimulatedClock(0);
+    const b = new SimulatedClock(0);
+    const fired: string[] = [];
+    a.setTimeout(() => fired.push('a'), 5);
+    const foreign = b.setTimeout(() => fired.push('b'), 5);
+    a.clearTimeout(foreign);
+    expect(a.pendingTimers).toBe(1);
+    a.runAll();
+    b.runAll();
+    expect(fired).toEqual(['a', 'b']);
+  });
+
   it('keeps order across many timers (heap)', () => {
     const clock = new SimulatedClock();
     const fired: number[] = [];

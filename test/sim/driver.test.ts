@@ -27,27 +27,60 @@ describe('SimDriver', () => {
     expect(seen).toEqual(['chain 10000 at 10', 'next timer at 10']);
   });
 
-  it('gives the event loop a turn during a long run', async () => {
-    const clock = new SimulatedClock(0);
-    const driver = new SimDriver(clock);
-    let turns = 0;
-    const immediate = () => {
-      turns += 1;
-      if (!done) setImmediate(immediate);
+  it('takes turns of the event loop at the same drains however fast the machine runs', async () => {
+    // The drain count at each turn of the event loop, for a run of sleeps; `slow` burns wall
+    // time in every timer.
+    const turnsAt = async (slow: boolean): Promise<number[]> => {
+      const clock = new SimulatedClock(0);
+      const driver = new SimDriver(clock);
+      const seen: number[] = [];
+      let running = true;
+      const watch = () => {
+        if (!running) return;
+        seen.push(driver.drains);
+        setImmediate(watch);
+      };
+      setImmediate(watch);
+      await driver.run(async () => {
+        for (let i = 0; i < 300; i++) {
+          await new Promise<void>((resolve) =>
+            driver.clock.setTimeout(() => {
+              const until = performance.now() + (slow ? 0.2 : 0);
+              while (performance.now() < until);
+              resolve();
+            }, 1),
+          );
+        }
+        running = false;
+      });
+      expect(driver.turns).toBeGreaterThan(3);
+      expect(driver.drains).toBeGreaterThan(30 * driver.turns);
+      return seen;
     };
-    let done = false;
-    setImmediate(immediate);
-    const started = performance.now();
-    await driver.run(async () => {
-      // Runner-style sleeps: each drains; the run takes a while in wall time.
-      while (performance.now() - started < 200) {
-        await new Promise<void>((resolve) => driver.clock.setTimeout(resolve, 1));
-      }
+    expect(await turnsAt(true)).toEqual(await turnsAt(false));
+  });
+
+  it('settles the first promise chain of the task first, also when run from a host callback', async () => {
+    const order = await new Promise<string[]>((resolve, reject) => {
+      setTimeout(() => {
+        const clock = new SimulatedClock(0);
+        const driver = new SimDriver(clock);
+        const seen: string[] = [];
+        clock.setTimeout(() => seen.push(`other at ${clock.now()}`), 20);
+        driver
+          .run(async () => {
+            for (let i = 0; i < 5; i++) await Promise.resolve();
+            await new Promise<void>((done) =>
+              driver.clock.setTimeout(() => {
+                seen.push(`task at ${clock.now()}`);
+                done();
+              }, 10),
+            );
+          })
+          .then(() => resolve(seen), reject);
+      }, 0);
     });
-    done = true;
-    // 200 ms with a turn every 20 ms at least: several turns, though drains far outnumber them.
-    expect(turns).toBeGreaterThanOrEqual(3);
-    expect(driver.drains).toBeGreaterThan(10 * turns);
+    expect(order).toEqual(['task at 10']);
   });
 
   it('rejects a task that waits for something no timer brings', async () => {

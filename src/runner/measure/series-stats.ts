@@ -3,7 +3,14 @@
 // at the very end of the run. Two passes over the chunks instead: the first counts, sums and
 // builds a histogram of the values' leading bits; the second keeps only the values that fall in
 // the histogram buckets holding the wanted ranks, and selects among those.
-import { ExactSum, rankOf, selectRank, summarize, type Summary } from './order-stats.js';
+import {
+  ExactSum,
+  percentileIn,
+  rankOf,
+  selectRank,
+  summarize,
+  type Summary,
+} from './order-stats.js';
 import type { SampleSeries } from './series.js';
 
 /** Which samples count (by time) and how a value is reported (unit conversion). */
@@ -12,6 +19,13 @@ export interface SeriesView {
   /** Must not decrease: ranks are selected among mapped values. */
   map?: ((value: number) => number) | undefined;
 }
+
+/**
+ * Series shorter than this are summarized from a copy: the histogram (5 MiB to allocate and
+ * scan) costs milliseconds, which a short series, summarized at every progress tick for a
+ * threshold that aborts the run, must not pay.
+ */
+export const IN_PLACE_FROM = 1 << 20;
 
 /** Leading bits of a value's order-preserving key that pick its bucket: 256 per binade. */
 const BUCKET_BITS = 20;
@@ -40,10 +54,15 @@ function copyOf(series: SampleSeries, view: SeriesView): Float64Array {
  * that copy: exact ranks, the exact sum, min and max. Falls back to the copy for NaN values and
  * for sums past the largest double.
  */
-export function summarizeSeries(series: SampleSeries, view: SeriesView = {}): Summary {
+export function summarizeSeries(
+  series: SampleSeries,
+  view: SeriesView = {},
+  inPlaceFrom = IN_PLACE_FROM,
+): Summary {
   if (view.keep !== undefined && !series.timed) {
     throw new Error('summarizeSeries: this series keeps no times to filter by');
   }
+  if (series.length < inPlaceFrom) return summarize(copyOf(series, view), true);
   let count = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -90,10 +109,12 @@ export function seriesPercentile(
   series: SampleSeries,
   p: number,
   view: SeriesView = {},
+  inPlaceFrom = IN_PLACE_FROM,
 ): number | undefined {
   if (view.keep !== undefined && !series.timed) {
     throw new Error('seriesPercentile: this series keeps no times to filter by');
   }
+  if (series.length < inPlaceFrom) return percentileIn(copyOf(series, view), p);
   let count = 0;
   let plain = true;
   const histogram = new Uint32Array(BUCKETS);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../../../src/client/index.js';
 import { percentileIn, summarize } from '../../../src/runner/measure/order-stats.js';
-import { seriesPercentile, summarizeSeries } from '../../../src/runner/measure/series-stats.js';
+import {
+  IN_PLACE_FROM,
+  seriesPercentile,
+  summarizeSeries,
+} from '../../../src/runner/measure/series-stats.js';
 import { SampleSeries } from '../../../src/runner/measure/series.js';
 
 /** A series of `n` samples, one every 10 ms, with values from `value(i, random)`. */
@@ -33,27 +37,34 @@ describe('summarizeSeries', () => {
       it(`gives what summarize gives of the copy (${name}, ${n} samples)`, () => {
         const series = seriesOf(n, shape);
         const map = (ms: number) => ms / 1000 / 0.25;
-        expect(summarizeSeries(series, { map })).toEqual(summarize(series.values(undefined, map)));
         const keep = (at: number) => at % 30 !== 0;
-        expect(summarizeSeries(series, { keep, map })).toEqual(summarize(series.values(keep, map)));
-        expect(summarizeSeries(series)).toEqual(summarize(series.values()));
+        // In place (what a large series gets) and from a copy (a short one).
+        for (const from of [0, IN_PLACE_FROM]) {
+          expect(summarizeSeries(series, { map }, from)).toEqual(
+            summarize(series.values(undefined, map)),
+          );
+          expect(summarizeSeries(series, { keep, map }, from)).toEqual(
+            summarize(series.values(keep, map)),
+          );
+          expect(summarizeSeries(series, {}, from)).toEqual(summarize(series.values()));
+        }
       });
     }
   }
 
   it('counts nothing when no sample is kept', () => {
     const series = seriesOf(100, (i) => i);
-    expect(summarizeSeries(series, { keep: () => false })).toEqual(summarize([]));
-    expect(summarizeSeries(new SampleSeries())).toEqual(summarize([]));
+    expect(summarizeSeries(series, { keep: () => false }, 0)).toEqual(summarize([]));
+    expect(summarizeSeries(new SampleSeries(), {}, 0)).toEqual(summarize([]));
   });
 
   it('falls back to the copy for NaN and for sums past the largest double', () => {
     const withNaN = seriesOf(5000, (i) => (i === 77 ? Number.NaN : i));
-    expect(summarizeSeries(withNaN)).toEqual(summarize(withNaN.values()));
+    expect(summarizeSeries(withNaN, {}, 0)).toEqual(summarize(withNaN.values()));
     const overflow = seriesOf(5000, (i) => (i % 2 === 0 ? 1.7e308 : -1.7e308));
-    expect(summarizeSeries(overflow)).toEqual(summarize(overflow.values()));
+    expect(summarizeSeries(overflow, {}, 0)).toEqual(summarize(overflow.values()));
     const infinite = seriesOf(100, (i) => (i === 3 ? Number.POSITIVE_INFINITY : i));
-    expect(summarizeSeries(infinite)).toEqual(summarize(infinite.values()));
+    expect(summarizeSeries(infinite, {}, 0)).toEqual(summarize(infinite.values()));
   });
 
   it('refuses to filter a series that keeps no times', () => {
@@ -61,6 +72,7 @@ describe('summarizeSeries', () => {
     expect(summarizeSeries(series).count).toBe(10);
     expect(() => summarizeSeries(series, { keep: () => true })).toThrow(/keeps no times/);
     expect(() => seriesPercentile(series, 50, { keep: () => true })).toThrow(/keeps no times/);
+    expect(() => summarizeSeries(series, { keep: () => true }, 0)).toThrow(/keeps no times/);
   });
 });
 
@@ -71,15 +83,18 @@ describe('seriesPercentile', () => {
       const keep = (at: number) => at % 70 !== 0;
       for (const p of [0, 0.1, 1, 25, 50, 90, 95, 99, 99.9, 100]) {
         const expected = percentileIn(series.values(keep), p);
+        expect(seriesPercentile(series, p, { keep }, 0), `${name} p${p}`).toBe(expected);
         expect(seriesPercentile(series, p, { keep }), `${name} p${p}`).toBe(expected);
       }
     }
   });
 
   it('is undefined for no samples, and puts NaN last as a sort does', () => {
-    expect(seriesPercentile(new SampleSeries(), 50)).toBeUndefined();
-    const series = seriesOf(10, (i) => (i < 3 ? Number.NaN : i));
-    expect(seriesPercentile(series, 100)).toBeNaN();
-    expect(seriesPercentile(series, 10)).toBe(3);
+    for (const from of [0, IN_PLACE_FROM]) {
+      expect(seriesPercentile(new SampleSeries(), 50, {}, from)).toBeUndefined();
+      const series = seriesOf(10, (i) => (i < 3 ? Number.NaN : i));
+      expect(seriesPercentile(series, 100, {}, from)).toBeNaN();
+      expect(seriesPercentile(series, 10, {}, from)).toBe(3);
+    }
   });
 });
