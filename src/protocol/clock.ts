@@ -31,9 +31,8 @@ export const systemClock: Clock = {
 export const VIRTUAL_ORDER_STEP = 1 / 32;
 
 // A scheduled timer is its own handle: one allocation a timer. While it waits it holds a slot in
-// the clock's table; the heap moves slot numbers, never the object.
+// the clock's table (fired, it holds none); the heap moves slot numbers, never the object.
 class Scheduled implements TimerHandle {
-  cancelled = false;
   slot = -1;
   constructor(
     readonly at: number,
@@ -191,9 +190,13 @@ export class SimulatedClock implements Clock {
 
   clearTimeout(handle: TimerHandle): void {
     const entry = handle.timer as Scheduled;
-    // Only this clock's own waiting timers (a handle of another clock names a slot of that one).
-    if (entry instanceof Scheduled && !entry.cancelled && this.#slots[entry.slot] === entry) {
-      entry.cancelled = true;
+    // Only a timer that waits in this clock's slot and was not cancelled yet: a fired one has
+    // left its slot, and a handle of another clock names a slot of that one.
+    if (
+      entry instanceof Scheduled &&
+      this.#slots[entry.slot] === entry &&
+      this.#slotCancelled[entry.slot] === 0
+    ) {
       this.#slotCancelled[entry.slot] = 1;
       this.#live--;
     }
@@ -224,7 +227,6 @@ export class SimulatedClock implements Clock {
     if (this.#keepMs > 0 && entry.at > this.#loggedAt) this.#logInstant(entry.at);
     this.#firingAt = entry.at;
     this.#firingOrder = entry.order;
-    entry.cancelled = true;
     this.#live--;
     this.#fired++;
     entry.callback();
