@@ -57,9 +57,8 @@ export class SimNetwork implements ConnectionEnvironment {
   readonly #byClient: Array<SimConnection | undefined> = [];
   /** Clients whose link is cut, with how many outages cut it. */
   readonly #cut = new Map<number, number>();
-  readonly #extraLatency = new Map<(nowMs: number) => number, number>();
-  // The keys of #extraLatency, in order.
-  #extras: Array<(nowMs: number) => number> = [];
+  // Latencies added to every frame, in the order they were added, with the most each can add.
+  #extraLatency: Array<{ readonly ms: (nowMs: number) => number; readonly maxMs: number }> = [];
   #enabled = true;
   readonly echoes: EchoSupport | undefined;
   /** What became of the heartbeats the links played. */
@@ -86,17 +85,17 @@ export class SimNetwork implements ConnectionEnvironment {
             counts: this.echoCounts,
             maxOneWayMs: () => {
               let ms = this.#baseLatencyMs;
-              for (const max of this.#extraLatency.values()) ms += max;
+              for (const extra of this.#extraLatency) ms += extra.maxMs;
               return ms;
             },
           };
   }
 
   oneWayMs(nowMs: number): number {
-    const extras = this.#extras;
+    const extras = this.#extraLatency;
     let ms = this.#baseLatencyMs;
     // Every frame and every played round trip asks: a plain loop, no iterator.
-    for (let i = 0; i < extras.length; i++) ms += extras[i]!(nowMs);
+    for (let i = 0; i < extras.length; i++) ms += extras[i]!.ms(nowMs);
     return ms;
   }
 
@@ -181,12 +180,11 @@ export class SimNetwork implements ConnectionEnvironment {
   addLatency(extraMs: (nowMs: number) => number, maxMs: number): () => void {
     // Heartbeats played without frames computed their arrivals with the latency of before.
     this.handBackAll();
-    this.#extraLatency.set(extraMs, maxMs);
-    this.#extras = [...this.#extraLatency.keys()];
+    const extra = { ms: extraMs, maxMs };
+    this.#extraLatency = [...this.#extraLatency, extra];
     return () => {
       this.handBackAll();
-      this.#extraLatency.delete(extraMs);
-      this.#extras = [...this.#extraLatency.keys()];
+      this.#extraLatency = this.#extraLatency.filter((e) => e !== extra);
     };
   }
 
