@@ -49,6 +49,50 @@ function copyOf(series: SampleSeries, view: SeriesView): Float64Array {
   return series.values(view.keep, view.map);
 }
 
+/** What the first pass over a series found. */
+interface Scan {
+  count: number;
+  min: number;
+  max: number;
+  /** False for a NaN, or a sum past the largest double: the copy's summary is needed. */
+  plain: boolean;
+  histogram: Uint32Array;
+}
+
+// The first pass: counts, min and max, the exact sum into `sum` when given, and the histogram.
+// The loop is written out (not a callback a value): tens of millions of values.
+function scan(series: SampleSeries, view: SeriesView, sum?: ExactSum): Scan {
+  const found: Scan = {
+    count: 0,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+    plain: true,
+    histogram: new Uint32Array(BUCKETS),
+  };
+  const { keep, map } = view;
+  const histogram = found.histogram;
+  series.forEachChunk((values, times, length) => {
+    let { count, min, max, plain } = found;
+    for (let i = 0; i < length; i++) {
+      if (keep !== undefined && !keep(times![i]!)) continue;
+      const v = map === undefined ? values[i]! : map(values[i]!);
+      count += 1;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (Number.isNaN(v) || (sum !== undefined && !sum.add(v))) plain = false;
+      histogram[bucketOf(v)]! += 1;
+    }
+    Object.assign(found, { count, min, max, plain });
+  });
+  return found;
+}
+
+function assertTimed(series: SampleSeries, view: SeriesView, name: string): void {
+  if (view.keep !== undefined && !series.timed) {
+    throw new Error(`${name}: this series keeps no times to filter by`);
+  }
+}
+
 /**
  * The same summary {@link summarize} gives of `series.values(view.keep, view.map)`, without
  * that copy: exact ranks, the exact sum, min and max. Falls back to the copy for NaN values and
@@ -59,29 +103,10 @@ export function summarizeSeries(
   view: SeriesView = {},
   inPlaceFrom = IN_PLACE_FROM,
 ): Summary {
-  if (view.keep !== undefined && !series.timed) {
-    throw new Error('summarizeSeries: this series keeps no times to filter by');
-  }
+  assertTimed(series, view, 'summarizeSeries');
   if (series.length < inPlaceFrom) return summarize(copyOf(series, view), true);
-  let count = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  let plain = true;
   const sum = new ExactSum();
-  const histogram = new Uint32Array(BUCKETS);
-  const { keep, map } = view;
-  // The loops are written out (not a callback a value): tens of millions of values.
-  series.forEachChunk((values, times, length) => {
-    for (let i = 0; i < length; i++) {
-      if (keep !== undefined && !keep(times![i]!)) continue;
-      const v = map === undefined ? values[i]! : map(values[i]!);
-      count += 1;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (Number.isNaN(v) || !sum.add(v)) plain = false;
-      histogram[bucketOf(v)]! += 1;
-    }
-  });
+  const { count, min, max, plain, histogram } = scan(series, view, sum);
   if (!plain) return summarize(copyOf(series, view), true);
   if (count === 0) return summarize([]);
   const [p50, p95, p99] = selectRanks(series, view, histogram, [
@@ -111,23 +136,9 @@ export function seriesPercentile(
   view: SeriesView = {},
   inPlaceFrom = IN_PLACE_FROM,
 ): number | undefined {
-  if (view.keep !== undefined && !series.timed) {
-    throw new Error('seriesPercentile: this series keeps no times to filter by');
-  }
+  assertTimed(series, view, 'seriesPercentile');
   if (series.length < inPlaceFrom) return percentileIn(copyOf(series, view), p);
-  let count = 0;
-  let plain = true;
-  const histogram = new Uint32Array(BUCKETS);
-  const { keep, map } = view;
-  series.forEachChunk((values, times, length) => {
-    for (let i = 0; i < length; i++) {
-      if (keep !== undefined && !keep(times![i]!)) continue;
-      const v = map === undefined ? values[i]! : map(values[i]!);
-      count += 1;
-      if (Number.isNaN(v)) plain = false;
-      histogram[bucketOf(v)]! += 1;
-    }
-  });
+  const { count, plain, histogram } = scan(series, view);
   if (count === 0) return undefined;
   // NaN sorts last, as in percentileIn.
   if (!plain) return copyOf(series, view).sort()[rankOf(count, p)];
