@@ -13,8 +13,21 @@ export interface BackoffOptions {
   maxDelayMs: number;
   /** Growth factor per retry. Default 2. */
   multiplier: number;
-  /** Retries after which the client gives up and becomes `failed`. Default 10; `Infinity` never gives up. */
+  /**
+   * The original spec's retry count (default 10; `Infinity` never gives up). It sets the
+   * default retry budget: the span of its nominal schedule (see {@link giveUpAfterMs}).
+   */
   maxAttempts: number;
+  /**
+   * How long the client keeps trying before it gives up and becomes `failed`, ms: counted from
+   * the first failure after the last stable connection (see `minUptimeMs`), across as many
+   * attempts as the jitter makes fit. A close by policy (1008, 1009, 1011) within
+   * `minUptimeMs` of opening restarts it: the server was reached and objected. Default: the nominal schedule of `maxAttempts` retries
+   * ({@link retryBudgetMs}: 1+2+4+8+16+30×5 = 181 s with the other defaults), so whether a
+   * client gives up depends on how long the server was gone, not on how short the draws fell.
+   * The last retry is moved up to land at the end of the budget.
+   */
+  giveUpAfterMs: number;
   /**
    * Randomisation of each delay. Default `full`: uniform in [0, nominal). Against a reconnect
    * storm (every client dropped at once by a server restart) full jitter spreads the herd evenly
@@ -29,15 +42,31 @@ export interface BackoffOptions {
   minUptimeMs: number;
 }
 
-/** Defaults from the original spec: 1 s · 2ⁿ⁻¹ capped at 30 s, 10 retries, full jitter. */
+/** Defaults from the original spec: 1 s · 2ⁿ⁻¹ capped at 30 s, 10 retries' time, full jitter. */
 export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = {
   initialDelayMs: 1000,
   maxDelayMs: 30_000,
   multiplier: 2,
   maxAttempts: 10,
+  giveUpAfterMs: 181_000,
   jitter: 'full',
   minUptimeMs: 5000,
 };
+
+/**
+ * The time the nominal schedule of `maxAttempts` retries spans, ms: the sum of
+ * {@link nominalDelayMs} for retries 1…maxAttempts (Infinity when maxAttempts is).
+ */
+export function retryBudgetMs(
+  options: Pick<BackoffOptions, 'initialDelayMs' | 'maxDelayMs' | 'multiplier' | 'maxAttempts'>,
+): number {
+  if (!Number.isFinite(options.maxAttempts)) return Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    total += nominalDelayMs(attempt, options);
+  }
+  return total;
+}
 
 /** Decorrelated jitter's growth constant, as in the AWS post: `sleep = rand(base, sleep * 3)`. */
 const DECORRELATED_GROWTH = 3;
@@ -46,7 +75,10 @@ const DECORRELATED_GROWTH = 3;
  * The nominal (unjittered) delay before retry `attempt` (1-based):
  * `min(initialDelayMs · multiplier^(attempt−1), maxDelayMs)`.
  */
-export function nominalDelayMs(attempt: number, options: BackoffOptions): number {
+export function nominalDelayMs(
+  attempt: number,
+  options: Pick<BackoffOptions, 'initialDelayMs' | 'maxDelayMs' | 'multiplier'>,
+): number {
   const exponent = Math.max(0, attempt - 1);
   return Math.min(options.initialDelayMs * options.multiplier ** exponent, options.maxDelayMs);
 }

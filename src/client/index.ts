@@ -31,7 +31,13 @@ export type {
 export { ClientError, ClientErrorCode, isClientError } from './errors.js';
 export type { ClientErrorCodeValue } from './errors.js';
 
-export { backoffDelayMs, DEFAULT_BACKOFF, JITTER_MODES, nominalDelayMs } from './backoff.js';
+export {
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  JITTER_MODES,
+  nominalDelayMs,
+  retryBudgetMs,
+} from './backoff.js';
 export type { BackoffOptions, JitterMode } from './backoff.js';
 export { DEFAULT_HEARTBEAT } from './heartbeat.js';
 export type { HeartbeatOptions } from './heartbeat.js';

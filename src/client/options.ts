@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../protocol/index.js';
-import { DEFAULT_BACKOFF, JITTER_MODES, type BackoffOptions } from './backoff.js';
+import { DEFAULT_BACKOFF, JITTER_MODES, retryBudgetMs, type BackoffOptions } from './backoff.js';
 import { createBrowserEnvironment, type Environment } from './environment.js';
 import { ClientError, ClientErrorCode } from './errors.js';
 import { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './heartbeat.js';
@@ -97,7 +97,11 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (bases.length === 0) throw invalid('url: expected url or a non-empty urls array, got neither');
   const urls = bases.map((base) => buildEndpointUrl(base, options.userId));
 
-  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const backoff: BackoffOptions = {
+    ...DEFAULT_BACKOFF,
+    ...options.backoff,
+    giveUpAfterMs: 0,
+  };
   checkDuration('backoff.initialDelayMs', backoff.initialDelayMs);
   checkDuration('backoff.maxDelayMs', backoff.maxDelayMs);
   checkDuration('backoff.minUptimeMs', backoff.minUptimeMs, true);
@@ -110,6 +114,12 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   ) {
     throw invalid(
       `backoff.maxAttempts: expected a non-negative integer or Infinity, got ${String(backoff.maxAttempts)}`,
+    );
+  }
+  backoff.giveUpAfterMs = options.backoff?.giveUpAfterMs ?? retryBudgetMs(backoff);
+  if (!(backoff.giveUpAfterMs >= 0)) {
+    throw invalid(
+      `backoff.giveUpAfterMs: expected a non-negative number of ms or Infinity, got ${String(backoff.giveUpAfterMs)}`,
     );
   }
   if (!JITTER_MODES.includes(backoff.jitter)) {
@@ -135,6 +145,11 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     throw invalid(
       `resume.from.lastSeq: expected a non-negative integer, got ${String(resume.from.lastSeq)}`,
     );
+  }
+
+  checkDuration('resume.ackIntervalMs', resume.ackIntervalMs, true);
+  if (!Number.isInteger(resume.ackEvery) || resume.ackEvery < 1) {
+    throw invalid(`resume.ackEvery: expected an integer >= 1, got ${String(resume.ackEvery)}`);
   }
 
   const timeline: TimelineOptions = { ...DEFAULT_TIMELINE, ...options.timeline };

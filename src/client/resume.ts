@@ -16,16 +16,26 @@ export interface StreamPosition {
 export interface ResumeOptions {
   /** Send `{type:"resume"}` after every `hello`. Default true. */
   enabled: boolean;
-  /** Send `{type:"ack", seq}` for every alert delivered to the app. Default true. */
+  /**
+   * Acknowledge delivered alerts with cumulative `{type:"ack", seq}` frames (every alert up to
+   * `seq`), coalesced: the first alert after a quiet spell is acked at once, later ones at most
+   * every `ackIntervalMs` or every `ackEvery` alerts. Default true.
+   */
   ack: boolean;
+  /** Shortest time between two coalesced acks, ms. Default 250. */
+  ackIntervalMs: number;
+  /** An ack goes out at once when this many alerts are owed, whatever the interval. Default 100. */
+  ackEvery: number;
   /** Position to start from, e.g. one persisted by the app. Default: nothing seen yet. */
   from: StreamPosition;
 }
 
-/** Defaults: resume and ack on, starting from nothing. */
+/** Defaults: resume and ack on (an ack at most every 250 ms or 100 alerts), from nothing. */
 export const DEFAULT_RESUME: Readonly<ResumeOptions> = {
   enabled: true,
   ack: true,
+  ackIntervalMs: 250,
+  ackEvery: 100,
   from: { epoch: undefined, lastSeq: 0 },
 };
 

@@ -7,6 +7,7 @@ export const MetricName = {
   serverConnections: 'alert_server_ws_connections',
   serverConnectionsOpened: 'alert_server_ws_connections_opened_total',
   serverDisconnections: 'alert_server_ws_disconnections_total',
+  serverCloses: 'alert_server_ws_closes_total',
   serverRejected: 'alert_server_ws_rejected_total',
   serverPings: 'alert_server_pings_total',
   serverAlertsPublished: 'alert_server_alerts_published_total',

@@ -14,6 +14,19 @@ export type ServerDisconnectReason =
   | 'abnormal'
   | 'error';
 
+/**
+ * The `code` label of a close: the codes of protocol v1 and RFC 6455 that a socket can end
+ * with, else `other` (a peer may send any code from 3000 to 4999; labels stay bounded).
+ */
+export function closeCodeLabel(code: number): string {
+  return KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other';
+}
+
+const KNOWN_CLOSE_CODES = new Set([
+  1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 4000,
+  4401, 4403,
+]);
+
 /** Why an upgrade was refused (the `reason` label). */
 export type ServerRejectReason = 'unauthorized' | 'forbidden' | 'rate_limited' | 'shutting_down';
 
@@ -25,6 +38,7 @@ export interface ServerMetrics {
   connections: Gauge;
   connectionsOpened: Counter;
   disconnections: Counter<'reason'>;
+  closes: Counter<'code'>;
   rejected: Counter<'reason'>;
   pings: Counter;
   alertsPublished: Counter<'severity'>;
@@ -51,6 +65,12 @@ export function createServerMetrics(registry: Registry, version: string): Server
       name: MetricName.serverDisconnections,
       help: 'WebSocket connections ended, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    closes: new Counter({
+      name: MetricName.serverCloses,
+      help: 'WebSocket connections ended, by close code (1008: closed by the flood guard).',
+      labelNames: ['code'],
       registers,
     }),
     rejected: new Counter({

@@ -80,7 +80,11 @@ export interface BreachAlertMessage extends AlertInput {
   publishedAt: string;
 }
 
-/** c→s acknowledgement of delivery. */
+/**
+ * c→s cumulative acknowledgement: every alert up to and including `seq` reached the app.
+ * Clients coalesce them (one ack covers many alerts); the server's flood guard does not count
+ * an ack that moves the acknowledged point forward over alerts it sent.
+ */
 export interface AckMessage {
   type: 'ack';
   seq: number;

@@ -1,11 +1,13 @@
 import { CloseCode } from '../../protocol/index.js';
-import { backoffDelayMs } from '../backoff.js';
+import { FRESH_ACK } from '../ack.js';
+import { backoffDelayMs, nominalDelayMs } from '../backoff.js';
 import { ClientError, ClientErrorCode } from '../errors.js';
 import type { TransitionReason } from '../events.js';
 import { createSequenceState } from '../resume.js';
 import type { CloseInfo } from '../transports/types.js';
 import { classifyClose } from './close-policy.js';
 import {
+  onAckTimer,
   onEchoedPings,
   onFrame,
   onHeartbeatCheck,
@@ -22,7 +24,13 @@ import type {
   TransitionContext,
 } from './types.js';
 
-const CONNECTION_TIMERS: TimerName[] = ['connect-timeout', 'stable', 'ping', 'heartbeat-check'];
+const CONNECTION_TIMERS: TimerName[] = [
+  'connect-timeout',
+  'stable',
+  'ping',
+  'heartbeat-check',
+  'ack',
+];
 const ALL_TIMERS: TimerName[] = ['retry', ...CONNECTION_TIMERS];
 
 /** The state of a client that has not been asked to connect. */
@@ -30,6 +38,7 @@ export function createInitialState(config: MachineConfig): MachineState {
   return {
     phase: { name: 'disconnected', reason: 'initial' },
     attempt: 0,
+    failingSince: undefined,
     previousDelayMs: config.backoff.initialDelayMs,
     authRetried: false,
     urlCursor: 0,
@@ -42,6 +51,7 @@ export function createInitialState(config: MachineConfig): MachineState {
     pending: [],
     nextPingId: 1,
     sequence: createSequenceState(config.resume.from),
+    ack: FRESH_ACK,
     lastFrameAt: 0,
   };
 }
@@ -114,7 +124,9 @@ function handle(step: Step, event: MachineEvent): void {
       ) {
         step.closeLiveSocket(CloseCode.NORMAL, 'offline');
         step.clearTimer(...ALL_TIMERS);
-        // Going offline is not a failed attempt: the retry counter stays where it was.
+        // Going offline is not a failed attempt: the retry counter stays where it was, and the
+        // retry budget starts again once the host is back (the server was not the problem).
+        step.update({ failingSince: undefined });
         step.enter({ name: 'disconnected', reason: 'offline' }, 'offline');
       }
       return;
@@ -144,6 +156,7 @@ function restart(step: Step, reason: TransitionReason): void {
   step.clearTimer(...ALL_TIMERS);
   step.update({
     attempt: 0,
+    failingSince: undefined,
     authRetried: false,
     previousDelayMs: step.ctx.config.backoff.initialDelayMs,
   });
@@ -227,7 +240,7 @@ function onTokenSettled(
 
 function onOpen(step: Step, attempt: number, socketId: number, url: string): void {
   step.clearTimer('connect-timeout');
-  step.update({ quality: 'good', lastFrameAt: step.now });
+  step.update({ quality: 'good', lastFrameAt: step.now, ack: FRESH_ACK });
   step.enter({ name: 'connected', attempt, socketId, url, connectedAt: step.now }, 'open', { url });
   step.setTimer('stable', step.ctx.config.backoff.minUptimeMs);
   startHeartbeat(step, false);
@@ -249,6 +262,7 @@ function onTimer(step: Step, timer: TimerName): void {
       if (phase.name === 'connected') {
         step.update({
           attempt: 0,
+          failingSince: undefined,
           authRetried: false,
           previousDelayMs: step.ctx.config.backoff.initialDelayMs,
         });
@@ -256,6 +270,9 @@ function onTimer(step: Step, timer: TimerName): void {
       return;
     case 'ping':
       onPingTimer(step);
+      return;
+    case 'ack':
+      onAckTimer(step);
       return;
     case 'heartbeat-check':
       if (onHeartbeatCheck(step)) {
@@ -272,8 +289,30 @@ function onTimer(step: Step, timer: TimerName): void {
   }
 }
 
+// Closes by which a server that was reached objects to the client itself: retried right away,
+// each would open and close again in a loop.
+const POLICY_CLOSES: ReadonlySet<number> = new Set([
+  CloseCode.POLICY,
+  CloseCode.TOO_BIG,
+  CloseCode.INTERNAL,
+]);
+
+/**
+ * True when the live connection opened less than minUptimeMs ago and the server closed it
+ * with a policy code: a loop of accept-and-close, which must back off instead of hammering.
+ */
+function isPolicyLoop(step: Step, info: CloseInfo): boolean {
+  const phase = step.state.phase;
+  return (
+    phase.name === 'connected' &&
+    POLICY_CLOSES.has(info.code) &&
+    step.now - phase.connectedAt < step.ctx.config.backoff.minUptimeMs
+  );
+}
+
 /** The live socket closed, failed to open, or was declared dead. */
 function onLoss(step: Step, info: CloseInfo, reason: TransitionReason, detectionMs?: number): void {
+  const policyLoop = isPolicyLoop(step, info);
   step.clearTimer(...CONNECTION_TIMERS);
   step.update({ pending: [] });
   const details: ChangeDetails = { closeCode: info.code, httpStatus: info.httpStatus, detectionMs };
@@ -306,14 +345,24 @@ function onLoss(step: Step, info: CloseInfo, reason: TransitionReason, detection
       step.update({ authRetried: true });
       scheduleRetry(step, 'auth', details, { delayMs: 0 });
       return;
-    case 'retry':
+    case 'retry': {
+      // A policy close right after opening is a server that was reached and objected, not an
+      // outage: it neither refills the retry counter (the delay keeps growing to the cap) nor
+      // spends the retry budget (which runs afresh from this close), and the wait is at least
+      // half the nominal delay rather than whatever short draw the jitter makes.
+      let floorMs = 0;
+      if (policyLoop) {
+        floorMs = nominalDelayMs(step.state.attempt + 1, step.ctx.config.backoff) / 2;
+        step.update({ failingSince: undefined });
+      }
       scheduleRetry(
         step,
         verdict.retryAfterMs === undefined ? reason : 'rate-limited',
         details,
-        verdict.retryAfterMs === undefined ? {} : { atLeastMs: verdict.retryAfterMs },
+        { atLeastMs: Math.max(floorMs, verdict.retryAfterMs ?? 0) },
       );
       return;
+    }
   }
 }
 
@@ -326,13 +375,15 @@ function scheduleRetry(
   step.clearTimer(...CONNECTION_TIMERS);
   const { backoff } = step.ctx.config;
   const attempt = step.state.attempt + 1;
-  if (attempt > backoff.maxAttempts) {
+  const failingSince = step.state.failingSince ?? step.now;
+  const spentMs = step.now - failingSince;
+  if (spentMs >= backoff.giveUpAfterMs) {
     step.enter({ name: 'failed', reason: 'max-attempts' }, 'max-attempts', details);
     step.emit(
       'error',
       new ClientError(
         ClientErrorCode.ATTEMPTS_EXHAUSTED,
-        `gave up after ${backoff.maxAttempts} reconnect attempts; call reconnect() to start over`,
+        `gave up after ${Math.round(spentMs / 1000)} s of retrying (${step.state.attempt} reconnect attempts) without reaching the server; call reconnect() to start over`,
       ),
     );
     return;
@@ -342,8 +393,9 @@ function scheduleRetry(
     delayMs = backoffDelayMs(attempt, backoff, step.ctx.random, step.state.previousDelayMs);
     step.update({ previousDelayMs: delayMs });
   }
-  delayMs = Math.max(delayMs, delay.atLeastMs ?? 0);
-  step.update({ attempt });
+  // The last retry lands at the end of the budget rather than after it.
+  delayMs = Math.max(Math.min(delayMs, backoff.giveUpAfterMs - spentMs), delay.atLeastMs ?? 0);
+  step.update({ attempt, failingSince });
   step.enter({ name: 'reconnecting', attempt, delayMs }, reason, { ...details, delayMs });
   step.setTimer('retry', delayMs);
 }

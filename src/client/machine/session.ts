@@ -1,6 +1,7 @@
 // What happens on an open connection: frames from the server and the heartbeat.
 import { parseServerMessage, type ServerMessage } from '../../protocol/index.js';
 import { ClientError, ClientErrorCode } from '../errors.js';
+import { afterAlert, flush, type AckDecision } from '../ack.js';
 import { addPing, judgePings, matchPong, nextCheckAt } from '../heartbeat.js';
 import { applyAlert, applyHello, applyResumed } from '../resume.js';
 import type { Step } from './step.js';
@@ -120,6 +121,8 @@ function onMessage(step: Step, socketId: number, message: ServerMessage): void {
       const outcome = applyResumed(step.state.sequence, message);
       step.update({ sequence: outcome.state });
       if (outcome.gap !== undefined) step.emit('gap', { ...outcome.gap, at: step.now });
+      // The replay is over: what it delivered is acked now, not at the end of a window.
+      if (resume.ack) applyAck(step, socketId, flush(step.state.ack, step.state.sequence));
       return;
     }
     case 'breach_alert': {
@@ -128,7 +131,9 @@ function onMessage(step: Step, socketId: number, message: ServerMessage): void {
       if (outcome.duplicate) return;
       if (outcome.gap !== undefined) step.emit('gap', { ...outcome.gap, at: step.now });
       step.emit('alert', message);
-      if (resume.ack) step.send(socketId, { type: 'ack', seq: message.seq });
+      if (resume.ack) {
+        applyAck(step, socketId, afterAlert(step.state.ack, step.state.sequence, resume.ackEvery));
+      }
       return;
     }
     case 'error':
@@ -140,6 +145,25 @@ function onMessage(step: Step, socketId: number, message: ServerMessage): void {
         ),
       );
       return;
+  }
+}
+
+/** The `ack` timer fired: the coalescing window closed; send what it held back, if anything. */
+export function onAckTimer(step: Step): void {
+  const phase = step.state.phase;
+  if (phase.name !== 'connected') return;
+  applyAck(step, phase.socketId, flush(step.state.ack, step.state.sequence));
+}
+
+// Sends the ack decided on, and keeps the window open for ackIntervalMs after it.
+function applyAck(step: Step, socketId: number, decision: AckDecision): void {
+  const wasOpen = step.state.ack.windowOpen;
+  step.update({ ack: decision.state });
+  if (decision.send !== undefined) {
+    step.send(socketId, { type: 'ack', seq: decision.send });
+    step.setTimer('ack', step.ctx.config.resume.ackIntervalMs);
+  } else if (wasOpen && !decision.state.windowOpen) {
+    step.clearTimer('ack');
   }
 }
 

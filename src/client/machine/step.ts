@@ -8,6 +8,7 @@ function copyState(s: MachineState): MachineState {
   return {
     phase: s.phase,
     attempt: s.attempt,
+    failingSince: s.failingSince,
     previousDelayMs: s.previousDelayMs,
     authRetried: s.authRetried,
     urlCursor: s.urlCursor,
@@ -20,6 +21,7 @@ function copyState(s: MachineState): MachineState {
     pending: s.pending,
     nextPingId: s.nextPingId,
     sequence: s.sequence,
+    ack: s.ack,
     lastFrameAt: s.lastFrameAt,
   };
 }

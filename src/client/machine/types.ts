@@ -1,4 +1,5 @@
 import type { ClientMessage } from '../../protocol/index.js';
+import type { AckState } from '../ack.js';
 import type { BackoffOptions } from '../backoff.js';
 import type { ClientEventMap, Quality, TransitionReason } from '../events.js';
 import type { HeartbeatOptions, PendingPings } from '../heartbeat.js';
@@ -20,7 +21,8 @@ export interface MachineConfig {
 }
 
 /** Named timers; setting one replaces the previous timer of the same name. */
-export type TimerName = 'retry' | 'connect-timeout' | 'stable' | 'ping' | 'heartbeat-check';
+export type TimerName =
+  'retry' | 'connect-timeout' | 'stable' | 'ping' | 'heartbeat-check' | 'ack';
 
 /** The current phase, one named state with only the data that state needs. */
 export type Phase =
@@ -38,6 +40,12 @@ export interface MachineState {
   readonly phase: Phase;
   /** Retry number of the current or last attempt; reset by a stable connection or reconnect(). */
   readonly attempt: number;
+  /**
+   * Clock time of the first failure since the last stable connection (or since the last close
+   * by policy right after opening): the retry budget (`backoff.giveUpAfterMs`) runs from here.
+   * Undefined while nothing has failed.
+   */
+  readonly failingSince: number | undefined;
   /** Delay before the previous retry (decorrelated jitter), ms. */
   readonly previousDelayMs: number;
   /** True after one token refresh for a 401/4401; a second refusal means `failed`. */
@@ -54,6 +62,8 @@ export interface MachineState {
   readonly pending: PendingPings;
   readonly nextPingId: number;
   readonly sequence: SequenceState;
+  /** Coalescing of acks on the current connection. */
+  readonly ack: AckState;
   /** Clock time of the last frame received on the current connection. */
   readonly lastFrameAt: number;
 }

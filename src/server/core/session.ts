@@ -4,11 +4,12 @@ import {
   parseClientMessage,
   ProtocolErrorCode,
   type BreachAlertMessage,
+  type ClientMessage,
   type ResumeMessage,
   type ServerMessage,
   type TimerHandle,
 } from '../../protocol/index.js';
-import type { ServerDisconnectReason } from '../../metrics/index.js';
+import { closeCodeLabel, type ServerDisconnectReason } from '../../metrics/index.js';
 import { FloodGuard } from './flood-guard.js';
 import type { AlertSink, SessionEnvironment, SessionTransport } from './types.js';
 
@@ -31,7 +32,10 @@ export interface SessionInit {
 }
 
 // A rejected frame costs this many flood tokens: garbage runs out the budget five times faster.
+// A resume beyond the one a connection needs costs as much: each may replay the whole history.
 const BAD_FRAME_COST = 5;
+// Alerts a replay sends before it checks the socket's back-pressure.
+const REPLAY_BATCH = 100;
 // Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // Unacknowledged alerts remembered per connection for delivery timing.
@@ -61,6 +65,9 @@ export class Session implements AlertSink {
   // The seqs this socket carried: all of lowestSent..highestSent (a user's alerts come in order).
   #highestSent = 0;
   #lowestSent = Infinity;
+  // Highest seq a cumulative ack covered on this socket (0: none).
+  #ackedThrough = 0;
+  #resumes = 0;
   // Made on the first alert: most sockets of a quiet user never need it.
   #unacked: Map<number, number> | undefined;
   #resumeTimer: TimerHandle | undefined;
@@ -138,7 +145,7 @@ export class Session implements AlertSink {
       return;
     }
     const parsed = parseClientMessage(data);
-    if (!this.#flood.take(parsed.ok ? 1 : BAD_FRAME_COST)) {
+    if (!this.#flood.take(parsed.ok ? this.#costOf(parsed.value) : BAD_FRAME_COST)) {
       this.close(CloseCode.POLICY, 'too many messages', 'flood');
       return;
     }
@@ -277,7 +284,34 @@ export class Session implements AlertSink {
     this.#finish(disconnectReasonOf(code), code);
   }
 
+  /**
+   * Flood tokens a valid frame costs. What a correct client cannot avoid sending is free: an
+   * ack that moves the acknowledged point over alerts this socket sent (so free acks never
+   * outnumber the alerts), and the connection's first resume. Pings cost one (a client sends
+   * one per heartbeat interval and a probe per late pong); repeated resumes cost as much as
+   * garbage.
+   */
+  #costOf(message: ClientMessage): number {
+    switch (message.type) {
+      case 'ack':
+        return message.seq > this.#ackedThrough && message.seq <= this.#highestSent ? 0 : 1;
+      case 'resume':
+        return this.#resumes === 0 ? 0 : BAD_FRAME_COST;
+      case 'ping':
+        return 1;
+    }
+  }
+
   async #resume(message: ResumeMessage): Promise<void> {
+    this.#resumes += 1;
+    if (this.#phase === 'replaying') {
+      this.#send({
+        type: 'error',
+        code: ProtocolErrorCode.INVALID_FIELD,
+        message: 'resume: a replay is already in progress',
+      });
+      return;
+    }
     if (this.#phase === 'opening') {
       // hello is still on its way; a well-behaved client never resumes before it.
       this.#send({
@@ -300,8 +334,15 @@ export class Session implements AlertSink {
       // What the socket carried before the replay (live alerts, when the resume came late).
       const carriedFrom = this.#lowestSent;
       const carriedTo = this.#highestSent;
-      for (const alert of slice.alerts) {
-        if (this.#sendAlert(alert, 'replayed', carriedFrom, carriedTo)) replayed += 1;
+      const alerts = slice.alerts;
+      for (let i = 0; i < alerts.length; i++) {
+        if (this.#sendAlert(alerts[i]!, 'replayed', carriedFrom, carriedTo)) replayed += 1;
+        if ((i + 1) % REPLAY_BATCH !== 0 || i + 1 === alerts.length) continue;
+        // A batch is out: let the socket drain before the next (live alerts wait behind it).
+        const drained = this.#transport.drained?.();
+        if (drained === undefined) continue;
+        await drained;
+        if (this.#phase !== 'replaying') return;
       }
       // firstSeq is the oldest seq still held: everything between the client's seq and it is gone.
       const trimmed = Math.max(0, slice.firstSeq - after - 1);
@@ -348,14 +389,22 @@ export class Session implements AlertSink {
     return true;
   }
 
+  /** A cumulative ack: every alert this socket sent with a seq up to `seq` was delivered. */
   #acknowledge(seq: number): void {
-    const publishedAt = this.#unacked?.get(seq);
-    if (publishedAt === undefined) return;
-    this.#unacked?.delete(seq);
+    if (seq <= this.#ackedThrough) return;
+    this.#ackedThrough = Math.min(seq, this.#highestSent);
+    const unacked = this.#unacked;
+    if (unacked === undefined || unacked.size === 0) return;
     const metrics = this.#env.metrics;
-    if (metrics === undefined) return;
-    metrics.alertDeliveries.inc({ outcome: 'acked' });
-    metrics.alertDeliveryDuration.observe(Math.max(0, this.#env.clock.now() - publishedAt) / 1000);
+    const now = this.#env.clock.now();
+    // Mostly in seq order, but a late resume's replay follows newer live alerts: look at all.
+    for (const [sent, publishedAt] of unacked) {
+      if (sent > seq) continue;
+      unacked.delete(sent);
+      if (metrics === undefined) continue;
+      metrics.alertDeliveries.inc({ outcome: 'acked' });
+      metrics.alertDeliveryDuration.observe(Math.max(0, now - publishedAt) / 1000);
+    }
   }
 
   #send(message: ServerMessage): void {
@@ -433,6 +482,7 @@ export class Session implements AlertSink {
     if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
     metrics?.disconnections.inc({ reason });
+    metrics?.closes.inc({ code: closeCodeLabel(code) });
     logger?.info(
       {
         event: 'ws_close',

@@ -11,6 +11,12 @@ export interface SessionTransport {
   /** Drops the connection without a close frame (a crash or a hard restart). */
   terminate(): void;
   /**
+   * Optional back-pressure: undefined when little enough is buffered to send more now, else a
+   * promise that settles once the buffer drained (or the socket closed). A replay waits on it
+   * between batches so a backlog of the whole history never piles up in memory at once.
+   */
+  drained?(): Promise<void> | undefined;
+  /**
    * Optional (the simulator's links): hands back a heartbeat the link plays without frames,
    * up to date before the session acts on its own (see {@link Session.echoPing}).
    */

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { ServerError, ServerErrorCode } from '../errors.js';
@@ -95,7 +96,7 @@ export function wsRoutes(ctx: AppContext) {
           socket.close(1011, 'internal error');
           return;
         }
-        attachSession(ctx, socket, principal);
+        attachSession(ctx, socket, principal, request.raw.socket);
       },
     );
   };
@@ -116,11 +117,33 @@ function releaseUpgradeObjects(socket: WebSocket, request: FastifyRequest): void
   socket.removeAllListeners('error');
 }
 
-function attachSession(ctx: AppContext, socket: WebSocket, principal: Principal): void {
+// A replay sends its next batch only once the TCP socket holds less than this unsent.
+const REPLAY_LOW_WATER_BYTES = 64 * 1024;
+
+function attachSession(
+  ctx: AppContext,
+  socket: WebSocket,
+  principal: Principal,
+  raw: Socket,
+): void {
   const session = ctx.service.open(
     {
       send: (text) => {
         if (socket.readyState === socket.OPEN) socket.send(text);
+      },
+      drained: () => {
+        if (socket.readyState !== socket.OPEN || socket.bufferedAmount < REPLAY_LOW_WATER_BYTES) {
+          return undefined;
+        }
+        return new Promise<void>((resolve) => {
+          const done = (): void => {
+            raw.off('drain', done);
+            raw.off('close', done);
+            resolve();
+          };
+          raw.on('drain', done);
+          raw.on('close', done);
+        });
       },
       close: (code, reason) => socket.close(code, reason),
       terminate: () => socket.terminate(),

@@ -56,7 +56,7 @@ describe('createClient — backoff schedule', () => {
   });
 
   it.each(['full', 'equal', 'decorrelated'] as const)(
-    'with %s jitter and a seeded random, every delay stays within its mode’s bounds',
+    'with %s jitter and a seeded random, every delay stays within its mode’s bounds and the client gives up after 181 s',
     (jitter) => {
       const { clock, server, client, events } = createHarness({
         backoff: { jitter },
@@ -66,10 +66,15 @@ describe('createClient — backoff schedule', () => {
       client.connect();
       clock.advance(10 * 60_000);
       const delays = retryDelays(events);
-      expect(delays).toHaveLength(10);
+      // Jittered delays are shorter than nominal: more attempts fit in the same budget.
+      expect(delays.length).toBeGreaterThan(10);
+      expect(delays.reduce((a, b) => a + b, 0)).toBe(181_000);
+      expect(events.state.at(-1)).toMatchObject({ to: 'failed', reason: 'max-attempts' });
+      expect(events.state.at(-1)!.at - T0).toBe(181_000);
       let previous = 1000;
-      delays.forEach((delay, i) => {
-        const nominal = SPEC_DELAYS_MS[i]!;
+      // The last delay is cut short to land on the end of the budget.
+      delays.slice(0, -1).forEach((delay, i) => {
+        const nominal = SPEC_DELAYS_MS[Math.min(i, SPEC_DELAYS_MS.length - 1)]!;
         const [low, high] =
           jitter === 'full'
             ? [0, nominal - 1]
@@ -110,8 +115,37 @@ describe('createClient — minimum uptime', () => {
     };
     client.connect();
     clock.advance(30 * 60_000);
-    expect(retryDelays(events)).toEqual(SPEC_DELAYS_MS);
+    // The 181 s budget runs from the first drop and counts the flaps' 4.9 s too: after eight
+    // retries 160.2 s are spent, so the ninth waits only the 20.8 s left.
+    expect(retryDelays(events)).toEqual([1, 2, 4, 8, 16, 30, 30, 30, 20.8].map((s) => s * 1000));
     expect(client.state).toBe('failed');
+    // The last retry, at the end of the budget, is accepted too and drops 4.9 s later.
+    expect(events.state.at(-1)!.at - T0).toBe(4900 + 181_000 + 4900);
+    client.dispose();
+  });
+
+  it('backs off from a server that accepts and closes with 1008 at once, and never gives up on it', () => {
+    const { clock, server, client, events } = createHarness({
+      backoff: { jitter: 'full' },
+      random: createSeededRandom(7),
+    });
+    server.admit = (connection) => {
+      clock.setTimeout(() => connection.close(CloseCode.POLICY, 'too many messages'), 100);
+      return { kind: 'accept' };
+    };
+    client.connect();
+    clock.advance(30 * 60_000);
+    const delays = retryDelays(events);
+    // Half an hour of accept-and-close: still retrying, the budget is not burnt by policy closes.
+    expect(client.state).not.toBe('failed');
+    expect(delays.length).toBeGreaterThan(50);
+    // Each wait is at least half the nominal delay, and the counter keeps growing to the cap.
+    delays.forEach((delay, i) => {
+      const nominal = SPEC_DELAYS_MS[Math.min(i, SPEC_DELAYS_MS.length - 1)]!;
+      expect(delay).toBeGreaterThanOrEqual(nominal / 2);
+      expect(delay).toBeLessThan(nominal);
+    });
+    expect(events.state.filter((s) => s.to === 'reconnecting').at(-1)?.attempt).toBe(delays.length);
     client.dispose();
   });
 
