@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Verb } from '../cli.js';
 import { systemClock } from '../protocol/index.js';
+import { parseRedisUrl } from '../server/index.js';
 import {
   FleetRecorder,
   FEED_PATH,
@@ -34,6 +35,8 @@ Flags:
                      CMD gets PORT, HOST and STORMWATCH_JWT_SECRET
   --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
   --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
+  --redis URL        Redis of scenarios with config.server.broker: redis (default
+                     redis://127.0.0.1:6379; the run uses keys of its own and deletes them)
   --metrics-port P   serve alert_client_* and chaos_* on http://127.0.0.1:P/metrics
   --metrics-host H   address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
   --feed-port P      serve the fleet's live feed on http://127.0.0.1:P/feed for the health
@@ -52,6 +55,7 @@ export const run: Verb = async (argv) => {
     'server-cmd': { type: 'string' },
     'server-url': { type: 'string' },
     toxiproxy: { type: 'string' },
+    redis: { type: 'string' },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'feed-port': { type: 'string' },
@@ -70,6 +74,13 @@ export const run: Verb = async (argv) => {
     throw new UsageError(
       `--proxy-listen: expected host:port such as 0.0.0.0:20000, got "${proxyListen}"`,
     );
+  }
+  if (values.redis !== undefined) {
+    try {
+      parseRedisUrl(values.redis);
+    } catch (error) {
+      throw new UsageError(`--redis: ${(error as Error).message}`);
+    }
   }
   const feedPort =
     values['feed-port'] === undefined
@@ -116,6 +127,7 @@ export const run: Verb = async (argv) => {
       serverUrl: values['server-url'],
       toxiproxyUrl: values.toxiproxy,
       proxyListen: values['proxy-listen'],
+      redisUrl: values.redis,
     });
     if (metricsPort !== undefined) {
       metrics = new LiveMetrics(recorder, scenario, randomUUID());

@@ -31,11 +31,7 @@ export function ackPoint(sequence: SequenceState): number {
  * or when `ackEvery` alerts are owed (a catch-up of hundreds sends one ack per `ackEvery`);
  * otherwise the ack waits for the window to close.
  */
-export function afterAlert(
-  ack: AckState,
-  sequence: SequenceState,
-  ackEvery: number,
-): AckDecision {
+export function afterAlert(ack: AckState, sequence: SequenceState, ackEvery: number): AckDecision {
   const owed = ack.owed + 1;
   if (!ack.windowOpen || owed >= ackEvery) return flush({ ...ack, owed }, sequence);
   return { send: undefined, state: { sentSeq: ack.sentSeq, owed, windowOpen: true } };

@@ -100,59 +100,67 @@ const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('a busy user over a slow link', () => {
-  it('replays the full 1,000-alert history over 12 s of latency: every alert once, no 1008', {
-    timeout: 60_000,
-  }, async () => {
-    const stack = await startStack();
-    await stack.publish(1000);
-    // The hello, and with it the whole replay, reach the client 12 s late and at once.
-    await stack.proxy.addToxic({
-      type: 'latency',
-      stream: 'downstream',
-      attributes: { latency: 12_000, jitter: 0 },
-    } as never);
-    const { client, seqs, states, gaps } = stack.client();
-    client.connect();
-    await until(() => seqs.length >= 1000, 40_000);
-    // Let the acks of the whole replay reach the server and be judged.
-    await sleep(1000);
-    expect(seqs).toEqual(range(1, 1000));
-    expect(gaps).toEqual([]);
-    expect(states.filter((s) => s.from === 'connected')).toEqual([]);
-    // The server's side is read at once: a close frame would take 12 s to reach the client.
-    expect(await stack.policyCloses()).toEqual({ closes1008: 0, flood: 0, open: 1 });
-    expect(client.state).toBe('connected');
-  });
-
-  it('takes 12 s of held alerts and acks released at once in both directions: no 1008', {
-    timeout: 60_000,
-  }, async () => {
-    const stack = await startStack();
-    const { client, seqs, states } = stack.client();
-    client.connect();
-    await until(() => client.state === 'connected', 10_000);
-    await stack.publish(10);
-    await until(() => seqs.length === 10, 10_000);
-    const toxics = await Promise.all(
-      (['upstream', 'downstream'] as const).map((stream) =>
-        stack.proxy.addToxic({
-          type: 'latency',
-          stream,
-          attributes: { latency: 12_000, jitter: 0 },
-        } as never),
-      ),
-    );
-    // 10 alerts a second for 6 s, then the remaining 400 of a burst while the link holds them.
-    for (let s = 0; s < 6; s++) {
-      await stack.publish(10);
+  it(
+    'replays the full 1,000-alert history over 12 s of latency: every alert once, no 1008',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const stack = await startStack();
+      await stack.publish(1000);
+      // The hello, and with it the whole replay, reach the client 12 s late and at once.
+      await stack.proxy.addToxic({
+        type: 'latency',
+        stream: 'downstream',
+        attributes: { latency: 12_000, jitter: 0 },
+      } as never);
+      const { client, seqs, states, gaps } = stack.client();
+      client.connect();
+      await until(() => seqs.length >= 1000, 40_000);
+      // Let the acks of the whole replay reach the server and be judged.
       await sleep(1000);
-    }
-    await stack.publish(400);
-    for (const toxic of toxics) await toxic.remove();
-    await until(() => seqs.length >= 470, 30_000);
-    await sleep(1000);
-    expect(seqs).toEqual(range(1, 470));
-    expect(states.filter((s) => s.from === 'connected')).toEqual([]);
-    expect(await stack.policyCloses()).toEqual({ closes1008: 0, flood: 0, open: 1 });
-  });
+      expect(seqs).toEqual(range(1, 1000));
+      expect(gaps).toEqual([]);
+      expect(states.filter((s) => s.from === 'connected')).toEqual([]);
+      // The server's side is read at once: a close frame would take 12 s to reach the client.
+      expect(await stack.policyCloses()).toEqual({ closes1008: 0, flood: 0, open: 1 });
+      expect(client.state).toBe('connected');
+    },
+  );
+
+  it(
+    'takes 12 s of held alerts and acks released at once in both directions: no 1008',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const stack = await startStack();
+      const { client, seqs, states } = stack.client();
+      client.connect();
+      await until(() => client.state === 'connected', 10_000);
+      await stack.publish(10);
+      await until(() => seqs.length === 10, 10_000);
+      const toxics = await Promise.all(
+        (['upstream', 'downstream'] as const).map((stream) =>
+          stack.proxy.addToxic({
+            type: 'latency',
+            stream,
+            attributes: { latency: 12_000, jitter: 0 },
+          } as never),
+        ),
+      );
+      // 10 alerts a second for 6 s, then the remaining 400 of a burst while the link holds them.
+      for (let s = 0; s < 6; s++) {
+        await stack.publish(10);
+        await sleep(1000);
+      }
+      await stack.publish(400);
+      for (const toxic of toxics) await toxic.remove();
+      await until(() => seqs.length >= 470, 30_000);
+      await sleep(1000);
+      expect(seqs).toEqual(range(1, 470));
+      expect(states.filter((s) => s.from === 'connected')).toEqual([]);
+      expect(await stack.policyCloses()).toEqual({ closes1008: 0, flood: 0, open: 1 });
+    },
+  );
 });

@@ -355,12 +355,9 @@ function onLoss(step: Step, info: CloseInfo, reason: TransitionReason, detection
         floorMs = nominalDelayMs(step.state.attempt + 1, step.ctx.config.backoff) / 2;
         step.update({ failingSince: undefined });
       }
-      scheduleRetry(
-        step,
-        verdict.retryAfterMs === undefined ? reason : 'rate-limited',
-        details,
-        { atLeastMs: Math.max(floorMs, verdict.retryAfterMs ?? 0) },
-      );
+      scheduleRetry(step, verdict.retryAfterMs === undefined ? reason : 'rate-limited', details, {
+        atLeastMs: Math.max(floorMs, verdict.retryAfterMs ?? 0),
+      });
       return;
     }
   }

@@ -21,8 +21,7 @@ export interface MachineConfig {
 }
 
 /** Named timers; setting one replaces the previous timer of the same name. */
-export type TimerName =
-  'retry' | 'connect-timeout' | 'stable' | 'ping' | 'heartbeat-check' | 'ack';
+export type TimerName = 'retry' | 'connect-timeout' | 'stable' | 'ping' | 'heartbeat-check' | 'ack';
 
 /** The current phase, one named state with only the data that state needs. */
 export type Phase =

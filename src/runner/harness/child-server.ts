@@ -22,8 +22,9 @@ const wait = (ms: number) =>
 
 /**
  * The alert server as a child process started by a shell command (`--server-cmd`), given
- * `PORT`, `HOST` and `STORMWATCH_JWT_SECRET`. A restart is a real process restart: SIGTERM
- * (the server closes sockets with 1012) when graceful, SIGKILL otherwise.
+ * `PORT`, `HOST` and `STORMWATCH_JWT_SECRET` (and `STORMWATCH_BROKER` when the scenario uses
+ * Redis). A restart is a real process restart: SIGTERM (the server closes sockets with 1012)
+ * when graceful, SIGKILL otherwise.
  */
 export class ChildProcessServer implements ServerTarget {
   readonly restartable = true;
@@ -32,10 +33,12 @@ export class ChildProcessServer implements ServerTarget {
   #port = 0;
   #child: ChildProcess | undefined;
   #stderr = '';
+  readonly #env: Record<string, string>;
 
-  constructor(command: string, secret: string) {
+  constructor(command: string, secret: string, env: Record<string, string> = {}) {
     this.#command = command;
     this.secret = secret;
+    this.#env = env;
   }
 
   get httpUrl(): string {
@@ -60,6 +63,7 @@ export class ChildProcessServer implements ServerTarget {
         PORT: String(this.#port),
         HOST: '127.0.0.1',
         STORMWATCH_JWT_SECRET: this.secret,
+        ...this.#env,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
     });

@@ -20,6 +20,7 @@ export function scaledClientOptions(config: ScenarioConfig) {
       maxDelayMs: (c.maxDelayMs ?? 30_000) * s,
       multiplier: c.multiplier ?? 2,
       maxAttempts: c.maxAttempts ?? 10,
+      ...(c.giveUpAfterMs === undefined ? {} : { giveUpAfterMs: c.giveUpAfterMs * s }),
       jitter: c.jitter ?? 'full',
       minUptimeMs: (c.minUptimeMs ?? 5000) * s,
     },

@@ -1,29 +1,31 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  buildServer,
-  createMemoryBroker,
-  type Broker,
-  type ServerOptions,
-} from '../../server/index.js';
+import { buildServer, type Broker, type ServerOptions } from '../../server/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
+import { memoryRunBroker, type RunBroker } from './run-broker.js';
 import type { ServerTarget } from './server-target.js';
 
 /**
- * The alert server in this process. A restart builds a new app on the same port over the same
- * broker: a stateless WebSocket tier over a durable store, so resume can recover every alert.
+ * The alert server in this process. A restart builds a new app on the same port over the
+ * run's broker: a stateless WebSocket tier over a durable store, so resume can recover every
+ * alert. With Redis the restarted app opens a new connection, as a new process would.
  */
 export class InProcessServer implements ServerTarget {
   readonly secret: string;
   readonly restartable = true;
   readonly #options: Omit<ServerOptions, 'auth' | 'broker'>;
-  readonly #broker: Broker;
+  readonly #storage: RunBroker;
   #app: FastifyInstance | undefined;
+  #broker: Broker | undefined;
   #port = 0;
 
-  constructor(secret: string, options: Omit<ServerOptions, 'auth' | 'broker'>, broker?: Broker) {
+  constructor(
+    secret: string,
+    options: Omit<ServerOptions, 'auth' | 'broker'>,
+    storage?: RunBroker,
+  ) {
     this.secret = secret;
     this.#options = options;
-    this.#broker = broker ?? createMemoryBroker({ historySize: options.historySize ?? 1000 });
+    this.#storage = storage ?? memoryRunBroker(options.historySize ?? 1000);
   }
 
   get httpUrl(): string {
@@ -36,32 +38,34 @@ export class InProcessServer implements ServerTarget {
 
   async start(): Promise<void> {
     if (this.#app !== undefined) return;
-    const app = await buildServer({
-      ...this.#options,
-      auth: { secret: this.secret },
-      broker: this.#broker,
-    });
+    const broker = await this.#storage.open();
+    const app = await buildServer({ ...this.#options, auth: { secret: this.secret }, broker });
     try {
       const address = await app.listen({ host: '127.0.0.1', port: this.#port });
       this.#port = Number(new URL(address).port);
     } catch (error) {
       await app.close();
+      await this.#storage.release(broker);
       throw new RunnerError(
         RunnerErrorCode.SERVER_FAILED,
         `alert server could not listen on 127.0.0.1:${this.#port}: ${(error as Error).message}`,
       );
     }
     this.#app = app;
+    this.#broker = broker;
   }
 
   async stop(graceful: boolean): Promise<void> {
     const app = this.#app;
+    const broker = this.#broker;
     this.#app = undefined;
+    this.#broker = undefined;
     await app?.alertServer.shutdown(graceful ? 'restart' : 'kill');
+    if (broker !== undefined) await this.#storage.release(broker);
   }
 
   async close(): Promise<void> {
     await this.stop(true);
-    await this.#broker.close();
+    await this.#storage.close();
   }
 }

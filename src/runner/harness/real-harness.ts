@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '../../client/index.js';
 import { createSeededRandom } from '../../client/index.js';
 import { systemClock, type AlertInput, type Clock } from '../../protocol/index.js';
-import { signToken } from '../../server/index.js';
+import { DEFAULT_REDIS_URL, signToken } from '../../server/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { FleetRecorder } from '../measure/recorder.js';
 import type { FaultStep, Scenario } from '../scenario/types.js';
@@ -10,6 +10,7 @@ import { ChildProcessServer, ExternalServer } from './child-server.js';
 import { createFleet, reconnectStopped, userOf } from './fleet.js';
 import { InProcessServer } from './in-process-server.js';
 import { ProxyFaults } from './proxy-faults.js';
+import { memoryRunBroker, redisRunBroker } from './run-broker.js';
 import { Publisher } from './publisher.js';
 import type { ServerTarget } from './server-target.js';
 import type { FaultHandle, Harness } from './types.js';
@@ -26,30 +27,41 @@ export interface RealHarnessOptions {
   proxyListen?: string | undefined;
   /** HS256 secret (default: STORMWATCH_JWT_SECRET, or a random one for servers we start). */
   secret?: string | undefined;
+  /** Redis of scenarios with `config.server.broker: redis` (`--redis`; default local 6379). */
+  redisUrl?: string | undefined;
 }
 
 /** Server options of the in-process server for a scenario, timings scaled. */
-function inProcessServer(scenario: Scenario, secret: string): InProcessServer {
+function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): InProcessServer {
   const c = scenario.config;
+  const historySize = c.server.historySize ?? 1000;
+  const storage =
+    c.server.broker === 'redis'
+      ? redisRunBroker(redisUrl, historySize)
+      : memoryRunBroker(historySize);
   const s = c.timeScale;
   const interval = (c.client.pingIntervalMs ?? 30_000) * s;
   const timeout = (c.client.pongTimeoutMs ?? 10_000) * s;
-  return new InProcessServer(secret, {
-    logger: false,
-    // The health view, opened through the proxy, signs in with a demo token: loopback only.
-    demoToken: true,
-    defaultMetrics: false,
-    historySize: c.server.historySize ?? 1000,
-    heartbeat: { intervalMs: interval, timeoutMs: timeout },
-    shutdownGraceMs: 5000 * s,
-    limits: {
-      connectsPerMinute: c.server.connectsPerMinute ?? 10,
-      connectWindowMs: 60_000 * s,
-      resumeWaitMs: 1000 * s,
-      // A client pings every interval; two missed intervals and a timeout mean it is gone.
-      idleTimeoutMs: 2 * interval + timeout,
+  return new InProcessServer(
+    secret,
+    {
+      logger: false,
+      // The health view, opened through the proxy, signs in with a demo token: loopback only.
+      demoToken: true,
+      defaultMetrics: false,
+      historySize,
+      heartbeat: { intervalMs: interval, timeoutMs: timeout },
+      shutdownGraceMs: 5000 * s,
+      limits: {
+        connectsPerMinute: c.server.connectsPerMinute ?? 10,
+        connectWindowMs: 60_000 * s,
+        resumeWaitMs: 1000 * s,
+        // A client pings every interval; two missed intervals and a timeout mean it is gone.
+        idleTimeoutMs: 2 * interval + timeout,
+      },
     },
-  });
+    storage,
+  );
 }
 
 /**
@@ -102,6 +114,7 @@ export class RealHarness implements Harness {
     const envSecret = process.env.STORMWATCH_JWT_SECRET;
     const secret =
       options.secret ?? (envSecret !== undefined && envSecret !== '' ? envSecret : undefined);
+    const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
     let server: ServerTarget;
     if (options.serverUrl !== undefined) {
       if (secret === undefined) {
@@ -112,9 +125,13 @@ export class RealHarness implements Harness {
       }
       server = new ExternalServer(options.serverUrl, secret);
     } else if (options.serverCmd !== undefined) {
-      server = new ChildProcessServer(options.serverCmd, secret ?? randomBytes(32).toString('hex'));
+      server = new ChildProcessServer(
+        options.serverCmd,
+        secret ?? randomBytes(32).toString('hex'),
+        scenario.config.server.broker === 'redis' ? { STORMWATCH_BROKER: redisUrl } : {},
+      );
     } else {
-      server = inProcessServer(scenario, secret ?? randomBytes(32).toString('hex'));
+      server = inProcessServer(scenario, secret ?? randomBytes(32).toString('hex'), redisUrl);
     }
     await server.start();
     let faults: ProxyFaults;

@@ -47,6 +47,8 @@ export class Measurements {
         return r.alertLatencies;
       case 'detection_seconds':
         return r.detections;
+      case 'catch_up_seconds':
+        return r.catchUps;
       default:
         return undefined;
     }
@@ -90,6 +92,8 @@ export class Measurements {
         return inWindow(r.heartbeatTimeouts);
       case 'poor_transitions':
         return inWindow(r.poorTransitions);
+      case 'policy_closes':
+        return inWindow(r.policyCloses);
       default:
         return this.summary(metric, window).count;
     }

@@ -1,5 +1,5 @@
 import type { Client, ClientStateName, StateChange } from '../../client/index.js';
-import type { BreachAlertMessage, Clock } from '../../protocol/index.js';
+import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
 
@@ -31,9 +31,14 @@ interface ClientTrack {
   since: number | undefined;
   /** When the connection was lost (start of a reconnect episode). */
   lostAt: number | undefined;
+  /**
+   * When the connection was lost, kept through `failed` until the next connection (which
+   * then has a backlog to catch up on, also after the app's manual reconnect).
+   */
+  backlogSince: number | undefined;
   /** When the client last stopped being connected while meant to be (undefined: connected). */
   downSince: number | undefined;
-  /** Alert ids delivered to this client, with how many times. */
+  /** Alert ids delivered to this client, with when the first copy arrived (clock ms). */
   delivered: Map<string, number>;
   everConnected: boolean;
 }
@@ -50,6 +55,13 @@ export interface FleetSnapshot {
   total: number;
   byState: Record<ClientStateName, number>;
   poor: number;
+}
+
+/** A reconnect that ended an episode: when the loss and the reconnect happened. */
+interface Recovery {
+  track: ClientTrack;
+  lostAt: number;
+  at: number;
 }
 
 /** A published alert the server acknowledged. */
@@ -81,6 +93,14 @@ export class FleetRecorder {
   readonly pongRtts: SampleSeries;
   readonly alertLatencies = new SampleSeries();
   readonly detections = new SampleSeries();
+  /**
+   * Per reconnect after a loss (a recovered episode, or the app's reconnect after `failed`),
+   * from the reconnect until the client held every alert of its user published before it (the
+   * backlog replayed); 0 when nothing was missing. Filled by {@link finish}: the publisher
+   * learns of some alerts only after they were delivered.
+   */
+  readonly catchUps = new SampleSeries();
+  readonly #recoveries: Recovery[] = [];
   readonly episodes: Episode[] = [];
   // Events, by time.
   readonly disconnections: number[] = [];
@@ -97,6 +117,11 @@ export class FleetRecorder {
   readonly deliveries: number[] = [];
   /** Why each disconnection happened, in order (same order as `disconnections`). */
   readonly disconnectionCauses: Array<{ reason: string; closeCode: number | undefined }> = [];
+  /**
+   * Times a connection was closed by the server's policy (1008: the flood guard), whether it
+   * had been up for long or had just opened.
+   */
+  readonly policyCloses: number[] = [];
   readonly #connectedMs: Split = { steady: 0, fault: 0 };
   readonly #observedMs: Split = { steady: 0, fault: 0 };
   /** Server epochs the clients saw change between (empty when history never reset). */
@@ -147,6 +172,7 @@ export class FleetRecorder {
       poor: false,
       since: undefined,
       lostAt: undefined,
+      backlogSince: undefined,
       downSince: undefined,
       delivered: new Map(),
       everConnected: false,
@@ -283,7 +309,32 @@ export class FleetRecorder {
         track.lostAt = undefined;
       }
     }
+    for (const recovery of this.#recoveries.splice(0)) {
+      this.catchUps.push(recovery.lostAt, this.#catchUpMs(recovery, this.#endAt));
+    }
     return this.#endAt;
+  }
+
+  /**
+   * How long after `recovery.at` the client held every alert of its user published before it;
+   * until `endAt` when one never arrived (it is lost, and the client never caught up). Alerts
+   * of a user reach a socket in seq order, so the search walks back from the reconnect and
+   * stops at the first alert delivered before the loss.
+   */
+  #catchUpMs(recovery: Recovery, endAt: number): number {
+    const { track, lostAt, at } = recovery;
+    const ids = this.#publishedByUser.get(track.userId) ?? [];
+    let latest = at;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i]!;
+      const published = this.#published.get(id);
+      if (published === undefined || published.publishedAt > at) continue;
+      const deliveredAt = track.delivered.get(id);
+      if (deliveredAt === undefined) return endAt - at;
+      if (deliveredAt <= lostAt) break;
+      if (deliveredAt > latest) latest = deliveredAt;
+    }
+    return latest - at;
   }
 
   /** Clock time the recording ended (now while running). */
@@ -348,14 +399,20 @@ export class FleetRecorder {
     }
     if (change.detectionMs !== undefined) this.detections.push(at, change.detectionMs);
 
+    if (change.closeCode === CloseCode.POLICY && from === 'connected') this.policyCloses.push(at);
     if (from === 'connected' && change.to !== 'connected' && !appIdle) {
       this.disconnections.push(at);
       this.disconnectionCauses.push({ reason: change.reason, closeCode: change.closeCode });
       track.lostAt ??= at;
+      track.backlogSince ??= at;
     }
     if (change.to === 'connected') {
       this.opens.push(at);
       track.everConnected = true;
+      if (track.backlogSince !== undefined) {
+        this.#recoveries.push({ track, lostAt: track.backlogSince, at });
+        track.backlogSince = undefined;
+      }
       if (track.lostAt !== undefined) {
         this.reconnectDurations.push(track.lostAt, at - track.lostAt);
         this.episodes.push({
@@ -376,12 +433,11 @@ export class FleetRecorder {
 
   #onAlert(track: ClientTrack, alert: BreachAlertMessage): void {
     const now = this.#clock.now();
-    const count = track.delivered.get(alert.id) ?? 0;
-    track.delivered.set(alert.id, count + 1);
-    if (count > 0) {
+    if (track.delivered.has(alert.id)) {
       this.duplicates.push(now);
       return;
     }
+    track.delivered.set(alert.id, now);
     this.deliveries.push(now);
     // The server's acceptance time: the publisher's ack can arrive after the delivery.
     const serverTime = Date.parse(alert.publishedAt);

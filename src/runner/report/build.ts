@@ -92,6 +92,8 @@ export function buildReport(input: ReportInput): RunReport {
       detection_seconds: roundSummary(m.summary('detection_seconds', 'all')),
       pong_rtt_seconds: roundSummary(m.summary('pong_rtt_seconds', 'all')),
       alert_latency_seconds: roundSummary(m.summary('alert_latency_seconds', 'all')),
+      catch_up_seconds: roundSummary(m.summary('catch_up_seconds', 'all')),
+      policy_closes: m.count('policy_closes', 'all'),
       peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
       clients_failed: r.failedClients,
     },

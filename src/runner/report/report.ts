@@ -55,6 +55,10 @@ export interface RunReport {
     detection_seconds: ReportSummary;
     pong_rtt_seconds: ReportSummary;
     alert_latency_seconds: ReportSummary;
+    /** Per recovered episode: reconnect → every alert published before it delivered. */
+    catch_up_seconds: ReportSummary;
+    /** Connections the server closed by policy (1008). */
+    policy_closes: number;
     peak_reconnects_per_second: number;
     clients_failed: number;
   };

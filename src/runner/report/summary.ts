@@ -53,6 +53,10 @@ function rows(report: RunReport): Array<[string, string]> {
       `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,
     ],
     ['alert latency (s)', dist(m.alert_latency_seconds)],
+    ['catch-up after reconnect (s)', dist(m.catch_up_seconds)],
+    ...(m.policy_closes > 0
+      ? ([['policy closes (1008)', String(m.policy_closes)]] as Array<[string, string]>)
+      : []),
     ['peak reconnects/s', String(m.peak_reconnects_per_second)],
     ['clients failed at end', String(m.clients_failed)],
   ];

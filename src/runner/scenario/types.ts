@@ -11,6 +11,8 @@ export interface ScenarioClientConfig {
   maxDelayMs?: number;
   multiplier?: number;
   maxAttempts?: number;
+  /** Retry budget in ms; default: the span of maxAttempts nominal delays. */
+  giveUpAfterMs?: number;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   deadAfterMs?: number;
@@ -21,6 +23,11 @@ export interface ScenarioClientConfig {
 export interface ScenarioServerConfig {
   connectsPerMinute?: number;
   historySize?: number;
+  /**
+   * Where alerts live: `memory` (default; the in-process server keeps it across restarts) or
+   * `redis` (Streams in the Redis of `--redis`; a restart reconnects to it like a new process).
+   */
+  broker?: 'memory' | 'redis';
 }
 
 /** `config:` of a scenario, with defaults applied. */

@@ -32,6 +32,7 @@ const PROBE_METRICS: readonly ProbeMetric[] = [
   'alerts_lost',
 ];
 const JITTER: readonly JitterMode[] = ['none', 'full', 'equal', 'decorrelated'];
+const BROKERS = ['memory', 'redis'] as const;
 const WINDOWS: readonly ThresholdWindow[] = ['steady', 'fault', 'all'];
 const ACTIONS = [
   ...TOXIC_TYPES.map((t) => `fault.${t}`),
@@ -204,6 +205,7 @@ function readConfig(
     'maxDelay',
     'multiplier',
     'maxAttempts',
+    'giveUpAfter',
     'pingInterval',
     'pongTimeout',
     'deadAfter',
@@ -225,6 +227,7 @@ function readConfig(
     'maxAttempts',
     r.number(client.maxAttempts, [...cp, 'maxAttempts'], { min: 1, max: 1000, integer: true }),
   );
+  set('giveUpAfterMs', r.duration(client.giveUpAfter, [...cp, 'giveUpAfter'], { min: 0 }));
   set('pingIntervalMs', r.duration(client.pingInterval, [...cp, 'pingInterval'], { min: 1 }));
   set('pongTimeoutMs', r.duration(client.pongTimeout, [...cp, 'pongTimeout'], { min: 1 }));
   set('deadAfterMs', r.duration(client.deadAfter, [...cp, 'deadAfter'], { min: 1 }));
@@ -232,7 +235,7 @@ function readConfig(
 
   const server = r.mapping(c.server, [...path, 'server']) ?? {};
   const sp = [...path, 'server'];
-  r.onlyKeys(server, sp, ['connectsPerMinute', 'historySize']);
+  r.onlyKeys(server, sp, ['connectsPerMinute', 'historySize', 'broker']);
   const serverConfig: ScenarioConfig['server'] = {};
   const cpm = r.number(server.connectsPerMinute, [...sp, 'connectsPerMinute'], {
     min: 1,
@@ -241,6 +244,9 @@ function readConfig(
   if (cpm !== undefined) serverConfig.connectsPerMinute = cpm;
   const history = r.number(server.historySize, [...sp, 'historySize'], { min: 1, integer: true });
   if (history !== undefined) serverConfig.historySize = history;
+  if (server.broker !== undefined) {
+    serverConfig.broker = r.oneOf(server.broker, [...sp, 'broker'], BROKERS, 'memory');
+  }
 
   return {
     clients,

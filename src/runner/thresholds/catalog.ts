@@ -25,6 +25,10 @@ export const THRESHOLD_METRICS = {
   pong_rtt_seconds: { kind: 'trend', help: 'ping → pong round trip' },
   alert_latency_seconds: { kind: 'trend', help: 'publish → delivered to the app' },
   detection_seconds: { kind: 'trend', help: 'last frame received → link declared dead' },
+  catch_up_seconds: {
+    kind: 'trend',
+    help: 'reconnect after a loss → every alert published before it delivered',
+  },
   reconnect_success_ratio: { kind: 'rate', help: 'reconnect episodes that ended connected' },
   connection_success_ratio: { kind: 'rate', help: 'connection attempts that opened' },
   uptime_ratio: { kind: 'rate', help: 'client-time connected / client-time observed' },
@@ -41,6 +45,10 @@ export const THRESHOLD_METRICS = {
     help: 'connections the client declared dead (close 4000)',
   },
   poor_transitions: { kind: 'counter', help: 'connected clients whose quality went poor' },
+  policy_closes: {
+    kind: 'counter',
+    help: 'connections the server closed by policy (1008: flood guard)',
+  },
   clients_failed: { kind: 'gauge', help: 'clients in state failed at the end' },
   peak_reconnects_per_second: {
     kind: 'gauge',
