@@ -31,13 +31,15 @@ export interface BadgeInput {
   now: number;
 }
 
+// "attempt 3 of 10" while within the spec's count; the budget is time, so a client with short
+// jittered delays may try more often before it gives up: then just "attempt 12".
 function attemptText(attempt: number, maxAttempts: number): string {
-  return Number.isFinite(maxAttempts)
+  return Number.isFinite(maxAttempts) && attempt <= maxAttempts
     ? `attempt ${attempt} of ${maxAttempts}`
     : `attempt ${attempt}`;
 }
 
-function endedBecause(change: StateChange | undefined, maxAttempts: number): string {
+function endedBecause(change: StateChange | undefined): string {
   if (change === undefined) return '';
   switch (change.reason) {
     case 'client':
@@ -48,7 +50,7 @@ function endedBecause(change: StateChange | undefined, maxAttempts: number): str
     case 'forbidden':
       return 'The server refused this user (forbidden); check the token.';
     case 'max-attempts':
-      return `Gave up after ${maxAttempts} reconnect attempt${maxAttempts === 1 ? '' : 's'}.`;
+      return `Gave up after ${change.attempt} reconnect attempt${change.attempt === 1 ? '' : 's'}.`;
     case 'auth':
       return 'The token was refused twice.';
     case 'token-error':
@@ -123,7 +125,7 @@ export function badgeModel(input: BadgeInput): BadgeModel {
         tone: 'bad',
         icon: '✕',
         label: 'Failed',
-        detail: endedBecause(change, maxAttempts) || 'Reconnecting stopped.',
+        detail: endedBecause(change) || 'Reconnecting stopped.',
         pulse: false,
         canReconnect: true,
       };
@@ -132,7 +134,7 @@ export function badgeModel(input: BadgeInput): BadgeModel {
         tone: 'bad',
         icon: '■',
         label: 'Disconnected',
-        detail: endedBecause(change, maxAttempts) || 'Not connected.',
+        detail: endedBecause(change) || 'Not connected.',
         pulse: false,
         canReconnect: true,
       };
