@@ -22,6 +22,8 @@ export interface RunBroker {
   close(): Promise<void>;
   /** Where, for messages: `memory` or the Redis URL without credentials. */
   readonly description: string;
+  /** The run's own Redis key prefix (`stormwatch:run:<random>:`); undefined in memory. */
+  readonly keyPrefix: string | undefined;
 }
 
 /** Alerts in this process, kept across server restarts. */
@@ -29,6 +31,7 @@ export function memoryRunBroker(historySize: number): RunBroker {
   const broker = createMemoryBroker({ historySize });
   return {
     description: 'memory',
+    keyPrefix: undefined,
     open: () => Promise.resolve(broker),
     release: () => Promise.resolve(),
     close: () => broker.close(),
@@ -41,6 +44,7 @@ export function redisRunBroker(url: string, historySize: number): RunBroker {
   const description = describeRedisUrl(url);
   return {
     description,
+    keyPrefix,
     async open() {
       let broker: Broker | undefined;
       try {
@@ -59,6 +63,8 @@ export function redisRunBroker(url: string, historySize: number): RunBroker {
     release: (broker) => broker.close(),
     async close() {
       const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      // A refused connection rejects connect() below; the event would only repeat it.
+      admin.on('error', () => undefined);
       try {
         await admin.connect();
         let cursor = '0';

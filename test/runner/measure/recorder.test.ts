@@ -151,4 +151,71 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     // At timeScale 0.1 a scenario second is 100 ms: at most 2 opens (900 and 950) in any 100 ms.
     expect(new Measurements(recorder, 0.1).gauge('peak_reconnects_per_second', 'all')).toBe(2);
   });
+
+  it('times the catch-up after each reconnect: until every alert published before it arrived', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    const b = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    recorder.attach(1, 'u0', b as unknown as Client);
+    a.go('connected', 0);
+    b.go('connected', 0);
+    recorder.markStart();
+    recorder.recordPublished('x1', 'u0', 100);
+    clock.advanceTo(150);
+    a.emit('alert', alert('x1', 1, 100));
+    b.emit('alert', alert('x1', 1, 100));
+    // Both lose the link at 1 s; three alerts are published while they are away.
+    a.go('reconnecting', 1000, 'close', { closeCode: 1008 });
+    b.go('reconnecting', 1000, 'close', { closeCode: 1006 });
+    recorder.recordPublished('x2', 'u0', 2000);
+    recorder.recordPublished('x3', 'u0', 3000);
+    recorder.recordPublished('x4', 'u0', 4000);
+    // a is back at 5 s and has the backlog by 5.4 s; an alert published after its reconnect
+    // arriving later does not count.
+    a.go('connected', 5000);
+    clock.advanceTo(5200);
+    a.emit('alert', alert('x2', 2, 2000));
+    a.emit('alert', alert('x3', 3, 3000));
+    clock.advanceTo(5400);
+    a.emit('alert', alert('x4', 4, 4000));
+    recorder.recordPublished('x5', 'u0', 6000);
+    clock.advanceTo(9000);
+    a.emit('alert', alert('x5', 5, 6000));
+    // b comes back at 6 s and never receives x3: it never caught up (until the end, 10 s).
+    b.go('connected', 6000);
+    b.emit('alert', alert('x2', 2, 2000));
+    b.emit('alert', alert('x4', 4, 4000));
+    b.emit('alert', alert('x5', 5, 6000));
+    clock.advanceTo(10_000);
+    recorder.finish();
+    const m = new Measurements(recorder, 1);
+    expect([...m.trend('catch_up_seconds', 'all')].sort()).toEqual([0.4, 4]);
+    expect(m.count('policy_closes', 'all')).toBe(1);
+    expect(m.count('alerts_lost', 'all')).toBe(1);
+  });
+
+  it('times the catch-up after the app reconnects a failed client, and is 0 with no backlog', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    a.go('connected', 0);
+    recorder.markStart();
+    a.go('reconnecting', 1000, 'close');
+    a.go('connected', 2000); // nothing was published meanwhile: caught up at once
+    a.go('reconnecting', 3000, 'close');
+    a.go('failed', 4000, 'max-attempts');
+    recorder.recordPublished('x1', 'u0', 4500);
+    a.go('connecting', 8000, 'reconnect');
+    a.go('connected', 8100);
+    clock.advanceTo(8300);
+    a.emit('alert', alert('x1', 1, 4500));
+    clock.advanceTo(9000);
+    recorder.finish();
+    const m = new Measurements(recorder, 0.5);
+    // 200 ms at timeScale 0.5 is 0.4 scenario seconds.
+    expect([...m.trend('catch_up_seconds', 'all')]).toEqual([0, 0.4]);
+  });
 });

@@ -138,6 +138,19 @@ describe('scenario loader', () => {
       'method[0].toxicity: expected 0..1, got 1.5',
     ],
     [
+      'an unknown broker',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, server: { broker: kafka } }',
+      ),
+      'config.server.broker: expected one of memory, redis, got "kafka"',
+    ],
+    [
+      'a retry budget that is not a duration',
+      VALID.replace('client: { jitter: full }', 'client: { jitter: full, giveUpAfter: soon }'),
+      'config.client.giveUpAfter:',
+    ],
+    [
       'an unknown variable',
       VALID.replace('eq: $clients', 'eq: $client'),
       'steady_state.probes[0].tolerance.eq: unknown variable $client',
@@ -148,6 +161,18 @@ describe('scenario loader', () => {
       expect(problemOf(text)).toContain(message);
     });
   }
+
+  it('reads the Redis broker and a retry budget', () => {
+    const scenario = parseScenario(
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full, giveUpAfter: 3m }, server: { broker: redis } }',
+      ),
+      'ok.yaml',
+    );
+    expect(scenario.config.server).toEqual({ broker: 'redis' });
+    expect(scenario.config.client.giveUpAfterMs).toBe(180_000);
+  });
 
   it('applies command-line overrides before resolving $clients, keeping the users ratio', () => {
     const s = parseScenario(VALID.replace('clients: 50,', 'clients: 50, users: 25,'), 'o.yaml', {
