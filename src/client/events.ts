@@ -14,7 +14,8 @@ export const CLIENT_STATES = [
  * One of {@link CLIENT_STATES}: `connecting` (an attempt is fetching a token or opening a
  * socket), `connected`, `reconnecting` (waiting `delayMs` before retry `attempt`),
  * `disconnected` (before `connect()`, after `disconnect()`, a 403/4403, or offline) and
- * `failed` (retries exhausted or the token refused twice; only `connect()`/`reconnect()` leave it).
+ * `failed` (the retry budget spent or the token refused twice; only `connect()`/`reconnect()`
+ * leave it).
  */
 export type ClientStateName = (typeof CLIENT_STATES)[number];
 
@@ -45,7 +46,7 @@ export type TransitionReason =
   | 'forbidden'
   /** 1013/429: the delay honours the server's retry-after. */
   | 'rate-limited'
-  /** maxAttempts retries failed. */
+  /** The retry budget (`backoff.giveUpAfterMs`, by default the span of maxAttempts) ran out. */
   | 'max-attempts'
   /** `getToken` threw or rejected. */
   | 'token-error'
