@@ -82,9 +82,12 @@ function emptyResult(fault: RunResult['fault'], pass: number): RunResult {
     gaps: 0,
     maxLagS: 0,
     recoveryS: null,
+    lastConnectS: null,
     finalState: 'n/a',
     faultStartS: 0,
+    releaseS: 0,
     faultEndS: 0,
+    events: [],
   };
 }
 

@@ -3,6 +3,21 @@ import type { Client } from '../../src/client/node.js';
 /** Close code of a policy violation (RFC 6455 §7.4.1): the server's flood guard. */
 export const POLICY_CLOSE = 1008;
 
+/** One state change, for the timeline in the JSON. */
+export interface StateEvent {
+  /** performance.now() of the change. */
+  atMs: number;
+  from: string;
+  to: string;
+  reason: string;
+  closeCode?: number;
+  httpStatus?: number;
+  delayMs?: number;
+}
+
+/** State changes kept per run; a reconnect loop must not grow the JSON without bound. */
+const MAX_EVENTS = 500;
+
 /**
  * What the app behind one client saw: alerts by seq (duplicates included), closes by code,
  * refused upgrades by HTTP status, disconnections, and when it caught up after a fault.
@@ -22,6 +37,10 @@ export class ClientObserver {
   gaps = 0;
   /** Longest time from publication to delivery seen, ms (shows a latency toxic took hold). */
   maxLagMs = 0;
+  /** The first {@link MAX_EVENTS} state changes. */
+  readonly events: StateEvent[] = [];
+  /** performance.now() of the latest move into `connected`. */
+  lastConnectedAtMs: number | undefined;
   /** performance.now() when the client was connected and held every awaited seq. */
   caughtUpAtMs: number | undefined;
   readonly #client: Client;
@@ -39,11 +58,29 @@ export class ClientObserver {
     });
     client.on('state', (change) => {
       if (change.from === 'connected' && change.to !== 'connected') this.disconnects++;
+      const atMs = performance.now();
+      if (change.to === 'connected') this.lastConnectedAtMs = atMs;
+      if (this.events.length < MAX_EVENTS) {
+        this.events.push({
+          atMs,
+          from: change.from,
+          to: change.to,
+          reason: change.reason,
+          ...(change.closeCode === undefined ? {} : { closeCode: change.closeCode }),
+          ...(change.httpStatus === undefined ? {} : { httpStatus: change.httpStatus }),
+          ...(change.delayMs === undefined ? {} : { delayMs: change.delayMs }),
+        });
+      }
       if (change.closeCode !== undefined) bump(this.closeCodes, change.closeCode);
       if (change.httpStatus !== undefined) bump(this.httpRefusals, change.httpStatus);
       this.#checkCaughtUp();
     });
     client.on('gap', () => this.gaps++);
+  }
+
+  /** The client's current state. */
+  get state(): string {
+    return this.#client.state;
   }
 
   /** Closes with 1008 the client saw. */

@@ -5,7 +5,7 @@ import { RestartableServer } from './alert-server.js';
 import { FAULTS } from './fault-plan.js';
 import { FaultProxy } from './fault-proxy.js';
 import type { FaultName } from './flags.js';
-import { ClientObserver } from './observer.js';
+import { ClientObserver, type StateEvent } from './observer.js';
 import { Publisher } from './publisher.js';
 
 const USER = 'busy-user';
@@ -51,11 +51,20 @@ export interface RunResult {
    * then, s; null when that never happened before the record.
    */
   recoveryS: number | null;
+  /**
+   * From the fault's end to the client's last move into `connected`, s; null when it did not
+   * reconnect after the fault ended. Differs from recoveryS when the client caught up and was
+   * then dropped again (e.g. closed with 1008 for the acks of what it caught up on).
+   */
+  lastConnectS: number | null;
   /** Client state at the record. */
   finalState: string;
-  /** Fault start and end, s from the start of publishing. */
+  /** Fault start, the call that ends it, and its end (that call answered), s from t0. */
   faultStartS: number;
+  releaseS: number;
   faultEndS: number;
+  /** The client's state changes, `atS` in s from t0 (t0: publishing started). */
+  events: Array<Omit<StateEvent, 'atMs'> & { atS: number }>;
   /** Set when the run could not be carried out. */
   error?: string;
 }
@@ -95,10 +104,11 @@ export async function runFault(
       transport: createNodeTransport(),
     });
     const observer = new ClientObserver(client);
-    const c = client;
     client.connect();
-    if (!(await waitFor(() => c.state === 'connected', FIRST_CONNECT_MS))) {
-      throw new Error(`client not connected after ${FIRST_CONNECT_MS} ms (state ${c.state})`);
+    if (!(await waitFor(() => observer.state === 'connected', FIRST_CONNECT_MS))) {
+      throw new Error(
+        `client not connected after ${FIRST_CONNECT_MS} ms (state ${observer.state})`,
+      );
     }
     publisher = new Publisher(
       server.httpUrl,
@@ -112,10 +122,10 @@ export async function runFault(
     const faultStart = performance.now();
     const release = await plan.inject({ server, proxy });
     await sleep(Math.max(0, faultStart + plan.durationMs - performance.now()));
+    const releaseAt = performance.now();
     await release();
     const faultEnd = performance.now();
-    const pub = publisher;
-    observer.awaitCatchUp(pub.published.map((p) => p.seq));
+    observer.awaitCatchUp(publisher.published.map((p) => p.seq));
 
     await sleep(windowMs);
     await publisher.stop();
@@ -141,9 +151,15 @@ export async function runFault(
       maxLagS: round(observer.maxLagMs),
       recoveryS:
         observer.caughtUpAtMs === undefined ? null : round(observer.caughtUpAtMs - faultEnd),
+      lastConnectS:
+        observer.lastConnectedAtMs === undefined || observer.lastConnectedAtMs < faultEnd
+          ? null
+          : round(observer.lastConnectedAtMs - faultEnd),
       finalState: client.state,
       faultStartS: round(faultStart - t0),
+      releaseS: round(releaseAt - t0),
       faultEndS: round(faultEnd - t0),
+      events: observer.events.map(({ atMs, ...rest }) => ({ atS: round(atMs - t0), ...rest })),
     };
   } finally {
     await publisher?.stop();
