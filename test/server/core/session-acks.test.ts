@@ -147,9 +147,10 @@ describe('Session flood guard and cumulative acks', () => {
     expect(t.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
   });
 
-  it('paces a large replay on back-pressure: the next batch waits until the socket drained', async () => {
+  /** A session resuming from 0 over `history` alerts, on a socket that is always full. */
+  async function pacedReplay(history: number) {
     const { service } = setup();
-    for (let i = 0; i < 350; i++) await service.publish(alert('u'));
+    for (let i = 0; i < history; i++) await service.publish(alert('u'));
     const waits: Array<() => void> = [];
     const t = recordingTransport({
       drained: () => new Promise<void>((resolve) => waits.push(resolve)),
@@ -158,6 +159,11 @@ describe('Session flood guard and cumulative acks', () => {
     await settle();
     session.receive(frame({ type: 'resume', lastSeq: 0, epoch: 'epoch-1' }), 50);
     await settle();
+    return { service, session, t, waits };
+  }
+
+  it('paces a large replay on back-pressure: the next batch waits until the socket drained', async () => {
+    const { service, t, waits } = await pacedReplay(350);
     expect(seqs(t.frames)).toHaveLength(100);
     // A live alert published mid-replay waits behind it, in seq order.
     await service.publish(alert('u'));
@@ -177,16 +183,7 @@ describe('Session flood guard and cumulative acks', () => {
   });
 
   it('stops a paced replay when the socket closes mid-way', async () => {
-    const { service } = setup();
-    for (let i = 0; i < 300; i++) await service.publish(alert('u'));
-    const waits: Array<() => void> = [];
-    const t = recordingTransport({
-      drained: () => new Promise<void>((resolve) => waits.push(resolve)),
-    });
-    const session = service.open(t.transport, { userId: 'u' });
-    await settle();
-    session.receive(frame({ type: 'resume', lastSeq: 0, epoch: 'epoch-1' }), 50);
-    await settle();
+    const { session, t, waits } = await pacedReplay(300);
     session.handleTransportClosed(1006);
     waits.shift()?.();
     await settle();
