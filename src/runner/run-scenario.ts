@@ -212,6 +212,7 @@ export async function runScenario(
     thresholds,
     verdict,
     reason,
+    serverCloses: await harness.serverCloses?.(),
   });
   return { report, exitCode: EXIT[verdict] };
 }

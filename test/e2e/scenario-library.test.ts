@@ -71,6 +71,10 @@ describe('scenario library', () => {
         expect(json.alerts.lost).toBe(0);
         expect(json.alerts.published).toBeGreaterThan(0);
         expect(json.thresholds.length).toBeGreaterThan(0);
+        // Every client of the library is well behaved: the server's flood guard closed none.
+        expect(json.server.closes).not.toBeNull();
+        expect(json.server.closes?.['1008'] ?? 0).toBe(0);
+        expect(json.metrics.policy_closes).toBe(0);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer, type Broker, type ServerOptions } from '../../server/index.js';
+import { MetricName } from '../../metrics/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import { memoryRunBroker, type RunBroker } from './run-broker.js';
 import type { ServerTarget } from './server-target.js';
@@ -17,6 +18,8 @@ export class InProcessServer implements ServerTarget {
   #app: FastifyInstance | undefined;
   #broker: Broker | undefined;
   #port = 0;
+  /** Closes by code counted by apps already stopped (a restarted app counts from zero). */
+  readonly #closed = new Map<string, number>();
 
   constructor(
     secret: string,
@@ -60,12 +63,39 @@ export class InProcessServer implements ServerTarget {
     const broker = this.#broker;
     this.#app = undefined;
     this.#broker = undefined;
-    await app?.alertServer.shutdown(graceful ? 'restart' : 'kill');
+    if (app !== undefined) {
+      await app.alertServer.shutdown(graceful ? 'restart' : 'kill');
+      // Read after the shutdown, so the closes the restart itself caused are in.
+      for (const [code, count] of await closesOf(app)) {
+        this.#closed.set(code, (this.#closed.get(code) ?? 0) + count);
+      }
+    }
     if (broker !== undefined) await this.#storage.release(broker);
+  }
+
+  async closes(): Promise<Record<string, number>> {
+    const total = new Map(this.#closed);
+    if (this.#app !== undefined) {
+      for (const [code, count] of await closesOf(this.#app)) {
+        total.set(code, (total.get(code) ?? 0) + count);
+      }
+    }
+    return Object.fromEntries([...total.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   async close(): Promise<void> {
     await this.stop(true);
     await this.#storage.close();
   }
+}
+
+/** `alert_server_ws_closes_total` of one app, by code. */
+async function closesOf(app: FastifyInstance): Promise<Map<string, number>> {
+  const metric = app.alertServer.registry.getSingleMetric(MetricName.serverCloses);
+  const closes = new Map<string, number>();
+  if (metric === undefined) return closes;
+  for (const { labels, value } of (await metric.get()).values) {
+    if (value > 0) closes.set(String(labels.code), value);
+  }
+  return closes;
 }

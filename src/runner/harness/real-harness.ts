@@ -64,6 +64,35 @@ function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): 
   );
 }
 
+const CLOSES_LINE = /^alert_server_ws_closes_total\{code="([^"]+)"\} (\d+)$/gm;
+
+/** `alert_server_ws_closes_total` by code from the server's /metrics; undefined if unreachable. */
+async function scrapeCloses(httpUrl: string): Promise<Map<string, number> | undefined> {
+  let text: string;
+  try {
+    const response = await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return undefined;
+    text = await response.text();
+  } catch {
+    return undefined;
+  }
+  const closes = new Map<string, number>();
+  for (const [, code, count] of text.matchAll(CLOSES_LINE)) closes.set(code!, Number(count));
+  return closes;
+}
+
+/** Adds `closes` less what `baseline` had already counted. */
+function addCloses(
+  into: Map<string, number>,
+  closes: Map<string, number>,
+  baseline: Map<string, number>,
+): void {
+  for (const [code, count] of closes) {
+    const added = count - (baseline.get(code) ?? 0);
+    if (added > 0 || into.has(code)) into.set(code, (into.get(code) ?? 0) + Math.max(0, added));
+  }
+}
+
 /**
  * The real harness: the alert server (in-process, child process or external), the fault proxy
  * (embedded or real Toxiproxy) in front of it, a publisher, and a fleet of real clients over
@@ -76,6 +105,10 @@ export class RealHarness implements Harness {
   readonly #publisher: Publisher;
   readonly #clients: Client[];
   #publisherToken: string | undefined;
+  /** Closes by code counted by server instances already stopped. */
+  readonly #closesBefore = new Map<string, number>();
+  /** What a server that was already running (`--server-url`) had counted before this run. */
+  #closesAtStart = new Map<string, number>();
 
   private constructor(
     scenario: Scenario,
@@ -141,7 +174,9 @@ export class RealHarness implements Harness {
       await server.close();
       throw error;
     }
-    return new RealHarness(scenario, server, faults, recorder);
+    const harness = new RealHarness(scenario, server, faults, recorder);
+    harness.#closesAtStart = (await scrapeCloses(server.httpUrl)) ?? new Map();
+    return harness;
   }
 
   /**
@@ -193,8 +228,23 @@ export class RealHarness implements Harness {
     return this.#faults.activeToxics();
   }
 
-  stopServer(graceful: boolean): Promise<void> {
-    return this.#server.stop(graceful);
+  async stopServer(graceful: boolean): Promise<void> {
+    // A restarted server counts from zero: keep what this one counted (the in-process server
+    // keeps its own count, closes of the restart included).
+    const closes =
+      this.#server.closes === undefined ? await scrapeCloses(this.#server.httpUrl) : undefined;
+    if (closes !== undefined) addCloses(this.#closesBefore, closes, this.#closesAtStart);
+    this.#closesAtStart = new Map();
+    await this.#server.stop(graceful);
+  }
+
+  async serverCloses(): Promise<Record<string, number> | undefined> {
+    if (this.#server.closes !== undefined) return this.#server.closes();
+    const now = await scrapeCloses(this.#server.httpUrl);
+    if (now === undefined && this.#closesBefore.size === 0) return undefined;
+    const total = new Map(this.#closesBefore);
+    if (now !== undefined) addCloses(total, now, this.#closesAtStart);
+    return Object.fromEntries([...total.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   startServer(): Promise<void> {

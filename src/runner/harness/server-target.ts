@@ -8,6 +8,11 @@ export interface ServerTarget {
   readonly secret: string;
   /** True when stop/start are possible. */
   readonly restartable: boolean;
+  /**
+   * Optional: connections closed by code over every start so far, read from the server's own
+   * registry (the in-process server; the others are scraped over HTTP).
+   */
+  closes?(): Promise<Record<string, number>>;
   start(): Promise<void>;
   stop(graceful: boolean): Promise<void>;
   close(): Promise<void>;

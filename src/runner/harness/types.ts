@@ -45,6 +45,11 @@ export interface Harness {
    * recorded pongs up to now. Called before anything reads the recording's measurements.
    */
   settle?(): void;
+  /**
+   * Optional: connections the server closed, by close code (`alert_server_ws_closes_total`),
+   * summed over every start of it so far; undefined when the server cannot tell.
+   */
+  serverCloses?(): Promise<Record<string, number> | undefined>;
   /** Releases everything: fleet, publisher, server, proxy. */
   close(): Promise<void>;
 }

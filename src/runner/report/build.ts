@@ -16,6 +16,8 @@ export interface ReportInput {
   thresholds: ThresholdResult[];
   verdict: Verdict;
   reason: string | undefined;
+  /** Closes the server counted, by code, when it can tell. */
+  serverCloses?: Record<string, number> | undefined;
 }
 
 const round = (value: number | undefined | null, digits = 6): number | null =>
@@ -97,6 +99,7 @@ export function buildReport(input: ReportInput): RunReport {
       peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
       clients_failed: r.failedClients,
     },
+    server: { closes: input.serverCloses ?? null },
     alerts: {
       published: r.publishedCount,
       expected: r.expectedDeliveries,

@@ -62,6 +62,11 @@ export interface RunReport {
     peak_reconnects_per_second: number;
     clients_failed: number;
   };
+  /** What the server itself counted (real runs against a server exposing /metrics). */
+  server: {
+    /** Connections closed, by close code (1008: the flood guard); null when unknown. */
+    closes: Record<string, number> | null;
+  };
   alerts: {
     published: number;
     /** Deliveries expected: each published alert once per client of its user. */

@@ -53,6 +53,16 @@ function rows(report: RunReport): Array<[string, string]> {
       `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,
     ],
     ['alert latency (s)', dist(m.alert_latency_seconds)],
+    ...(report.server.closes === null
+      ? []
+      : ([
+          [
+            'server closes by code',
+            Object.entries(report.server.closes)
+              .map(([code, n]) => `${code}×${n}`)
+              .join(' · ') || 'none',
+          ],
+        ] as Array<[string, string]>)),
     ['catch-up after reconnect (s)', dist(m.catch_up_seconds)],
     ...(m.policy_closes > 0
       ? ([['policy closes (1008)', String(m.policy_closes)]] as Array<[string, string]>)
