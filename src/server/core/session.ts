@@ -36,6 +36,9 @@ export interface SessionInit {
 const BAD_FRAME_COST = 5;
 // Alerts a replay sends before it checks the socket's back-pressure.
 const REPLAY_BATCH = 100;
+// Pings free of flood tokens beyond the heartbeat's own allowance (a client may ping at once
+// on opening, and again when a tab becomes visible).
+const PING_HEADROOM = 4;
 // Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // Unacknowledged alerts remembered per connection for delivery timing.
@@ -68,6 +71,7 @@ export class Session implements AlertSink {
   // Highest seq a cumulative ack covered on this socket (0: none).
   #ackedThrough = 0;
   #resumes = 0;
+  #pings = 0;
   // Made on the first alert: most sockets of a quiet user never need it.
   #unacked: Map<number, number> | undefined;
   #resumeTimer: TimerHandle | undefined;
@@ -158,6 +162,7 @@ export class Session implements AlertSink {
       case 'ping': {
         // Whole milliseconds, so serverTime and the ISO timestamp name the same instant.
         const now = Math.floor(this.#env.clock.now());
+        this.#pings += 1;
         this.#env.metrics?.pings.inc();
         this.#send({
           type: 'pong',
@@ -186,7 +191,7 @@ export class Session implements AlertSink {
     return (
       this.#phase === 'live' &&
       (this.#watchdogAt === undefined || this.#watchdogAt > before) &&
-      this.#flood.allows(1, at)
+      this.#flood.allows(this.#pingCost(at), at)
     );
   }
 
@@ -252,7 +257,8 @@ export class Session implements AlertSink {
    */
   echoPing(at: number): void {
     this.#lastFrameAt = at;
-    this.#flood.take(1, at);
+    this.#flood.take(this.#pingCost(at), at);
+    this.#pings += 1;
     this.#env.metrics?.pings.inc();
   }
 
@@ -287,9 +293,8 @@ export class Session implements AlertSink {
   /**
    * Flood tokens a valid frame costs. What a correct client cannot avoid sending is free: an
    * ack that moves the acknowledged point over alerts this socket sent (so free acks never
-   * outnumber the alerts), and the connection's first resume. Pings cost one (a client sends
-   * one per heartbeat interval and a probe per late pong); repeated resumes cost as much as
-   * garbage.
+   * outnumber the alerts), the connection's first resume, and pings within the heartbeat's
+   * allowance (see {@link #pingCost}). Repeated resumes cost as much as garbage.
    */
   #costOf(message: ClientMessage): number {
     switch (message.type) {
@@ -298,8 +303,20 @@ export class Session implements AlertSink {
       case 'resume':
         return this.#resumes === 0 ? 0 : BAD_FRAME_COST;
       case 'ping':
-        return 1;
+        return this.#pingCost(this.#env.clock.now());
     }
+  }
+
+  /**
+   * Flood tokens a ping reaching the session at `at` costs: none while this connection's pings
+   * stay within what the advertised heartbeat allows (one per interval and a probe for each),
+   * however a slow link bunches them up on the way; one beyond that.
+   */
+  #pingCost(at: number): number {
+    const intervalMs = this.#env.heartbeat.intervalMs;
+    const allowed =
+      PING_HEADROOM + (intervalMs > 0 ? (2 * Math.max(0, at - this.openedAt)) / intervalMs : 0);
+    return this.#pings < allowed ? 0 : 1;
   }
 
   async #resume(message: ResumeMessage): Promise<void> {

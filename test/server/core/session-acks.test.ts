@@ -43,7 +43,7 @@ const settle = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
-function setup(historySize = 1000) {
+function setup(historySize = 1000, heartbeatIntervalMs = 30_000) {
   const clock = new SimulatedClock(Date.parse('2026-01-01T00:00:00Z'));
   const registry = new Registry();
   const metrics = createServerMetrics(registry, 'test');
@@ -53,6 +53,7 @@ function setup(historySize = 1000) {
     clock,
     createId: () => `id-${++id}`,
     metrics,
+    heartbeat: { intervalMs: heartbeatIntervalMs, timeoutMs: heartbeatIntervalMs / 3 },
   });
   const count = async (name: string, labels: Record<string, string>): Promise<number> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -113,13 +114,35 @@ describe('Session flood guard and cumulative acks', () => {
     const a = service.open(pings.transport, { userId: 'a' });
     const b = service.open(acks.transport, { userId: 'b' });
     await settle();
-    for (let i = 0; i < 45; i++) a.receive(frame({ type: 'ping', id: String(i) }), 20);
+    for (let i = 0; i < 50; i++) a.receive(frame({ type: 'ping', id: String(i) }), 20);
     // b was sent nothing: acks that claim seqs it never carried are counted like any frame.
     for (let i = 1; i <= 45; i++) b.receive(frame({ type: 'ack', seq: i }), 20);
     expect(pings.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
     expect(acks.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
     expect(await count('alert_server_ws_closes_total', { code: '1008' })).toBe(2);
     expect(await count('alert_server_ws_disconnections_total', { reason: 'flood' })).toBe(2);
+  });
+
+  it('takes a minute of a 1 s heartbeat held by a slow link and released at once, but not a ping flood', async () => {
+    const { clock, service } = setup(1000, 1000);
+    const held = recordingTransport();
+    const flood = recordingTransport();
+    const a = service.open(held.transport, { userId: 'a' });
+    await settle();
+    clock.advance(60_000);
+    // 60 pings and a probe for each, all arriving in the same instant.
+    for (let i = 0; i < 120; i++) a.receive(frame({ type: 'ping', id: String(i) }), 20);
+    expect(held.closes).toEqual([]);
+    expect(held.frames.filter((f) => f.type === 'pong')).toHaveLength(120);
+    // The minute's allowance (4 + 2 × 60) has 4 pings left; beyond them every ping is counted
+    // like any frame, and 41 more exceed the burst of 40.
+    for (let i = 0; i < 45; i++) a.receive(frame({ type: 'ping', id: `x${i}` }), 20);
+    expect(held.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
+    // b floods as soon as it is open: 4 pings are free, then the burst of 40 is spent.
+    const b = service.open(flood.transport, { userId: 'b' });
+    await settle();
+    for (let i = 0; i < 45; i++) b.receive(frame({ type: 'ping', id: String(i) }), 20);
+    expect(flood.closes).toEqual([{ code: CloseCode.POLICY, reason: 'too many messages' }]);
   });
 
   it('refuses a second resume during a replay, and repeated resumes cost as much as garbage', async () => {
