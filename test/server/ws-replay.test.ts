@@ -53,7 +53,9 @@ describe('paced replay over a real socket', () => {
         headers: { authorization: `Bearer ${await server.token('hot')}` },
       });
       const frames: Array<{ type: string; seq?: number }> = [];
-      socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString())));
+      socket.on('message', (data: Buffer) => {
+        frames.push(JSON.parse(data.toString()) as { type: string; seq?: number });
+      });
       await once(socket, 'open');
       while (frames.length === 0) await sleep(10);
       const hello = frames[0] as unknown as { epoch: string };
