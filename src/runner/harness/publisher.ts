@@ -2,8 +2,12 @@ import type { AlertInput, Clock, Severity } from '../../protocol/index.js';
 import { SEVERITIES } from '../../protocol/index.js';
 import type { FleetRecorder } from '../measure/recorder.js';
 
-/** Sends one alert; resolves with the id the server assigned, rejects when refused. */
-export type PublishFn = (input: AlertInput) => Promise<{ id: string }>;
+/**
+ * Sends one alert; resolves with the id the server assigned, rejects when refused. Every try of
+ * one alert carries the same `idempotencyKey`, so a retry after a lost answer (a server that
+ * stored the alert and crashed before replying) cannot publish it twice.
+ */
+export type PublishFn = (input: AlertInput, idempotencyKey: string) => Promise<{ id: string }>;
 
 /** Options of {@link Publisher}. */
 export interface PublisherOptions {
@@ -27,6 +31,8 @@ export class Publisher {
   #timer: ReturnType<Clock['setTimeout']> | undefined;
   #stopped = true;
   #sent = 0;
+  // Idempotency keys are `<this run's random prefix>-<n>`: unique across runs on one server.
+  readonly #keyPrefix = globalThis.crypto.randomUUID();
   /** Publishes that were refused at least once. */
   retries = 0;
 
@@ -79,17 +85,18 @@ export class Publisher {
       source: 'stormwatch-publisher',
       detectedAt: new Date(this.#o.clock.now()).toISOString(),
     };
-    const task = this.#deliver(input).finally(() => this.#inFlight.delete(task));
+    const key = `${this.#keyPrefix}-${this.#sent}`;
+    const task = this.#deliver(input, key).finally(() => this.#inFlight.delete(task));
     this.#inFlight.add(task);
     return task;
   }
 
-  async #deliver(input: AlertInput): Promise<void> {
+  async #deliver(input: AlertInput, idempotencyKey: string): Promise<void> {
     let refused = false;
     // Keep trying while running; after stop() one last try per pending alert.
     for (;;) {
       try {
-        const { id } = await this.#o.publish(input);
+        const { id } = await this.#o.publish(input, idempotencyKey);
         this.#o.recorder.recordPublished(id, input.userId, this.#o.clock.now());
         return;
       } catch {

@@ -126,7 +126,7 @@ export class RealHarness implements Harness {
       users,
       recorder,
       retryDelayMs: Math.max(20, 250 * config.timeScale),
-      publish: (input) => this.#publish(input),
+      publish: (input, key) => this.#publish(input, key),
     });
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
     this.#clients = createFleet({
@@ -175,7 +175,7 @@ export class RealHarness implements Harness {
       throw error;
     }
     const harness = new RealHarness(scenario, server, faults, recorder);
-    harness.#closesAtStart = (await scrapeCloses(server.httpUrl)) ?? new Map();
+    harness.#closesAtStart = (await scrapeCloses(server.httpUrl)) ?? new Map<string, number>();
     return harness;
   }
 
@@ -193,7 +193,7 @@ export class RealHarness implements Harness {
     return this.#server.restartable;
   }
 
-  async #publish(input: AlertInput): Promise<{ id: string }> {
+  async #publish(input: AlertInput, idempotencyKey: string): Promise<{ id: string }> {
     this.#publisherToken ??= await signToken(
       { sub: 'stormwatch-publisher', role: 'publisher' },
       this.#server.secret,
@@ -203,11 +203,15 @@ export class RealHarness implements Harness {
       headers: {
         authorization: `Bearer ${this.#publisherToken}`,
         'content-type': 'application/json',
+        'idempotency-key': `"${idempotencyKey}"`,
       },
       body: JSON.stringify(input),
     });
     if (response.status === 401) this.#publisherToken = undefined;
-    if (response.status !== 201) throw new Error(`publish refused with ${response.status}`);
+    // 200: a retry the server had already stored; the answer is the original alert's.
+    if (response.status !== 201 && response.status !== 200) {
+      throw new Error(`publish refused with ${response.status}`);
+    }
     return (await response.json()) as { id: string };
   }
 

@@ -12,6 +12,9 @@ export interface HistorySlice {
   lastSeq: number;
 }
 
+/** How long a broker remembers an idempotency key, ms: a day, far beyond any retry. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** Receives every alert published through any broker instance sharing the store. */
 export type AlertListener = (alert: BreachAlertMessage) => void;
 
@@ -20,8 +23,18 @@ export type AlertListener = (alert: BreachAlertMessage) => void;
  * published alerts out to every subscribed server instance. Implementations: memory, Redis.
  */
 export interface Broker {
-  /** Assigns the next seq for `input.userId`, stores the alert and notifies subscribers. */
-  publish(input: AlertInput, publishedAt: string, id: string): Promise<BreachAlertMessage>;
+  /**
+   * Assigns the next seq for `input.userId`, stores the alert and notifies subscribers. With
+   * `idempotencyKey`, a key already used within {@link IDEMPOTENCY_TTL_MS} (in this epoch)
+   * returns the alert it published then, unchanged (its `id` differs from the `id` passed), and
+   * stores and notifies nothing.
+   */
+  publish(
+    input: AlertInput,
+    publishedAt: string,
+    id: string,
+    idempotencyKey?: string,
+  ): Promise<BreachAlertMessage>;
   /** Alerts of `userId` with seq > `afterSeq`, oldest first, at most `limit`. */
   history(userId: string, afterSeq: number, limit?: number): Promise<HistorySlice>;
   /** The user's current epoch and last seq, without alerts. */

@@ -1,5 +1,13 @@
 import type { AlertInput, BreachAlertMessage } from '../../protocol/index.js';
-import type { AlertListener, Broker, HistorySlice } from './broker.js';
+import {
+  IDEMPOTENCY_TTL_MS,
+  type AlertListener,
+  type Broker,
+  type HistorySlice,
+} from './broker.js';
+
+// Idempotency keys remembered at most; beyond, the oldest are forgotten first.
+const MAX_IDEMPOTENCY_KEYS = 100_000;
 
 /** Options of {@link createMemoryBroker}. */
 export interface MemoryBrokerOptions {
@@ -27,6 +35,15 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const epoch = options.epoch ?? globalThis.crypto.randomUUID();
   const users = new Map<string, UserLog>();
   const listeners = new Set<AlertListener>();
+  // Key → the alert it published and when, in insertion (so expiry) order.
+  const keys = new Map<string, { alert: BreachAlertMessage; at: number }>();
+
+  const forgetOldKeys = (now: number): void => {
+    for (const [key, entry] of keys) {
+      if (keys.size <= MAX_IDEMPOTENCY_KEYS && now - entry.at < IDEMPOTENCY_TTL_MS) break;
+      keys.delete(key);
+    }
+  };
 
   const logOf = (userId: string): UserLog => {
     let log = users.get(userId);
@@ -38,7 +55,13 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   };
 
   return {
-    publish(input: AlertInput, publishedAt: string, id: string) {
+    publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
+      const at = Date.parse(publishedAt);
+      if (idempotencyKey !== undefined) {
+        forgetOldKeys(at);
+        const seen = keys.get(idempotencyKey);
+        if (seen !== undefined) return Promise.resolve(seen.alert);
+      }
       const log = logOf(input.userId);
       log.lastSeq += 1;
       const alert: BreachAlertMessage = {
@@ -50,6 +73,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       };
       log.alerts.push(alert);
       if (log.alerts.length > historySize) log.alerts.shift();
+      if (idempotencyKey !== undefined) keys.set(idempotencyKey, { alert, at });
       for (const listener of listeners) listener(alert);
       return Promise.resolve(alert);
     },

@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
  *                        in) and `alert` (the BreachAlertMessage as JSON, seq included).
  * - `P events`           stream of every published alert (fields `epoch`, `alert`), read by
  *                        every instance with XREAD for cross-instance fan-out.
+ * - `P idem:<key>`       string `<epoch> <alert JSON>`: what a publish with that idempotency
+ *                        key stored, expiring after a day; a key of another epoch is stale.
  *
  * The user stream is its own seq counter: the next seq is the top entry's id + 1, and XADD
  * refuses an id not above the stream's last id, so a seq can never be reused while the stream
@@ -45,12 +47,23 @@ end
 `;
 
 /**
- * KEYS: epoch, user stream, events stream.
+ * KEYS: epoch, user stream, events stream, idempotency key (unused when ARGV[5] is '').
  * ARGV: candidate epoch, historySize, alert JSON without type and seq (starts with `{"id"`),
- * events backlog. Returns `{epoch, seq}`.
+ * events backlog, idempotency TTL in ms ('' without a key). Returns `{epoch, seq}`, or
+ * `{epoch, 0, alert JSON}` when the key already published (nothing is written then).
  */
 const PUBLISH = `${HELPERS}
 local epoch = ensureEpoch(KEYS[1], ARGV[1])
+local idempotent = ARGV[5] ~= ''
+if idempotent then
+  local stored = redis.call('GET', KEYS[4])
+  if stored then
+    local space = string.find(stored, ' ', 1, true)
+    if space and string.sub(stored, 1, space - 1) == epoch then
+      return {epoch, 0, string.sub(stored, space + 1)}
+    end
+  end
+end
 local last, stale = lastSeqOf(KEYS[2], epoch)
 if stale then redis.call('DEL', KEYS[2]) end
 local seq = string.format('%d', last + 1)
@@ -59,6 +72,7 @@ local alert = '{"type":"breach_alert","seq":' .. seq .. ',' .. string.sub(ARGV[3
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'epoch', epoch, 'alert', alert)
 -- Written in the same script, so the events stream holds each user's alerts in seq order.
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'epoch', epoch, 'alert', alert)
+if idempotent then redis.call('SET', KEYS[4], epoch .. ' ' .. alert, 'PX', ARGV[5]) end
 return {epoch, last + 1}
 `;
 

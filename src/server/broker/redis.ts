@@ -6,7 +6,12 @@ import {
   type BreachAlertMessage,
   type Clock,
 } from '../../protocol/index.js';
-import type { AlertListener, Broker, HistorySlice } from './broker.js';
+import {
+  IDEMPOTENCY_TTL_MS,
+  type AlertListener,
+  type Broker,
+  type HistorySlice,
+} from './broker.js';
 import { BrokerError, BrokerErrorCode, toBrokerError } from './errors.js';
 import { FanoutReader, valueOf } from './redis-fanout.js';
 import { publishScript, readScript } from './redis-scripts.js';
@@ -60,6 +65,7 @@ interface Keys {
   epoch: string;
   events: string;
   alerts(userId: string): string;
+  idempotency(key: string): string;
 }
 
 function keysOf(prefix: string): Keys {
@@ -67,6 +73,7 @@ function keysOf(prefix: string): Keys {
     epoch: `${prefix}epoch`,
     events: `${prefix}events`,
     alerts: (userId) => `${prefix}alerts:${userId}`,
+    idempotency: (key) => `${prefix}idem:${key}`,
   };
 }
 
@@ -277,7 +284,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
   };
 
   return {
-    async publish(input: AlertInput, publishedAt: string, id: string) {
+    async publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
       // Exactly the alert's fields, in wire order; type and seq are prepended by the script.
       const body = {
         id,
@@ -296,10 +303,30 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       const reply = await call('publish', () =>
         publishScript.run(
           commands,
-          [keys.epoch, keys.alerts(input.userId), keys.events],
-          [globalThis.crypto.randomUUID(), historySize, JSON.stringify(body), eventsBacklog],
+          [
+            keys.epoch,
+            keys.alerts(input.userId),
+            keys.events,
+            keys.idempotency(idempotencyKey ?? ''),
+          ],
+          [
+            globalThis.crypto.randomUUID(),
+            historySize,
+            JSON.stringify(body),
+            eventsBacklog,
+            idempotencyKey === undefined ? '' : IDEMPOTENCY_TTL_MS,
+          ],
         ),
       );
+      if (Array.isArray(reply) && reply[1] === 0 && typeof reply[2] === 'string') {
+        // The key published before: answer with that alert.
+        const stored = parseServerMessage(reply[2]);
+        if (stored.ok && stored.value.type === 'breach_alert') return stored.value;
+        throw new BrokerError(
+          BrokerErrorCode.BAD_DATA,
+          `publish: the alert stored for idempotency key ${JSON.stringify(idempotencyKey)} cannot be read back`,
+        );
+      }
       const seq: unknown = Array.isArray(reply) ? reply[1] : undefined;
       if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) {
         throw new BrokerError(BrokerErrorCode.BAD_DATA, 'publish: unexpected reply from Redis');

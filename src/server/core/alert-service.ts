@@ -8,6 +8,7 @@ import {
 } from '../../protocol/index.js';
 import type { ServerDisconnectReason, ServerMetrics } from '../../metrics/index.js';
 import type { Broker, HistorySlice } from '../broker/broker.js';
+import { ServerError, ServerErrorCode } from '../errors.js';
 import { ConnectLimiter, type Admission } from './connect-limiter.js';
 import { Session, type SessionInit } from './session.js';
 import {
@@ -43,6 +44,15 @@ export interface AlertService {
   open(transport: SessionTransport, init: Omit<SessionInit, 'connectionId'>): Session;
   /** Stores an alert, assigns its seq and delivers it to the user's open sockets. */
   publish(input: AlertInput): Promise<BreachAlertMessage>;
+  /**
+   * {@link publish} at most once per `idempotencyKey`: a repeat (a publisher's retry after a
+   * lost answer) returns the alert the key published, `replayed: true`, and stores nothing.
+   * Throws ServerError SRV_IDEMPOTENCY_KEY_REUSED (422) when the key published another alert.
+   */
+  publishOnce(
+    input: AlertInput,
+    idempotencyKey: string,
+  ): Promise<{ alert: BreachAlertMessage; replayed: boolean }>;
   /** The user's alerts with seq > `afterSeq` (polling fallback). */
   history(userId: string, afterSeq: number): Promise<HistorySlice>;
   /** Closes every socket with `code` (1012 restart, 1001 going away). */
@@ -127,6 +137,34 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       const alert = await broker.publish(input, new Date(clock.now()).toISOString(), createId());
       metrics?.alertsPublished.inc({ severity: alert.severity });
       return alert;
+    },
+
+    async publishOnce(input, idempotencyKey) {
+      const id = createId();
+      const alert = await broker.publish(
+        input,
+        new Date(clock.now()).toISOString(),
+        id,
+        idempotencyKey,
+      );
+      if (alert.id === id) {
+        metrics?.alertsPublished.inc({ severity: alert.severity });
+        return { alert, replayed: false };
+      }
+      // detectedAt is left out: a retry that omits it gets a new default.
+      if (
+        alert.userId !== input.userId ||
+        alert.severity !== input.severity ||
+        alert.title !== input.title ||
+        alert.source !== input.source
+      ) {
+        throw new ServerError(
+          ServerErrorCode.IDEMPOTENCY_KEY_REUSED,
+          422,
+          `Idempotency-Key ${JSON.stringify(idempotencyKey)} already published another alert (seq ${alert.seq} of user ${JSON.stringify(alert.userId)})`,
+        );
+      }
+      return { alert, replayed: true };
     },
 
     history: (userId, afterSeq) => broker.history(userId, afterSeq),

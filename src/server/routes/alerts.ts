@@ -48,6 +48,25 @@ async function authorize(
   }
 }
 
+// The IETF httpapi draft's Idempotency-Key is a structured-field string ("…"); a bare token
+// is taken too. Printable ASCII without quotes or backslashes, at most 255 characters.
+const IDEMPOTENCY_KEY = /^[\x21\x23-\x5b\x5d-\x7e]{1,255}$/;
+
+/** The request's idempotency key, undefined without one, or the 400 a malformed one gets. */
+function readIdempotencyKey(
+  header: string | string[] | undefined,
+): string | undefined | ServerError {
+  if (header === undefined) return undefined;
+  const raw = Array.isArray(header) ? header.join(',') : header.trim();
+  const key = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  if (IDEMPOTENCY_KEY.test(key)) return key;
+  return new ServerError(
+    ServerErrorCode.BAD_REQUEST,
+    400,
+    `Idempotency-Key: expected 1 to 255 printable ASCII characters (quoted or bare, no quotes or backslashes inside), got ${JSON.stringify(raw.slice(0, 40))}${raw.length > 40 ? '…' : ''}`,
+  );
+}
+
 /** `POST /api/alerts` (publisher) and `GET /api/alerts?since=` (polling fallback). */
 export function alertRoutes(ctx: AppContext) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -60,8 +79,20 @@ export function alertRoutes(ctx: AppContext) {
           new ServerError(ServerErrorCode.BAD_REQUEST, 400, parsed.error.message),
         );
       }
-      const alert = await ctx.service.publish(parsed.value);
-      return reply.code(201).send({ seq: alert.seq, id: alert.id });
+      const key = readIdempotencyKey(request.headers['idempotency-key']);
+      if (key instanceof ServerError) return sendError(reply, key);
+      if (key === undefined) {
+        const alert = await ctx.service.publish(parsed.value);
+        return reply.code(201).send({ seq: alert.seq, id: alert.id });
+      }
+      try {
+        const { alert, replayed } = await ctx.service.publishOnce(parsed.value, key);
+        if (replayed) reply.header('Idempotent-Replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send({ seq: alert.seq, id: alert.id });
+      } catch (error) {
+        if (error instanceof ServerError) return sendError(reply, error);
+        throw error;
+      }
     });
 
     // Revokes every token issued until now: open sockets close with 4401, clients refresh.
