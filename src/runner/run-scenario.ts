@@ -2,7 +2,7 @@ import { formatDuration } from './duration.js';
 import { ExitCode } from './errors.js';
 import { MethodRunner, sleep, waitForProbes } from './execute.js';
 import type { Harness } from './harness/types.js';
-import { Measurements } from './measure/aggregate.js';
+import { DELIVERY_DEADLINE_MS, Measurements } from './measure/aggregate.js';
 import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
 import { checkProbes } from './probes.js';
 import { buildReport } from './report/build.js';
@@ -156,7 +156,7 @@ export async function runScenario(
       }
       await harness.stopPublisher();
       // Let deliveries in flight land before judging loss.
-      const drainDeadline = clock.now() + Math.max(scaled(10_000), 1000);
+      const drainDeadline = clock.now() + Math.max(scaled(DELIVERY_DEADLINE_MS), 1000);
       while (recorder.undelivered() > 0 && clock.now() < drainDeadline && !abort.signal.aborted) {
         await sleep(clock, Math.max(10, scaled(100)));
       }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { AlertInput } from '../../src/protocol/index.js';
 import {
   buildServer,
   createMemoryBroker,
@@ -91,7 +92,7 @@ describe('broker idempotency', () => {
     const broker = createMemoryBroker();
     const seen: number[] = [];
     broker.subscribe((alert) => seen.push(alert.seq));
-    const input = { ...valid, detectedAt: AT } as const;
+    const input: AlertInput = { ...valid, severity: 'HIGH', detectedAt: AT };
     const first = await broker.publish(input, AT, 'id-1', 'key');
     const again = await broker.publish(input, AT, 'id-2', 'key');
     expect(again).toEqual(first);

@@ -270,6 +270,28 @@ export class FleetRecorder {
     return longest;
   }
 
+  /**
+   * While the run goes on: alerts a connected client still lacks `overdueMs` after it could
+   * have had them (published, or the client connected, whichever came later). Alerts of a
+   * client that is not connected, or younger than that, are pending: resume may bring them.
+   * Once the run has finished, the same as {@link undelivered}.
+   */
+  overdue(overdueMs: number): number {
+    if (this.#endAt !== undefined) return this.undelivered();
+    const now = this.#clock.now();
+    let overdue = 0;
+    for (const track of this.#tracks) {
+      if (track.state !== 'connected' || track.since === undefined) continue;
+      const connectedAt = track.since;
+      for (const id of this.#publishedByUser.get(track.userId) ?? []) {
+        if (track.delivered.has(id)) continue;
+        const publishedAt = this.#published.get(id)?.publishedAt ?? now;
+        if (now - Math.max(publishedAt, connectedAt) > overdueMs) overdue += 1;
+      }
+    }
+    return overdue;
+  }
+
   /** Acknowledged alerts not (yet) delivered to each client of their user. */
   undelivered(): number {
     let lost = 0;

@@ -218,4 +218,35 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     // 200 ms at timeScale 0.5 is 0.4 scenario seconds.
     expect([...m.trend('catch_up_seconds', 'all')]).toEqual([0, 0.4]);
   });
+
+  it('counts an alert lost while the run goes on only once a connected client lacks it past the deadline', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const up = new ScriptedClient();
+    const down = new ScriptedClient();
+    recorder.attach(0, 'u0', up as unknown as Client);
+    recorder.attach(1, 'u0', down as unknown as Client);
+    up.go('connected', 0);
+    down.go('connected', 0);
+    recorder.markStart();
+    down.go('reconnecting', 500, 'close');
+    recorder.recordPublished('x1', 'u0', 1000);
+    const m = new Measurements(recorder, 0.5); // the deadline: 10 s × 0.5 = 5 s
+    clock.advanceTo(5999);
+    // In flight to the connected client; the disconnected one will get it on resume.
+    expect(m.count('alerts_lost', 'all')).toBe(0);
+    clock.advanceTo(6001);
+    expect(m.count('alerts_lost', 'all')).toBe(1);
+    // The other client reconnects: its deadline runs from the reconnect.
+    down.go('connected', 6001);
+    clock.advanceTo(11_000);
+    expect(m.count('alerts_lost', 'all')).toBe(1);
+    clock.advanceTo(11_002);
+    expect(m.count('alerts_lost', 'all')).toBe(2);
+    up.emit('alert', alert('x1', 1, 1000));
+    expect(m.count('alerts_lost', 'all')).toBe(1);
+    recorder.finish();
+    // Once finished, every undelivered alert counts, whatever its age.
+    expect(m.count('alerts_lost', 'all')).toBe(1);
+  });
 });
