@@ -88,7 +88,10 @@ export class Measurements {
       case 'alerts_delivered':
         return inWindow(r.deliveries);
       case 'disconnections':
-        return inWindow(r.disconnections);
+        // Outages only: a token refresh or a restart the server announced is counted apart.
+        return inWindow(r.disconnections) - inWindow(r.plannedDisconnections);
+      case 'planned_disconnections':
+        return inWindow(r.plannedDisconnections);
       case 'reconnect_attempts':
         return r.attempts.filter((a) => r.windows.includes(window, a.at)).length;
       case 'failed_attempts':

@@ -118,6 +118,12 @@ export class FleetRecorder {
   /** Why each disconnection happened, in order (same order as `disconnections`). */
   readonly disconnectionCauses: Array<{ reason: string; closeCode: number | undefined }> = [];
   /**
+   * Times of planned disconnections (among {@link disconnections}): the server closed the
+   * connection on purpose and the client came back as asked — 4401 (the token expired or was
+   * revoked: refresh and reconnect) or 1012 (service restart).
+   */
+  readonly plannedDisconnections: number[] = [];
+  /**
    * Times a connection was closed by the server's policy (1008: the flood guard), whether it
    * had been up for long or had just opened.
    */
@@ -425,6 +431,7 @@ export class FleetRecorder {
     if (from === 'connected' && change.to !== 'connected' && !appIdle) {
       this.disconnections.push(at);
       this.disconnectionCauses.push({ reason: change.reason, closeCode: change.closeCode });
+      if (isPlanned(change.closeCode)) this.plannedDisconnections.push(at);
       track.lostAt ??= at;
       track.backlogSince ??= at;
     }
@@ -468,4 +475,9 @@ export class FleetRecorder {
       : this.#published.get(alert.id)?.publishedAt;
     if (publishedAt !== undefined) this.alertLatencies.push(now, Math.max(0, now - publishedAt));
   }
+}
+
+/** 4401 (token expired: refresh) and 1012 (service restart): the server asked for the reconnect. */
+export function isPlanned(closeCode: number | undefined): boolean {
+  return closeCode === CloseCode.TOKEN_EXPIRED || closeCode === CloseCode.SERVICE_RESTART;
 }

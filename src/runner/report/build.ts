@@ -80,6 +80,7 @@ export function buildReport(input: ReportInput): RunReport {
       failed_attempts: m.count('failed_attempts', 'all'),
       connection_success_ratio: round(m.ratio('connection_success_ratio', 'all')),
       disconnections,
+      planned_disconnections: m.count('planned_disconnections', 'all'),
       disconnections_per_hour:
         round(durationSeconds > 0 ? (disconnections / durationSeconds) * 3600 : 0, 3) ?? 0,
       disconnect_reasons: Object.fromEntries(

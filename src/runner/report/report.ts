@@ -45,8 +45,11 @@ export interface RunReport {
     reconnect_attempts: number;
     failed_attempts: number;
     connection_success_ratio: number | null;
+    /** Unplanned: every connected → not connected transition but 4401 and 1012. */
     disconnections: number;
     disconnections_per_hour: number;
+    /** Token refreshes (4401) and announced restarts (1012). */
+    planned_disconnections: number;
     disconnect_reasons: Record<string, number>;
     heartbeat_timeouts: number;
     poor_transitions: number;

@@ -9,6 +9,13 @@ const dist = (s: ReportSummary): string =>
     ? 'no samples'
     : `avg ${num(s.avg)} · p50 ${num(s.p50)} · p95 ${num(s.p95)} · max ${num(s.max)} (n=${s.count})`;
 
+/** The most frequent reasons first, at most four: `close:1006 ×12 · heartbeat-timeout:4000 ×2`. */
+function topReasons(reasons: Record<string, number>): string {
+  const sorted = Object.entries(reasons).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+  const shown = sorted.slice(0, 4).map(([reason, n]) => `${reason} ×${n}`);
+  return shown.join(' · ') + (sorted.length > 4 ? ` · ${sorted.length - 4} more` : '');
+}
+
 /** Rows of the summary: label and value, shared by the text and Markdown renderings. */
 function rows(report: RunReport): Array<[string, string]> {
   const m = report.metrics;
@@ -25,7 +32,16 @@ function rows(report: RunReport): Array<[string, string]> {
       `${pct(m.reconnect_success_ratio)} (${m.reconnect_episodes.recovered} recovered, ${m.reconnect_episodes.failed} failed, ${m.reconnect_episodes.unfinished} unfinished)`,
     ],
     ['connection attempts', `${m.reconnect_attempts} (${m.failed_attempts} failed)`],
-    ['disconnections', `${m.disconnections} (${num(m.disconnections_per_hour, 1)}/h)`],
+    [
+      'disconnections',
+      `${m.disconnections} unplanned (${num(m.disconnections_per_hour, 1)}/h)` +
+        (m.planned_disconnections > 0
+          ? ` · ${m.planned_disconnections} planned (token refresh 4401, restart 1012)`
+          : ''),
+    ],
+    ...(Object.keys(m.disconnect_reasons).length > 0
+      ? ([['disconnect reasons', topReasons(m.disconnect_reasons)]] as Array<[string, string]>)
+      : []),
     ['heartbeat timeouts', `${m.heartbeat_timeouts}; detection ${dist(m.detection_seconds)}`],
     ['quality went poor', String(m.poor_transitions)],
     ...(m.backoff_schedule_seconds.length > 0

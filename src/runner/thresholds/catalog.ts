@@ -37,7 +37,14 @@ export const THRESHOLD_METRICS = {
   alerts_missed: { kind: 'counter', help: 'reported missing by the server on resume' },
   alerts_published: { kind: 'counter', help: 'acknowledged by the server' },
   alerts_delivered: { kind: 'counter', help: 'delivered to the app (first time)' },
-  disconnections: { kind: 'counter', help: 'connected → not connected transitions' },
+  disconnections: {
+    kind: 'counter',
+    help: 'connected → not connected transitions, but for planned ones (4401, 1012)',
+  },
+  planned_disconnections: {
+    kind: 'counter',
+    help: 'disconnections the server asked for: token refresh (4401), service restart (1012)',
+  },
   reconnect_attempts: { kind: 'counter', help: 'connection attempts after a loss' },
   failed_attempts: { kind: 'counter', help: 'connection attempts that did not open' },
   heartbeat_timeouts: {

@@ -249,4 +249,28 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     // Once finished, every undelivered alert counts, whatever its age.
     expect(m.count('alerts_lost', 'all')).toBe(1);
   });
+
+  it('counts token refreshes (4401) and announced restarts (1012) apart from outages', () => {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    a.go('connected', 0);
+    recorder.markStart();
+    a.go('reconnecting', 100, 'auth', { closeCode: 4401 });
+    a.go('connected', 200);
+    a.go('reconnecting', 300, 'close', { closeCode: 1012 });
+    a.go('connected', 400);
+    a.go('reconnecting', 500, 'close', { closeCode: 1006 });
+    a.go('connected', 600);
+    a.go('reconnecting', 700, 'heartbeat-timeout', { closeCode: 4000 });
+    a.go('connected', 800);
+    clock.advanceTo(1000);
+    recorder.finish();
+    const m = new Measurements(recorder, 1);
+    expect(m.count('disconnections', 'all')).toBe(2);
+    expect(m.count('planned_disconnections', 'all')).toBe(2);
+    // Reconnect times are measured for every episode, planned or not.
+    expect(m.summary('reconnect_duration_seconds', 'all').count).toBe(4);
+  });
 });
