@@ -85,6 +85,8 @@ export class FleetRecorder {
   readonly #faults: FaultRecord[] = [];
   readonly #unsubscribers: Array<() => void> = [];
   #startAt: number;
+  /** Clock time the recorder was made, before the run published anything. */
+  readonly #createdAt: number;
   #observed = false;
   #endAt: number | undefined;
 
@@ -134,6 +136,11 @@ export class FleetRecorder {
   readonly epochs = new Set<string>();
   /** Times a client learned the server's history was lost (a new epoch). */
   readonly historyResets: number[] = [];
+  /**
+   * Deliveries of alerts published before this run (history a long-lived server replayed):
+   * not this run's to judge, so never counted as delivered, late or duplicated.
+   */
+  foreignDeliveries = 0;
 
   /**
    * @param options.pongTimes keep each pong's time (default true); without them the RTT trend
@@ -143,6 +150,7 @@ export class FleetRecorder {
   constructor(clock: Clock, options: { pongTimes?: boolean } = {}) {
     this.#clock = clock;
     this.#startAt = clock.now();
+    this.#createdAt = this.#startAt;
     this.pongRtts = new SampleSeries({ times: options.pongTimes ?? true });
   }
 
@@ -462,6 +470,12 @@ export class FleetRecorder {
 
   #onAlert(track: ClientTrack, alert: BreachAlertMessage): void {
     const now = this.#clock.now();
+    const serverTime = Date.parse(alert.publishedAt);
+    // The server accepted it before this run began, and this run's publisher never sent it.
+    if (serverTime < this.#createdAt && !this.#published.has(alert.id)) {
+      this.foreignDeliveries += 1;
+      return;
+    }
     if (track.delivered.has(alert.id)) {
       this.duplicates.push(now);
       return;
@@ -469,7 +483,6 @@ export class FleetRecorder {
     track.delivered.set(alert.id, now);
     this.deliveries.push(now);
     // The server's acceptance time: the publisher's ack can arrive after the delivery.
-    const serverTime = Date.parse(alert.publishedAt);
     const publishedAt = Number.isFinite(serverTime)
       ? serverTime
       : this.#published.get(alert.id)?.publishedAt;

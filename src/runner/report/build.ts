@@ -109,6 +109,7 @@ export function buildReport(input: ReportInput): RunReport {
       duplicated: r.duplicates.length,
       missed: m.count('alerts_missed', 'all'),
       historyResets: r.historyResets.length,
+      foreign: r.foreignDeliveries,
       epochs: r.epochs.size,
     },
     faults: r.faults.map((f) => ({

@@ -80,6 +80,8 @@ export interface RunReport {
     missed: number;
     /** Clients that saw the server's history reset (a new epoch after a restart). */
     historyResets: number;
+    /** Deliveries of alerts published before the run (a long-lived server's history), unjudged. */
+    foreign: number;
     /** Distinct epochs seen across those resets (0 when history never reset). */
     epochs: number;
   };

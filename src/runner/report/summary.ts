@@ -68,6 +68,14 @@ function rows(report: RunReport): Array<[string, string]> {
       'alerts',
       `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,
     ],
+    ...(a.foreign > 0
+      ? ([
+          [
+            'earlier alerts',
+            `${a.foreign} deliveries of alerts published before this run (the server's history), not judged`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     ['alert latency (s)', dist(m.alert_latency_seconds)],
     ...(report.server.closes === null
       ? []

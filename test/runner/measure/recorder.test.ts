@@ -273,4 +273,29 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     // Reconnect times are measured for every episode, planned or not.
     expect(m.summary('reconnect_duration_seconds', 'all').count).toBe(4);
   });
+
+  it('leaves alerts published before the run to that run: a long-lived server replaying its history', () => {
+    const clock = new SimulatedClock(100_000);
+    const recorder = new FleetRecorder(clock);
+    const a = new ScriptedClient();
+    recorder.attach(0, 'u0', a as unknown as Client);
+    a.go('connected', 100_000);
+    recorder.markStart();
+    clock.advanceTo(100_500);
+    // Earlier runs' alerts, replayed to a client that starts from seq 0: twice, even.
+    a.emit('alert', alert('old-1', 1, 40_000));
+    a.emit('alert', alert('old-2', 2, 50_000));
+    a.emit('alert', alert('old-2', 2, 50_000));
+    // This run's alert arrives before the publisher hears back from the server.
+    a.emit('alert', alert('new-1', 3, 100_400));
+    recorder.recordPublished('new-1', 'u0', 100_600);
+    clock.advanceTo(101_000);
+    recorder.finish();
+    const m = new Measurements(recorder, 1);
+    expect(recorder.foreignDeliveries).toBe(3);
+    expect(recorder.deliveredCount).toBe(1);
+    expect(m.count('alerts_duplicated', 'all')).toBe(0);
+    expect(m.count('alerts_lost', 'all')).toBe(0);
+    expect([...m.trend('alert_latency_seconds', 'all')]).toEqual([0.1]);
+  });
 });
