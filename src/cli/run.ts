@@ -43,9 +43,12 @@ Flags:
                      view's fleet panel (the run prints the page's address)
   --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
                      Toxiproxy in another container e.g. 0.0.0.0:20000)
+  --strict           an inconclusive threshold fails the run (99 instead of 97)
   --quiet            no progress lines
 
-Exit codes: 0 pass · 99 a threshold failed · 98 steady state not met · 1 harness error.
+Exit codes: 0 pass · 99 a threshold failed · 98 steady state not met · 97 inconclusive (a
+timing threshold missed by less than the host lag could add, nothing failed for certain) ·
+1 harness error.
 `;
 
 /** `stormwatch run`: runs a scenario and exits 0, 99, 98 or 1. */
@@ -56,6 +59,7 @@ export const run: Verb = async (argv) => {
     'server-url': { type: 'string' },
     toxiproxy: { type: 'string' },
     redis: { type: 'string' },
+    strict: { type: 'boolean', default: false },
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'feed-port': { type: 'string' },
@@ -151,6 +155,7 @@ export const run: Verb = async (argv) => {
     const outcome = await runScenario(scenario, harness, recorder, {
       mode: 'real',
       signal: interrupt.signal,
+      strict: values.strict,
       progressEveryMs: live ? 250 : 1000,
       onProgress: (p) => {
         metrics?.update();

@@ -2,6 +2,8 @@
 export const ExitCode = {
   PASS: 0,
   HARNESS_ERROR: 1,
+  /** A timing threshold failed by less than the host lag could have added; nothing else failed. */
+  INCONCLUSIVE: 97,
   STEADY_STATE_NOT_MET: 98,
   THRESHOLD_FAILED: 99,
 } as const;

@@ -3,6 +3,7 @@ import { ExitCode } from './errors.js';
 import { MethodRunner, sleep, waitForProbes } from './execute.js';
 import type { Harness } from './harness/types.js';
 import { DELIVERY_DEADLINE_MS, Measurements } from './measure/aggregate.js';
+import { HostLagMonitor, type HostLag } from './measure/host-lag.js';
 import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
 import { checkProbes } from './probes.js';
 import { buildReport } from './report/build.js';
@@ -30,6 +31,8 @@ export interface RunScenarioOptions {
   onEvent?: (line: string) => void;
   /** Aborts the method (Ctrl-C); rollbacks still run. */
   signal?: AbortSignal;
+  /** Inconclusive thresholds fail the run (exit 99 rather than 97). */
+  strict?: boolean;
 }
 
 /** The outcome: the report and the process exit code. */
@@ -41,6 +44,7 @@ export interface RunOutcome {
 const EXIT: Record<Verdict, number> = {
   pass: ExitCode.PASS,
   threshold_failed: ExitCode.THRESHOLD_FAILED,
+  inconclusive: ExitCode.INCONCLUSIVE,
   steady_state_not_met: ExitCode.STEADY_STATE_NOT_MET,
   error: ExitCode.HARNESS_ERROR,
 };
@@ -55,6 +59,24 @@ function defaultProbes(scenario: Scenario): Probe[] {
       line: 0,
     },
   ];
+}
+
+/**
+ * How much the host lag may have lengthened a measured duration, in scenario seconds: three
+ * event-loop delays at the 99th percentile — a round trip passes the loop three times (the
+ * client's timer sends, the server answers, the client handles the answer; in-process the
+ * server shares the runner's loop) — divided by timeScale as every measured excess is.
+ */
+export function lagUncertaintySeconds(host: HostLag, timeScale: number): number {
+  return (LOOP_PASSES * host.loopP99Ms) / 1000 / timeScale;
+}
+
+const LOOP_PASSES = 3;
+
+function describeLag(host: HostLag, uncertaintySeconds: number): string {
+  const pressure =
+    host.cpuPressure === null ? '' : `, CPU pressure ${(host.cpuPressure * 100).toFixed(0)} %`;
+  return `event-loop lag p99 ${host.loopP99Ms.toFixed(1)} ms${pressure}: ±${Number(uncertaintySeconds.toFixed(3))} s of scenario time`;
 }
 
 /**
@@ -84,6 +106,9 @@ export async function runScenario(
   let before: ProbeResult[] = [];
   let after: ProbeResult[] = [];
   const measurements = new Measurements(recorder, scale);
+  // The machine's own distortion of a real run (none in simulation: its time is virtual).
+  const lag = options.mode === 'real' ? new HostLagMonitor() : undefined;
+  lag?.start();
 
   // Progress and abortOnFail thresholds, on the clock.
   const everyMs = options.progressEveryMs ?? 1000;
@@ -189,17 +214,30 @@ export async function runScenario(
     recorder.finish();
   }
 
-  const thresholds: ThresholdResult[] = evaluateThresholds(scenario.thresholds, measurements);
+  const host = lag?.stop();
+  const uncertaintySeconds = host === undefined ? 0 : lagUncertaintySeconds(host, scale);
+  const thresholds: ThresholdResult[] = evaluateThresholds(
+    scenario.thresholds,
+    measurements,
+    uncertaintySeconds,
+  );
   if (verdict === 'pass') {
-    const failed = thresholds.filter((t) => !t.passed);
+    const failed = thresholds.filter((t) => !t.passed && !t.inconclusive);
+    const unsure = thresholds.filter((t) => t.inconclusive);
+    const actual = (t: ThresholdResult) =>
+      t.actual === null ? 'no data' : Number(t.actual.toFixed(4));
     if (failed.length > 0) {
       verdict = 'threshold_failed';
       reason = `threshold${failed.length > 1 ? 's' : ''} failed: ${failed
-        .map(
-          (t) =>
-            `${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : Number(t.actual.toFixed(4))})`,
-        )
+        .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)})`)
         .join(', ')}`;
+    } else if (unsure.length > 0 && host !== undefined) {
+      verdict = options.strict === true ? 'threshold_failed' : 'inconclusive';
+      reason = `${options.strict === true ? 'inconclusive threshold failed (--strict)' : 'inconclusive'}: ${unsure
+        .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)})`)
+        .join(
+          ', ',
+        )} missed by less than the host lag could add (${describeLag(host, uncertaintySeconds)})`;
     }
   }
   const report = buildReport({
@@ -213,6 +251,10 @@ export async function runScenario(
     verdict,
     reason,
     serverCloses: await harness.serverCloses?.(),
+    host:
+      host === undefined
+        ? undefined
+        : { ...host, uncertaintySeconds, ownRttMs: harness.ownRttMs?.() ?? null },
   });
   return { report, exitCode: EXIT[verdict] };
 }

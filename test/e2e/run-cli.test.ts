@@ -40,7 +40,9 @@ describe('stormwatch run', () => {
           expect.objectContaining({ metric: 'disconnections', passed: false }),
         ]);
         const junit = await readFile(join(dir, 'r.xml'), 'utf8');
-        expect(junit).toMatch(/<testsuites name="stormwatch" tests="4" failures="1" errors="0">/);
+        expect(junit).toMatch(
+          /<testsuites name="stormwatch" tests="4" failures="1" errors="0" skipped="0">/,
+        );
         expect(junit).toMatch(
           /<testcase classname="Deliberately failing threshold" name="disconnections: count&gt;=1 \[all\]">\n\s+<failure message="actual 0"\/>/,
         );

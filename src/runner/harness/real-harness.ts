@@ -9,6 +9,7 @@ import type { FaultStep, Scenario } from '../scenario/types.js';
 import { ChildProcessServer, ExternalServer } from './child-server.js';
 import { createFleet, reconnectStopped, userOf } from './fleet.js';
 import { InProcessServer } from './in-process-server.js';
+import { LinkCalibration, ownAwareRttMs } from './link-calibration.js';
 import { ProxyFaults } from './proxy-faults.js';
 import { memoryRunBroker, redisRunBroker } from './run-broker.js';
 import { Publisher } from './publisher.js';
@@ -107,6 +108,7 @@ export class RealHarness implements Harness {
   #publisherToken: string | undefined;
   /** Closes by code counted by server instances already stopped. */
   readonly #closesBefore = new Map<string, number>();
+  #calibration: LinkCalibration | undefined;
   /** What a server that was already running (`--server-url`) had counted before this run. */
   #closesAtStart = new Map<string, number>();
 
@@ -176,6 +178,11 @@ export class RealHarness implements Harness {
     }
     const harness = new RealHarness(scenario, server, faults, recorder);
     harness.#closesAtStart = (await scrapeCloses(server.httpUrl)) ?? new Map<string, number>();
+    const calibration = new LinkCalibration(server.httpUrl, harness.clock);
+    harness.#calibration = calibration;
+    calibration.start();
+    const scale = scenario.config.timeScale;
+    recorder.calibrateRtt((rttMs) => ownAwareRttMs(rttMs, calibration.ownRttMs(), scale));
     return harness;
   }
 
@@ -293,7 +300,13 @@ export class RealHarness implements Harness {
     for (const client of this.#clients) client.connect();
   }
 
+  /** The machine's own loopback round trip now (median of the latest), ms. */
+  ownRttMs(): number {
+    return this.#calibration?.ownRttMs() ?? 0;
+  }
+
   async close(): Promise<void> {
+    this.#calibration?.stop();
     await this.#publisher.stop();
     for (const client of this.#clients) client.dispose();
     await this.#faults.close();

@@ -46,6 +46,11 @@ export interface Harness {
    */
   settle?(): void;
   /**
+   * Optional (real runs): the machine's own loopback round trip now, ms, which timeScale does
+   * not shrink; pong round trips are recorded with it kept out of the scaling.
+   */
+  ownRttMs?(): number;
+  /**
    * Optional: connections the server closed, by close code (`alert_server_ws_closes_total`),
    * summed over every start of it so far; undefined when the server cannot tell.
    */

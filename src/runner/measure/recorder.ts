@@ -88,6 +88,8 @@ export class FleetRecorder {
   /** Clock time the recorder was made, before the run published anything. */
   readonly #createdAt: number;
   #observed = false;
+  // Maps a measured round trip to what is stored (see calibrateRtt); undefined: as measured.
+  #rttOf: ((rttMs: number) => number) | undefined;
   #endAt: number | undefined;
 
   // Durations in ms, keyed by when they happened.
@@ -154,6 +156,14 @@ export class FleetRecorder {
     this.pongRtts = new SampleSeries({ times: options.pongTimes ?? true });
   }
 
+  /**
+   * From now on, stores a pong's round trip as `rttOf(measured)`: the real harness keeps the
+   * machine's own round trip out of timeScale's division (see `ownAwareRttMs`).
+   */
+  calibrateRtt(rttOf: (rttMs: number) => number): void {
+    this.#rttOf = rttOf;
+  }
+
   /** Clock time the recording started. */
   get startAt(): number {
     return this.#startAt;
@@ -195,7 +205,11 @@ export class FleetRecorder {
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
       client.on('pong', (pong) => {
-        if (!pong.throttled) this.pongRtts.push(pong.at, pong.rttMs);
+        if (pong.throttled) return;
+        this.pongRtts.push(
+          pong.at,
+          this.#rttOf === undefined ? pong.rttMs : this.#rttOf(pong.rttMs),
+        );
       }),
       client.on('quality', (change) => {
         track.poor = change.to === 'poor';

@@ -3,6 +3,7 @@ import type { Summary } from '../measure/order-stats.js';
 import type { FleetRecorder } from '../measure/recorder.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ThresholdResult } from '../thresholds/evaluate.js';
+import type { HostLag } from '../measure/host-lag.js';
 import type { ProbeResult, ReportSummary, RunReport, Verdict } from './report.js';
 
 /** Inputs of {@link buildReport}. */
@@ -18,6 +19,8 @@ export interface ReportInput {
   reason: string | undefined;
   /** Closes the server counted, by code, when it can tell. */
   serverCloses?: Record<string, number> | undefined;
+  /** The host lag of a real run and the uncertainty it puts on durations. */
+  host?: (HostLag & { uncertaintySeconds: number; ownRttMs: number | null }) | undefined;
 }
 
 const round = (value: number | undefined | null, digits = 6): number | null =>
@@ -101,6 +104,17 @@ export function buildReport(input: ReportInput): RunReport {
       clients_failed: r.failedClients,
     },
     server: { closes: input.serverCloses ?? null },
+    host:
+      input.host === undefined
+        ? null
+        : {
+            loopP50Ms: round(input.host.loopP50Ms, 3) ?? 0,
+            loopP99Ms: round(input.host.loopP99Ms, 3) ?? 0,
+            loopMaxMs: round(input.host.loopMaxMs, 3) ?? 0,
+            cpuPressure: round(input.host.cpuPressure, 4),
+            uncertaintySeconds: round(input.host.uncertaintySeconds, 4) ?? 0,
+            ownRttMs: round(input.host.ownRttMs, 3),
+          },
     alerts: {
       published: r.publishedCount,
       expected: r.expectedDeliveries,

@@ -14,6 +14,7 @@ const escape = (text: string): string =>
  */
 export function renderJunit(report: RunReport): string {
   const cases: string[] = [];
+  let skipped = 0;
   let failures = 0;
   const suite = escape(report.scenario.title);
   for (const phase of ['before', 'after'] as const) {
@@ -33,7 +34,12 @@ export function renderJunit(report: RunReport): string {
   for (const t of report.thresholds) {
     const name = escape(`${t.metric}: ${t.threshold} [${t.window}]`);
     if (t.passed) cases.push(`    <testcase classname="${suite}" name="${name}"/>`);
-    else {
+    else if (t.inconclusive) {
+      skipped += 1;
+      cases.push(
+        `    <testcase classname="${suite}" name="${name}">\n      <skipped message="${escape(`inconclusive: actual ${t.actual ?? 'no data'}, within the host lag's ±${t.uncertainty ?? 0} s`)}"/>\n    </testcase>`,
+      );
+    } else {
       failures += 1;
       cases.push(
         `    <testcase classname="${suite}" name="${name}">\n      <failure message="${escape(`actual ${t.actual ?? 'no data'}`)}"/>\n    </testcase>`,
@@ -48,8 +54,8 @@ export function renderJunit(report: RunReport): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="stormwatch" tests="${cases.length}" failures="${failures}" errors="${errors}">`,
-    `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${report.durationSeconds}">`,
+    `<testsuites name="stormwatch" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}">`,
+    `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${report.durationSeconds}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -21,7 +21,8 @@ export interface ProbeResult {
 }
 
 /** The run's verdict. */
-export type Verdict = 'pass' | 'threshold_failed' | 'steady_state_not_met' | 'error';
+export type Verdict =
+  'pass' | 'threshold_failed' | 'inconclusive' | 'steady_state_not_met' | 'error';
 
 /** Everything a run reports; the JSON written by `--report`. Durations in scenario seconds. */
 export interface RunReport {
@@ -65,6 +66,19 @@ export interface RunReport {
     peak_reconnects_per_second: number;
     clients_failed: number;
   };
+  /**
+   * How much the machine distorted a real run (null in simulation): the runner's event-loop
+   * delay, the CPU pressure, and the uncertainty that puts on every duration, scenario s.
+   */
+  host: {
+    loopP50Ms: number;
+    loopP99Ms: number;
+    loopMaxMs: number;
+    cpuPressure: number | null;
+    uncertaintySeconds: number;
+    /** The loopback round trip to the server (median of the latest), real ms, not scaled. */
+    ownRttMs: number | null;
+  } | null;
   /** What the server itself counted (real runs against a server exposing /metrics). */
   server: {
     /** Connections closed, by close code (1008: the flood guard); null when unknown. */

@@ -93,12 +93,24 @@ function rows(report: RunReport): Array<[string, string]> {
       : []),
     ['peak reconnects/s', String(m.peak_reconnects_per_second)],
     ['clients failed at end', String(m.clients_failed)],
+    ...(report.host === null
+      ? []
+      : ([
+          [
+            'host lag',
+            `event-loop p50 ${num(report.host.loopP50Ms, 1)} · p99 ${num(report.host.loopP99Ms, 1)} · max ${num(report.host.loopMaxMs, 1)} ms${report.host.cpuPressure === null ? '' : ` · CPU pressure ${(report.host.cpuPressure * 100).toFixed(0)} %`} → durations ±${num(report.host.uncertaintySeconds, 3)} s${report.host.ownRttMs === null ? '' : `; own round trip ${num(report.host.ownRttMs, 2)} ms (not scaled)`}`,
+          ],
+        ] as Array<[string, string]>)),
   ];
 }
+
+const mark = (t: RunReport['thresholds'][number]): string =>
+  t.passed ? '✓' : t.inconclusive ? '?' : '✗';
 
 const VERDICT: Record<RunReport['verdict'], string> = {
   pass: 'PASS',
   threshold_failed: 'FAIL (threshold)',
+  inconclusive: 'INCONCLUSIVE',
   steady_state_not_met: 'FAIL (steady state)',
   error: 'ERROR',
 };
@@ -128,7 +140,7 @@ export function renderSummary(report: RunReport): string {
   }
   for (const t of report.thresholds) {
     lines.push(
-      `  ${t.passed ? '✓' : '✗'} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}`,
+      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: within the host lag's ±${num(t.uncertainty, 3)} s)` : ''}`,
     );
   }
   lines.push(
@@ -160,7 +172,7 @@ export function renderMarkdown(report: RunReport): string {
   );
   for (const t of report.thresholds) {
     out.push(
-      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : '**fail**'} |`,
+      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : t.inconclusive ? `inconclusive (±${num(t.uncertainty, 3)} s host lag)` : '**fail**'} |`,
     );
   }
   if (report.faults.length > 0) {

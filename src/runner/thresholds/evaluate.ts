@@ -1,5 +1,6 @@
 import type { Measurements } from '../measure/aggregate.js';
 import type { Threshold, ThresholdWindow } from '../scenario/types.js';
+import { THRESHOLD_METRICS } from './catalog.js';
 import { compare } from './parse.js';
 
 /** The verdict on one threshold. */
@@ -9,7 +10,18 @@ export interface ThresholdResult {
   window: ThresholdWindow;
   /** The measured value; null when the metric had no data in the window. */
   actual: number | null;
+  /** True when the threshold holds. */
   passed: boolean;
+  /**
+   * True when it failed as measured but by less than the host lag could have added: the
+   * verdict is neither pass nor fail (exit 97 unless something failed for certain).
+   */
+  inconclusive: boolean;
+  /**
+   * How much the host lag may have lengthened `actual`, in the metric's unit (scenario
+   * seconds); null for metrics the lag cannot distort (counts, ratios, gauges) or without lag.
+   */
+  uncertainty: number | null;
   abortOnFail: boolean;
   /** Line of the threshold in the scenario file. */
   line: number;
@@ -18,19 +30,38 @@ export interface ThresholdResult {
 /**
  * Judges every threshold. A metric without data in its window passes (nothing violated it)
  * and is reported with `actual: null`, as k6 does for metrics that received no samples.
+ *
+ * `uncertaintySeconds` is how much the machine's own lag may have lengthened any duration,
+ * in scenario seconds (0: none, as in simulation). Lag only ever lengthens a duration, so the
+ * true value lies in [actual − uncertainty, actual]: an upper bound (`<`, `<=`) that fails as
+ * measured but holds at the low end is inconclusive; everything else is judged as measured
+ * (a lower bound that holds as measured cannot be failed by lag; counts, ratios and gauges
+ * are exact).
  */
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
   measurements: Measurements,
+  uncertaintySeconds = 0,
 ): ThresholdResult[] {
   return thresholds.map((t) => {
     const actual = measurements.aggregate(t.metric, t.aggregation, t.window);
+    const timed = THRESHOLD_METRICS[t.metric].kind === 'trend' && t.aggregation.kind !== 'count';
+    const uncertainty = timed && uncertaintySeconds > 0 ? uncertaintySeconds : null;
+    const passed = actual === undefined ? true : compare(actual, t.operator, t.value);
+    const inconclusive =
+      !passed &&
+      actual !== undefined &&
+      uncertainty !== null &&
+      (t.operator === '<' || t.operator === '<=') &&
+      compare(Math.max(0, actual - uncertainty), t.operator, t.value);
     return {
       metric: t.metric,
       threshold: t.source,
       window: t.window,
       actual: actual ?? null,
-      passed: actual === undefined ? true : compare(actual, t.operator, t.value),
+      passed,
+      inconclusive,
+      uncertainty,
       abortOnFail: t.abortOnFail,
       line: t.line,
     };

@@ -1,0 +1,58 @@
+// Verdicts that hold on a busy machine: library scenarios at their CI time scales, with two
+// CPU-burning processes beside them, exit 0 or 97 (inconclusive, the lag named) — never 99;
+// a deliberately broken client still exits 99 under the same load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+// Each burner spins one core and stops by itself, whatever happens to the test.
+const BURN_S = 240;
+let burners: ChildProcess[] = [];
+
+beforeAll(() => {
+  burners = [0, 1].map(() =>
+    spawn(
+      process.execPath,
+      ['-e', `const end = Date.now() + ${BURN_S * 1000}; while (Date.now() < end) {}`],
+      { stdio: 'ignore' },
+    ),
+  );
+});
+afterAll(() => {
+  for (const burner of burners) burner.kill('SIGKILL');
+});
+
+describe('on a loaded host', () => {
+  it.each([
+    ['scenarios/steady.yaml', '0.05'],
+    ['scenarios/server-restart-graceful.yaml', '0.25'],
+    ['scenarios/blackhole.yaml', '0.05'],
+  ])('%s at %s exits 0 or 97, never 99', { timeout: 120_000 }, async (file, scale) => {
+    const result = await runCli(['run', file, '--time-scale', scale, '--quiet']);
+    expect(result.stdout).toMatch(/host lag {2,}event-loop p50 [\d.]+ · p99 [\d.]+/);
+    expect([0, 97], result.stdout).toContain(result.code);
+    if (result.code === 97) {
+      expect(result.stdout).toMatch(
+        /verdict: INCONCLUSIVE — inconclusive: .*\(event-loop lag p99 [\d.]+ ms/,
+      );
+    }
+  });
+
+  it(
+    'fails a client whose dead-link detection takes 90 s against 52.5 s: 99, not 97',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const result = await runCli([
+        'run',
+        'test/fixtures/broken-detection.yaml',
+        '--time-scale',
+        '0.05',
+        '--quiet',
+      ]);
+      expect(result.stdout).toMatch(/✗ detection_seconds max<=52\.5 \[all\] actual (8\d|9\d)\./);
+      expect(result.code).toBe(99);
+    },
+  );
+});

@@ -1,0 +1,117 @@
+// PASS, FAIL or INCONCLUSIVE: host lag only lengthens durations, so the true value lies in
+// [actual − uncertainty, actual].
+import { describe, expect, it } from 'vitest';
+import type { Client, StateChange } from '../../../src/client/index.js';
+import { SimulatedClock } from '../../../src/protocol/index.js';
+import {
+  FleetRecorder,
+  Measurements,
+  parseScenario,
+  type Scenario,
+} from '../../../src/runner/index.js';
+import { evaluateThresholds } from '../../../src/runner/thresholds/evaluate.js';
+import { lagUncertaintySeconds } from '../../../src/runner/run-scenario.js';
+import { ownAwareRttMs } from '../../../src/runner/harness/link-calibration.js';
+
+function scenarioWith(thresholds: string): Scenario {
+  return parseScenario(
+    `version: 1
+title: t
+config: { clients: 1 }
+steady_state:
+  probes:
+    - { name: up, metric: alert_client_connected, tolerance: { eq: 1 } }
+method:
+  - { at: 1s, action: wait, duration: 1s }
+thresholds:
+${thresholds}
+`,
+    't.yaml',
+  );
+}
+
+/** A recording with one reconnect of `reconnectMs` and one disconnection. */
+function measured(reconnectMs: number): Measurements {
+  const clock = new SimulatedClock(0);
+  const recorder = new FleetRecorder(clock);
+  let state: StateChange['to'] = 'disconnected';
+  const listeners: Array<(c: StateChange) => void> = [];
+  const client = {
+    on: (event: string, listener: (c: StateChange) => void) => {
+      if (event === 'state') listeners.push(listener);
+      return () => undefined;
+    },
+  } as unknown as Client;
+  recorder.attach(0, 'u', client);
+  const go = (to: StateChange['to'], at: number) => {
+    for (const l of listeners) l({ from: state, to, reason: 'open', attempt: 0, at });
+    state = to;
+  };
+  go('connected', 0);
+  recorder.markStart();
+  go('reconnecting', 1000);
+  go('connected', 1000 + reconnectMs);
+  clock.advanceTo(20_000);
+  recorder.finish();
+  return new Measurements(recorder, 1);
+}
+
+const verdicts = (thresholds: string, reconnectMs: number, uncertainty: number) =>
+  evaluateThresholds(scenarioWith(thresholds).thresholds, measured(reconnectMs), uncertainty).map(
+    (t) => (t.passed ? 'pass' : t.inconclusive ? 'inconclusive' : 'fail'),
+  );
+
+describe('evaluateThresholds with host-lag uncertainty', () => {
+  it('an upper bound missed by less than the uncertainty is inconclusive, by more it fails', () => {
+    const t = '  reconnect_duration_seconds: ["max<5"]';
+    expect(verdicts(t, 4999, 0.5)).toEqual(['pass']);
+    expect(verdicts(t, 5000, 0.5)).toEqual(['inconclusive']); // 5.0 − 0.5 = 4.5 < 5
+    expect(verdicts(t, 5499, 0.5)).toEqual(['inconclusive']);
+    expect(verdicts(t, 5500, 0.5)).toEqual(['fail']); // 5.5 − 0.5 = 5.0: not < 5
+    expect(verdicts(t, 9000, 0.5)).toEqual(['fail']);
+    expect(verdicts('  reconnect_duration_seconds: ["max<=5"]', 5500, 0.5)).toEqual([
+      'inconclusive',
+    ]);
+  });
+
+  it('without lag (simulation) every threshold is judged as measured', () => {
+    expect(verdicts('  reconnect_duration_seconds: ["max<5"]', 5001, 0)).toEqual(['fail']);
+  });
+
+  it('a lower bound is judged as measured: lag cannot make a duration too short', () => {
+    expect(verdicts('  reconnect_duration_seconds: ["max>=5"]', 4900, 0.5)).toEqual(['fail']);
+    expect(verdicts('  reconnect_duration_seconds: ["max>=5"]', 5100, 0.5)).toEqual(['pass']);
+  });
+
+  it('counts are exact: never inconclusive, whatever the lag', () => {
+    const results = evaluateThresholds(
+      scenarioWith('  disconnections: ["count<1"]\n  reconnect_duration_seconds: ["count<1"]')
+        .thresholds,
+      measured(100),
+      1000,
+    );
+    expect(results.map((r) => [r.passed, r.inconclusive, r.uncertainty])).toEqual([
+      [false, false, null],
+      [false, false, null],
+    ]);
+  });
+});
+
+describe('the time model', () => {
+  it('keeps the machine’s own round trip out of timeScale’s division', () => {
+    // Stored values are divided by the scale in reports: check what a report would show.
+    const reported = (rtt: number, own: number, scale: number) =>
+      ownAwareRttMs(rtt, own, scale) / scale;
+    expect(reported(5, 5, 0.05)).toBeCloseTo(5, 9); // loopback pong: 5 ms, not 100 ms
+    expect(reported(605, 5, 0.05)).toBeCloseTo(12_005, 9); // 600 ms injected at 0.05 = 12 s
+    expect(reported(3, 5, 0.05)).toBeCloseTo(3, 9); // faster than own: as measured
+    expect(reported(40, 5, 1)).toBe(40); // real time: unchanged
+    expect(reported(40, 0, 0.1)).toBeCloseTo(400, 9); // no calibration: plain scaling
+  });
+
+  it('turns three p99 event-loop delays (a round trip’s passes) into scenario seconds', () => {
+    const host = { loopP50Ms: 1, loopP99Ms: 20, loopMaxMs: 90, cpuPressure: 0.4 };
+    expect(lagUncertaintySeconds(host, 1)).toBeCloseTo(0.06, 9);
+    expect(lagUncertaintySeconds(host, 0.1)).toBeCloseTo(0.6, 9);
+  });
+});
