@@ -47,6 +47,20 @@ const alert = (id: string, seq: number, publishedAt: number) => ({
   publishedAt: new Date(publishedAt).toISOString(),
 });
 
+/** A recorder and one scripted client of user u0 per name, connected at `at`, observed since. */
+function connectedFleet<const N extends readonly string[]>(names: N, at = 0) {
+  const clock = new SimulatedClock(at);
+  const recorder = new FleetRecorder(clock);
+  const clients = names.map((_, i) => {
+    const client = new ScriptedClient();
+    recorder.attach(i, 'u0', client as unknown as Client);
+    client.go('connected', at);
+    return client;
+  }) as { [K in keyof N]: ScriptedClient };
+  recorder.markStart();
+  return { clock, recorder, clients };
+}
+
 describe('FleetRecorder and Measurements on a scripted timeline', () => {
   it('computes uptime, reconnects, windows and alert accounting as worked out by hand', () => {
     const clock = new SimulatedClock(0);
@@ -123,12 +137,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('reports durations in scenario seconds when time is compressed', () => {
-    const clock = new SimulatedClock(0);
-    const recorder = new FleetRecorder(clock);
-    const a = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    a.go('connected', 0);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [a],
+    } = connectedFleet(['a']);
     a.go('reconnecting', 100, 'close');
     a.go('connected', 350);
     clock.advanceTo(1000);
@@ -153,15 +166,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('times the catch-up after each reconnect: until every alert published before it arrived', () => {
-    const clock = new SimulatedClock(0);
-    const recorder = new FleetRecorder(clock);
-    const a = new ScriptedClient();
-    const b = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    recorder.attach(1, 'u0', b as unknown as Client);
-    a.go('connected', 0);
-    b.go('connected', 0);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [a, b],
+    } = connectedFleet(['a', 'b']);
     recorder.recordPublished('x1', 'u0', 100);
     clock.advanceTo(150);
     a.emit('alert', alert('x1', 1, 100));
@@ -197,12 +206,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('times the catch-up after the app reconnects a failed client, and is 0 with no backlog', () => {
-    const clock = new SimulatedClock(0);
-    const recorder = new FleetRecorder(clock);
-    const a = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    a.go('connected', 0);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [a],
+    } = connectedFleet(['a']);
     a.go('reconnecting', 1000, 'close');
     a.go('connected', 2000); // nothing was published meanwhile: caught up at once
     a.go('reconnecting', 3000, 'close');
@@ -220,15 +228,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('counts an alert lost while the run goes on only once a connected client lacks it past the deadline', () => {
-    const clock = new SimulatedClock(0);
-    const recorder = new FleetRecorder(clock);
-    const up = new ScriptedClient();
-    const down = new ScriptedClient();
-    recorder.attach(0, 'u0', up as unknown as Client);
-    recorder.attach(1, 'u0', down as unknown as Client);
-    up.go('connected', 0);
-    down.go('connected', 0);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [up, down],
+    } = connectedFleet(['a', 'b']);
     down.go('reconnecting', 500, 'close');
     recorder.recordPublished('x1', 'u0', 1000);
     const m = new Measurements(recorder, 0.5); // the deadline: 10 s × 0.5 = 5 s
@@ -251,12 +255,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('counts token refreshes (4401) and announced restarts (1012) apart from outages', () => {
-    const clock = new SimulatedClock(0);
-    const recorder = new FleetRecorder(clock);
-    const a = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    a.go('connected', 0);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [a],
+    } = connectedFleet(['a']);
     a.go('reconnecting', 100, 'auth', { closeCode: 4401 });
     a.go('connected', 200);
     a.go('reconnecting', 300, 'close', { closeCode: 1012 });
@@ -275,12 +278,11 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
   });
 
   it('leaves alerts published before the run to that run: a long-lived server replaying its history', () => {
-    const clock = new SimulatedClock(100_000);
-    const recorder = new FleetRecorder(clock);
-    const a = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    a.go('connected', 100_000);
-    recorder.markStart();
+    const {
+      clock,
+      recorder,
+      clients: [a],
+    } = connectedFleet(['a'], 100_000);
     clock.advanceTo(100_500);
     // Earlier runs' alerts, replayed to a client that starts from seq 0: twice, even.
     a.emit('alert', alert('old-1', 1, 40_000));
