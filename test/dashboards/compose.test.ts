@@ -33,11 +33,13 @@ function interpolate(value: string): string {
 const PINNED = /^[a-z0-9./-]+(:[0-9]+[\w.-]*|:v[0-9][\w.-]*)(@sha256:[0-9a-f]{64})?$/;
 
 describe('docker-compose.yml (validated statically: no Docker engine here)', () => {
-  it('has the stack: server, toxiproxy, runner, prometheus, grafana, and k6 behind a profile', async () => {
+  it('has the stack: server on Redis, toxiproxy, runner, prometheus, grafana, and k6 behind a profile', async () => {
     const { services } = await readCompose();
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'k6', 'prometheus', 'runner', 'server', 'toxiproxy'].sort(),
+      ['grafana', 'k6', 'prometheus', 'redis', 'runner', 'server', 'toxiproxy'].sort(),
     );
+    expect(services.server?.environment?.STORMWATCH_BROKER).toBe('redis://redis:6379');
+    expect(services.server?.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
     expect(services.k6?.profiles).toEqual(['k6']);
     for (const [name, service] of Object.entries(services)) {
       if (name !== 'k6') expect(service.profiles, name).toBeUndefined();
@@ -55,6 +57,7 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
     }
     expect(Object.fromEntries(images)).toEqual({
       toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
+      redis: 'redis:7.2.5-bookworm',
       prometheus: expect.stringMatching(PINNED),
       grafana: 'grafana/grafana:11.6.0',
       k6: expect.stringMatching(PINNED),
@@ -142,5 +145,35 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
     expect(datasource.datasources).toEqual([
       expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' }),
     ]);
+  });
+
+  it('the image copies everything npm ci’s prepare script reads before it runs npm ci', async () => {
+    const dockerfile = await readFile(`${ROOT}dashboards/docker/Dockerfile`, 'utf8');
+    const lines = dockerfile.split('\n');
+    const npmCi = lines.findIndex((l) => /^RUN npm ci\b/.test(l));
+    expect(npmCi).toBeGreaterThan(0);
+    // What COPY lines before npm ci bring in, by top-level name.
+    const copied = new Set<string>();
+    for (const line of lines.slice(0, npmCi)) {
+      const match = /^COPY (.+) \S+$/.exec(line);
+      for (const source of match?.[1]?.split(/\s+/) ?? []) copied.add(source.split('/')[0]!);
+    }
+    const pkg = JSON.parse(await readFile(`${ROOT}package.json`, 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.prepare).toBe('npm run build');
+    // Every file the build script names (node <file>, tsc -p <config>) and the config's sources.
+    const named = [...(pkg.scripts.build ?? '').matchAll(/(?:node|-p) (\S+)/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(1);
+    const config = JSON.parse(await readFile(`${ROOT}tsconfig.build.json`, 'utf8')) as {
+      extends?: string;
+      include: string[];
+    };
+    const needed = [...named, ...config.include, config.extends ?? 'package.json'];
+    for (const path of needed) {
+      expect(copied, `${path} is read by npm ci's prepare script`).toContain(
+        path.replace(/^\.\//, '').split('/')[0],
+      );
+    }
   });
 });
