@@ -28,6 +28,8 @@ Flags:
                       redis://[user:pass@]host:port[/db] (rediss:// for TLS): durable history and
                       fan-out shared by every server on that Redis (env STORMWATCH_BROKER)
   --connects-per-minute N  per-user connection limit (default 10)
+  --max-connections N      open sockets this instance takes; beyond, upgrades get 503 with a
+                           Retry-After of 1-5 s (default: no limit)
 
 Environment:
   STORMWATCH_JWT_SECRET  HS256 secret; without it a random one is made and --demo is implied
@@ -47,6 +49,7 @@ export const serve: Verb = async (argv) => {
     'history-size': { type: 'string' },
     broker: { type: 'string' },
     'connects-per-minute': { type: 'string' },
+    'max-connections': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -65,6 +68,10 @@ export const serve: Verb = async (argv) => {
     1,
     1_000_000,
   );
+  const maxConnections =
+    values['max-connections'] === undefined
+      ? Number.POSITIVE_INFINITY
+      : readIntFlag('max-connections', values['max-connections'], 0, 1, 10_000_000);
   const envSecret = process.env.STORMWATCH_JWT_SECRET;
   const secret =
     envSecret !== undefined && envSecret !== '' ? envSecret : randomBytes(32).toString('hex');
@@ -90,7 +97,7 @@ export const serve: Verb = async (argv) => {
     app = await buildServer({
       auth: { secret },
       historySize,
-      limits: { connectsPerMinute },
+      limits: { connectsPerMinute, maxConnections },
       logger: true,
       demoToken: demo,
       ...(broker === undefined ? {} : { broker }),

@@ -28,7 +28,8 @@ const KNOWN_CLOSE_CODES = new Set([
 ]);
 
 /** Why an upgrade was refused (the `reason` label). */
-export type ServerRejectReason = 'unauthorized' | 'forbidden' | 'rate_limited' | 'shutting_down';
+export type ServerRejectReason =
+  'unauthorized' | 'forbidden' | 'rate_limited' | 'shutting_down' | 'full';
 
 /** Outcome of one alert delivery attempt (the `outcome` label). */
 export type DeliveryOutcome = 'sent' | 'replayed' | 'acked' | 'dropped';

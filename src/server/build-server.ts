@@ -105,6 +105,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     service,
     broker,
     clock,
+    random: options.random ?? Math.random,
     metrics,
     registry,
     verifyToken: createTokenVerifier(options.auth),

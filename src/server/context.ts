@@ -10,6 +10,8 @@ export interface AppContext {
   service: AlertService;
   broker: Broker;
   clock: Clock;
+  /** Uniform in [0, 1): spreads the Retry-After of a full instance. */
+  random: () => number;
   metrics: ServerMetrics;
   registry: Registry;
   verifyToken: TokenVerifier;

@@ -16,6 +16,8 @@ export interface ServerOptions {
   historySize?: number | undefined;
   /** Default: the system clock. */
   clock?: Clock | undefined;
+  /** Source of randomness (the Retry-After spread of a full instance). Default: Math.random. */
+  random?: (() => number) | undefined;
   /** Heartbeat advertised in `hello`. Default ping every 30 s, pong within 10 s. */
   heartbeat?: HeartbeatAdvice | undefined;
   /** Per-connection limits; unset fields keep their defaults (see ConnectionLimits). */

@@ -43,6 +43,14 @@ export interface ConnectionLimits {
   messagesPerSecond: number;
   /** Connection attempts per user per minute before upgrades get 429. Default 10. */
   connectsPerMinute: number;
+  /**
+   * Open sockets this instance takes; beyond, upgrades get 503 with a `Retry-After` spread over
+   * 1–`fullRetryAfterS` s, so a dead instance's herd is paced rather than taken all at once.
+   * Default Infinity.
+   */
+  maxConnections: number;
+  /** Longest `Retry-After` a full instance asks for, s (each refusal draws 1..this). Default 5. */
+  fullRetryAfterS: number;
   /** The window of that limit, ms (shortened when a scenario compresses time). Default 60 000. */
   connectWindowMs: number;
   /** How long a new socket waits for `resume` before live delivery starts, in ms. Default 1000. */
@@ -56,6 +64,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxFrameBytes: 16 * 1024,
   messagesPerSecond: 20,
   connectsPerMinute: 10,
+  maxConnections: Number.POSITIVE_INFINITY,
+  fullRetryAfterS: 5,
   connectWindowMs: 60_000,
   resumeWaitMs: 1000,
   idleTimeoutMs: 70_000,

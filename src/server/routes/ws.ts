@@ -73,6 +73,20 @@ export function wsRoutes(ctx: AppContext) {
               { reason: 'forbidden' },
             );
           }
+          const { maxConnections, fullRetryAfterS } = ctx.service.limits;
+          if (ctx.service.connectionCount >= maxConnections) {
+            // Spread the herd: each refused client waits its own 1..fullRetryAfterS s.
+            const retryAfterS = 1 + Math.floor(ctx.random() * Math.max(1, fullRetryAfterS));
+            reply.header('Retry-After', String(retryAfterS));
+            return refuse(
+              new ServerError(
+                ServerErrorCode.FULL,
+                503,
+                `this instance holds its maximum of ${maxConnections} connections; retry in ${retryAfterS} s`,
+              ),
+              { reason: 'full' },
+            );
+          }
           const admission = ctx.service.admit(principal.userId);
           if (!admission.ok) {
             reply.header('Retry-After', String(Math.ceil(admission.retryAfterMs / 1000)));
