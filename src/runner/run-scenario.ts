@@ -231,13 +231,14 @@ export async function runScenario(
       reason = `threshold${failed.length > 1 ? 's' : ''} failed: ${failed
         .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)})`)
         .join(', ')}`;
-    } else if (unsure.length > 0 && host !== undefined) {
+    } else if (unsure.length > 0) {
       verdict = options.strict === true ? 'threshold_failed' : 'inconclusive';
+      const why = (t: ThresholdResult): string =>
+        t.because ??
+        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, uncertaintySeconds)})`;
       reason = `${options.strict === true ? 'inconclusive threshold failed (--strict)' : 'inconclusive'}: ${unsure
-        .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)})`)
-        .join(
-          ', ',
-        )} missed by less than the host lag could add (${describeLag(host, uncertaintySeconds)})`;
+        .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)}): ${why(t)}`)
+        .join('; ')}`;
     }
   }
   const report = buildReport({

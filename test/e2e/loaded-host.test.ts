@@ -27,13 +27,15 @@ describe('on a loaded host', () => {
     ['scenarios/steady.yaml', '0.05'],
     ['scenarios/server-restart-graceful.yaml', '0.25'],
     ['scenarios/blackhole.yaml', '0.05'],
+    // Too fast for this machine to take 200 connections in a scenario second: inconclusive.
+    ['scenarios/restart-storm-no-jitter.yaml', '0.1'],
   ])('%s at %s exits 0 or 97, never 99', { timeout: 120_000 }, async (file, scale) => {
     const result = await runCli(['run', file, '--time-scale', scale, '--quiet']);
     expect(result.stdout).toMatch(/host lag {2,}event-loop p50 [\d.]+ · p99 [\d.]+/);
     expect([0, 97], result.stdout).toContain(result.code);
     if (result.code === 97) {
       expect(result.stdout).toMatch(
-        /verdict: INCONCLUSIVE — inconclusive: .*\(event-loop lag p99 [\d.]+ ms/,
+        /verdict: INCONCLUSIVE — inconclusive: .*(\(event-loop lag p99 [\d.]+ ms|this machine opens about \d+ connections per scenario second)/,
       );
     }
   });

@@ -5,6 +5,9 @@ import { summarize, type Summary } from './order-stats.js';
 import { seriesPercentile, summarizeSeries, type SeriesView } from './series-stats.js';
 import type { SampleSeries } from './series.js';
 
+// Fewer warm-up connections than this say nothing about the machine's accept rate.
+const MIN_WARMUP_HERD = 50;
+
 /** How long a delivery may be in flight before an alert counts as lost, scenario ms. */
 export const DELIVERY_DEADLINE_MS = 10_000;
 
@@ -151,6 +154,17 @@ export class Measurements {
       return peak;
     }
     return undefined;
+  }
+
+  /**
+   * How many connections this machine opens in one scenario second, measured on the warm-up's
+   * herd (every client connecting at once); undefined when the warm-up was too small or
+   * instantaneous (a simulation) to tell.
+   */
+  acceptCapacityPerSecond(): number | undefined {
+    const r = this.#recorder;
+    if (r.warmupOpens < MIN_WARMUP_HERD || r.warmupOpenSpanMs <= 0) return undefined;
+    return ((r.warmupOpens - 1) / r.warmupOpenSpanMs) * 1000 * this.#timeScale;
   }
 
   /** Length of `window` in scenario seconds. */

@@ -184,8 +184,18 @@ export class FleetRecorder {
     this.#observedMs.steady = 0;
     this.#observedMs.fault = 0;
     this.attempts.length = 0;
+    this.warmupOpens = this.opens.length;
+    this.warmupOpenSpanMs =
+      this.opens.length < 2 ? 0 : Math.max(...this.opens) - Math.min(...this.opens);
     this.opens.length = 0;
   }
+
+  /**
+   * The warm-up's connections (every client connecting at once: a herd) and the clock time
+   * the machine took to open them all, first to last. Set by {@link markStart}.
+   */
+  warmupOpens = 0;
+  warmupOpenSpanMs = 0;
 
   /** Follows `client` (index `index`, user `userId`) from now on. */
   attach(index: number, userId: string, client: Client): void {

@@ -114,6 +114,7 @@ export function buildReport(input: ReportInput): RunReport {
             cpuPressure: round(input.host.cpuPressure, 4),
             uncertaintySeconds: round(input.host.uncertaintySeconds, 4) ?? 0,
             ownRttMs: round(input.host.ownRttMs, 3),
+            opensPerScenarioSecond: round(m.acceptCapacityPerSecond(), 1),
           },
     alerts: {
       published: r.publishedCount,

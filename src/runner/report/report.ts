@@ -78,6 +78,11 @@ export interface RunReport {
     uncertaintySeconds: number;
     /** The loopback round trip to the server (median of the latest), real ms, not scaled. */
     ownRttMs: number | null;
+    /**
+     * Connections this machine opened per scenario second in the warm-up's herd (every client
+     * at once); null with fewer than 50 clients. A herd threshold above it is inconclusive.
+     */
+    opensPerScenarioSecond: number | null;
   } | null;
   /** What the server itself counted (real runs against a server exposing /metrics). */
   server: {

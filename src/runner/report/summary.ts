@@ -98,7 +98,7 @@ function rows(report: RunReport): Array<[string, string]> {
       : ([
           [
             'host lag',
-            `event-loop p50 ${num(report.host.loopP50Ms, 1)} · p99 ${num(report.host.loopP99Ms, 1)} · max ${num(report.host.loopMaxMs, 1)} ms${report.host.cpuPressure === null ? '' : ` · CPU pressure ${(report.host.cpuPressure * 100).toFixed(0)} %`} → durations ±${num(report.host.uncertaintySeconds, 3)} s${report.host.ownRttMs === null ? '' : `; own round trip ${num(report.host.ownRttMs, 2)} ms (not scaled)`}`,
+            `event-loop p50 ${num(report.host.loopP50Ms, 1)} · p99 ${num(report.host.loopP99Ms, 1)} · max ${num(report.host.loopMaxMs, 1)} ms${report.host.cpuPressure === null ? '' : ` · CPU pressure ${(report.host.cpuPressure * 100).toFixed(0)} %`} → durations ±${num(report.host.uncertaintySeconds, 3)} s${report.host.ownRttMs === null ? '' : `; own round trip ${num(report.host.ownRttMs, 2)} ms (not scaled)`}${report.host.opensPerScenarioSecond === null ? '' : `; opens ${num(report.host.opensPerScenarioSecond, 0)} connections per scenario second`}`,
           ],
         ] as Array<[string, string]>)),
   ];
@@ -140,7 +140,7 @@ export function renderSummary(report: RunReport): string {
   }
   for (const t of report.thresholds) {
     lines.push(
-      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: within the host lag's ±${num(t.uncertainty, 3)} s)` : ''}`,
+      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : ''}`,
     );
   }
   lines.push(

@@ -22,6 +22,8 @@ export interface ThresholdResult {
    * seconds); null for metrics the lag cannot distort (counts, ratios, gauges) or without lag.
    */
   uncertainty: number | null;
+  /** Why the verdict is inconclusive, when the machine rather than a margin is the reason. */
+  because?: string;
   abortOnFail: boolean;
   /** Line of the threshold in the scenario file. */
   line: number;
@@ -54,6 +56,27 @@ export function evaluateThresholds(
       uncertainty !== null &&
       (t.operator === '<' || t.operator === '<=') &&
       compare(Math.max(0, actual - uncertainty), t.operator, t.value);
+    // A herd peak is bounded by how fast this machine opens connections: when it cannot open
+    // the threshold's number within one scenario second, the measured peak cannot tell a herd
+    // from a trickle, whichever way the threshold points.
+    const capacity =
+      t.metric === 'peak_reconnects_per_second' && actual !== undefined
+        ? measurements.acceptCapacityPerSecond()
+        : undefined;
+    if (capacity !== undefined && capacity < t.value) {
+      return {
+        metric: t.metric,
+        threshold: t.source,
+        window: t.window,
+        actual: actual ?? null,
+        passed: false,
+        inconclusive: true,
+        uncertainty: null,
+        because: `this machine opens about ${Math.round(capacity)} connections per scenario second at this time scale (the warm-up's herd), fewer than ${t.value}`,
+        abortOnFail: t.abortOnFail,
+        line: t.line,
+      };
+    }
     return {
       metric: t.metric,
       threshold: t.source,

@@ -97,6 +97,50 @@ describe('evaluateThresholds with host-lag uncertainty', () => {
   });
 });
 
+describe('herd thresholds on a machine too slow for the scale', () => {
+  /** 200 warm-up opens over `spanMs` of clock time, then a restart herd peaking at `peak`. */
+  function herd(spanMs: number, peak: number, timeScale: number): Measurements {
+    const clock = new SimulatedClock(0);
+    const recorder = new FleetRecorder(clock);
+    for (let i = 0; i < 200; i++) recorder.opens.push((i * spanMs) / 199);
+    clock.advanceTo(spanMs + 1);
+    recorder.markStart();
+    for (let i = 0; i < peak; i++) recorder.opens.push(spanMs + 100);
+    clock.advanceTo(spanMs + 10_000);
+    recorder.finish();
+    return new Measurements(recorder, timeScale);
+  }
+  const judge = (threshold: string, m: Measurements) => {
+    const [result] = evaluateThresholds(
+      scenarioWith(`  peak_reconnects_per_second: ["${threshold}"]`).thresholds,
+      m,
+    );
+    return result!.passed ? 'pass' : result!.inconclusive ? 'inconclusive' : 'fail';
+  };
+
+  it('judges as measured when the machine opens more per scenario second than the bound', () => {
+    // 199 opens in 250 ms: 796 a second, 398 a scenario second at 0.5.
+    expect(herd(250, 200, 0.5).acceptCapacityPerSecond()).toBeCloseTo(398, 6);
+    expect(judge('value>=150', herd(250, 200, 0.5))).toBe('pass');
+    expect(judge('value>=150', herd(250, 100, 0.5))).toBe('fail');
+    expect(judge('value<150', herd(250, 100, 0.5))).toBe('pass');
+  });
+
+  it('is inconclusive either way when it opens fewer than the bound: no herd could show', () => {
+    // 199 opens in 600 ms at 0.1: 33 a scenario second.
+    const slow = herd(600, 60, 0.1);
+    expect(judge('value>=150', slow)).toBe('inconclusive');
+    expect(judge('value<150', slow)).toBe('inconclusive');
+    const [result] = evaluateThresholds(
+      scenarioWith('  peak_reconnects_per_second: ["value>=150"]').thresholds,
+      slow,
+    );
+    expect(result!.because).toBe(
+      "this machine opens about 33 connections per scenario second at this time scale (the warm-up's herd), fewer than 150",
+    );
+  });
+});
+
 describe('the time model', () => {
   it('keeps the machine’s own round trip out of timeScale’s division', () => {
     // Stored values are divided by the scale in reports: check what a report would show.
