@@ -32,6 +32,9 @@ export interface RealHarnessOptions {
   redisUrl?: string | undefined;
 }
 
+/** Shortest resume wait of a scaled server, real ms: a loaded loop's round trip fits in it. */
+const MIN_RESUME_WAIT_MS = 500;
+
 /** Server options of the in-process server for a scenario, timings scaled. */
 function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): InProcessServer {
   const c = scenario.config;
@@ -56,7 +59,10 @@ function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): 
       limits: {
         connectsPerMinute: c.server.connectsPerMinute ?? 10,
         connectWindowMs: 60_000 * s,
-        resumeWaitMs: 1000 * s,
+        // The wait covers the hello → resume round trip, which scaling does not shrink: at 0.05
+        // a loaded runner took longer than 50 ms, live alerts overtook the replay, and the
+        // seq jumps they showed were reported as missed although the replay filled them.
+        resumeWaitMs: Math.max(1000 * s, MIN_RESUME_WAIT_MS),
         // A client pings every interval; two missed intervals and a timeout mean it is gone.
         idleTimeoutMs: 2 * interval + timeout,
       },

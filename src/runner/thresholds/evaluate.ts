@@ -22,6 +22,8 @@ export interface ThresholdResult {
    * seconds); null for metrics the lag cannot distort (counts, ratios, gauges) or without lag.
    */
   uncertainty: number | null;
+  /** `actual` − the threshold's value, in the metric's unit; null without data. */
+  margin: number | null;
   /** Why the verdict is inconclusive, when the machine rather than a margin is the reason. */
   because?: string;
   abortOnFail: boolean;
@@ -72,6 +74,7 @@ export function evaluateThresholds(
         passed: false,
         inconclusive: true,
         uncertainty: null,
+        margin: actual === undefined ? null : actual - t.value,
         because: `this machine opens about ${Math.round(capacity)} connections per scenario second at this time scale (the warm-up's herd), fewer than ${t.value}`,
         abortOnFail: t.abortOnFail,
         line: t.line,
@@ -85,6 +88,7 @@ export function evaluateThresholds(
       passed,
       inconclusive,
       uncertainty,
+      margin: actual === undefined ? null : actual - t.value,
       abortOnFail: t.abortOnFail,
       line: t.line,
     };
