@@ -61,22 +61,44 @@ function defaultProbes(scenario: Scenario): Probe[] {
   ];
 }
 
+/** What the server process itself added: its loop's p99 and its longest restart, real ms. */
+export interface ServerLag {
+  loopP99Ms: number | undefined;
+  restartMs: number | undefined;
+}
+
 /**
  * How much the host lag may have lengthened a measured duration, in scenario seconds: three
  * event-loop delays at the 99th percentile — a round trip passes the loop three times (the
- * client's timer sends, the server answers, the client handles the answer; in-process the
- * server shares the runner's loop) — divided by timeScale as every measured excess is.
+ * client's timer sends, the server answers, the client handles the answer) — of the worse of
+ * the runner's loop and a separate server process's, divided by timeScale as every measured
+ * excess is; plus, when a child server restarted, what dividing its real start time by
+ * timeScale added to the reconnects that waited for it.
  */
-export function lagUncertaintySeconds(host: HostLag, timeScale: number): number {
-  return (LOOP_PASSES * host.loopP99Ms) / 1000 / timeScale;
+export function lagUncertaintySeconds(
+  host: HostLag,
+  timeScale: number,
+  server: ServerLag = { loopP99Ms: undefined, restartMs: undefined },
+): number {
+  const loopMs = Math.max(host.loopP99Ms, server.loopP99Ms ?? 0);
+  const restartMs = (server.restartMs ?? 0) * (1 / timeScale - 1);
+  return ((LOOP_PASSES * loopMs) / timeScale + Math.max(0, restartMs)) / 1000;
 }
 
 const LOOP_PASSES = 3;
 
-function describeLag(host: HostLag, uncertaintySeconds: number): string {
+function describeLag(host: HostLag, server: ServerLag, uncertaintySeconds: number): string {
   const pressure =
     host.cpuPressure === null ? '' : `, CPU pressure ${(host.cpuPressure * 100).toFixed(0)} %`;
-  return `event-loop lag p99 ${host.loopP99Ms.toFixed(1)} ms${pressure}: ±${Number(uncertaintySeconds.toFixed(3))} s of scenario time`;
+  const serverLoop =
+    server.loopP99Ms === undefined
+      ? ''
+      : `, server event-loop p99 ${server.loopP99Ms.toFixed(1)} ms`;
+  const restart =
+    server.restartMs === undefined
+      ? ''
+      : `, a server restart of ${Math.round(server.restartMs)} ms`;
+  return `event-loop lag p99 ${host.loopP99Ms.toFixed(1)} ms${serverLoop}${pressure}${restart}: ±${Number(uncertaintySeconds.toFixed(3))} s of scenario time`;
 }
 
 /**
@@ -215,7 +237,11 @@ export async function runScenario(
   }
 
   const host = lag?.stop();
-  const uncertaintySeconds = host === undefined ? 0 : lagUncertaintySeconds(host, scale);
+  const serverLag: ServerLag = (host === undefined ? undefined : await harness.serverLag?.()) ?? {
+    loopP99Ms: undefined,
+    restartMs: undefined,
+  };
+  const uncertaintySeconds = host === undefined ? 0 : lagUncertaintySeconds(host, scale, serverLag);
   const thresholds: ThresholdResult[] = evaluateThresholds(
     scenario.thresholds,
     measurements,
@@ -235,7 +261,7 @@ export async function runScenario(
       verdict = options.strict === true ? 'threshold_failed' : 'inconclusive';
       const why = (t: ThresholdResult): string =>
         t.because ??
-        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, uncertaintySeconds)})`;
+        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, serverLag, uncertaintySeconds)})`;
       reason = `${options.strict === true ? 'inconclusive threshold failed (--strict)' : 'inconclusive'}: ${unsure
         .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)}): ${why(t)}`)
         .join('; ')}`;
@@ -255,7 +281,13 @@ export async function runScenario(
     host:
       host === undefined
         ? undefined
-        : { ...host, uncertaintySeconds, ownRttMs: harness.ownRttMs?.() ?? null },
+        : {
+            ...host,
+            uncertaintySeconds,
+            ownRttMs: harness.ownRttMs?.() ?? null,
+            serverLoopP99Ms: serverLag.loopP99Ms ?? null,
+            serverRestartMs: serverLag.restartMs ?? null,
+          },
   });
   return { report, exitCode: EXIT[verdict] };
 }

@@ -34,6 +34,7 @@ export class ChildProcessServer implements ServerTarget {
   #child: ChildProcess | undefined;
   #stderr = '';
   readonly #env: Record<string, string>;
+  readonly startTimesMs: number[] = [];
 
   constructor(command: string, secret: string, env: Record<string, string> = {}) {
     this.#command = command;
@@ -71,12 +72,16 @@ export class ChildProcessServer implements ServerTarget {
       this.#stderr = (this.#stderr + chunk.toString()).slice(-2000);
     });
     this.#child = child;
+    const spawnedAt = performance.now();
     const deadline = systemClock.now() + 20_000;
     while (systemClock.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
       try {
         const response = await fetch(`${this.httpUrl}/readyz`);
-        if (response.ok) return;
+        if (response.ok) {
+          this.startTimesMs.push(performance.now() - spawnedAt);
+          return;
+        }
       } catch {
         // Not listening yet.
       }

@@ -115,6 +115,7 @@ export class RealHarness implements Harness {
   /** Closes by code counted by server instances already stopped. */
   readonly #closesBefore = new Map<string, number>();
   #calibration: LinkCalibration | undefined;
+  #serverLoopP99Ms: number | undefined;
   /** What a server that was already running (`--server-url`) had counted before this run. */
   #closesAtStart = new Map<string, number>();
 
@@ -245,7 +246,36 @@ export class RealHarness implements Harness {
     return this.#faults.activeToxics();
   }
 
+  async serverLag(): Promise<{ loopP99Ms: number | undefined; restartMs: number | undefined }> {
+    if (!(this.#server instanceof InProcessServer)) await this.#scrapeLoopLag();
+    const starts = this.#server.startTimesMs ?? [];
+    // The first start precedes the run; later ones are restarts the scenario asked for.
+    const restarts = starts.slice(1);
+    return {
+      loopP99Ms: this.#serverLoopP99Ms,
+      restartMs: restarts.length === 0 ? undefined : Math.max(...restarts),
+    };
+  }
+
+  // The server process's own event-loop p99 (prom-client's default metric), the worst seen.
+  async #scrapeLoopLag(): Promise<void> {
+    try {
+      const response = await fetch(`${this.#server.httpUrl}/metrics`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!response.ok) return;
+      const match = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(await response.text());
+      const p99Ms = Number(match?.[1]) * 1000;
+      if (Number.isFinite(p99Ms)) {
+        this.#serverLoopP99Ms = Math.max(this.#serverLoopP99Ms ?? 0, p99Ms);
+      }
+    } catch {
+      // Down or without default metrics: nothing to add.
+    }
+  }
+
   async stopServer(graceful: boolean): Promise<void> {
+    if (!(this.#server instanceof InProcessServer)) await this.#scrapeLoopLag();
     // A restarted server counts from zero: keep what this one counted (the in-process server
     // keeps its own count, closes of the restart included).
     const closes =

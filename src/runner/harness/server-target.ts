@@ -13,6 +13,11 @@ export interface ServerTarget {
    * registry (the in-process server; the others are scraped over HTTP).
    */
   closes?(): Promise<Record<string, number>>;
+  /**
+   * Optional (a child process): real ms each start took, spawn to ready. A restart's start is
+   * machine time that timeScale does not shrink.
+   */
+  readonly startTimesMs?: readonly number[];
   start(): Promise<void>;
   stop(graceful: boolean): Promise<void>;
   close(): Promise<void>;

@@ -51,6 +51,13 @@ export interface Harness {
    */
   ownRttMs?(): number;
   /**
+   * Optional (real runs): how the server's own machine time distorted the run — the server
+   * process's event-loop p99 (a child's or external server's, from its /metrics; undefined
+   * in-process, where the runner's own measure covers it) and the longest real time a restart
+   * of a child server took (undefined without one).
+   */
+  serverLag?(): Promise<{ loopP99Ms: number | undefined; restartMs: number | undefined }>;
+  /**
    * Optional: connections the server closed, by close code (`alert_server_ws_closes_total`),
    * summed over every start of it so far; undefined when the server cannot tell.
    */

@@ -20,7 +20,14 @@ export interface ReportInput {
   /** Closes the server counted, by code, when it can tell. */
   serverCloses?: Record<string, number> | undefined;
   /** The host lag of a real run and the uncertainty it puts on durations. */
-  host?: (HostLag & { uncertaintySeconds: number; ownRttMs: number | null }) | undefined;
+  host?:
+    | (HostLag & {
+        uncertaintySeconds: number;
+        ownRttMs: number | null;
+        serverLoopP99Ms: number | null;
+        serverRestartMs: number | null;
+      })
+    | undefined;
 }
 
 const round = (value: number | undefined | null, digits = 6): number | null =>
@@ -114,6 +121,8 @@ export function buildReport(input: ReportInput): RunReport {
             cpuPressure: round(input.host.cpuPressure, 4),
             uncertaintySeconds: round(input.host.uncertaintySeconds, 4) ?? 0,
             ownRttMs: round(input.host.ownRttMs, 3),
+            serverLoopP99Ms: round(input.host.serverLoopP99Ms, 3),
+            serverRestartMs: round(input.host.serverRestartMs, 1),
             opensPerScenarioSecond: round(m.acceptCapacityPerSecond(), 1),
           },
     alerts: {

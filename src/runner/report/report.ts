@@ -78,6 +78,10 @@ export interface RunReport {
     uncertaintySeconds: number;
     /** The loopback round trip to the server (median of the latest), real ms, not scaled. */
     ownRttMs: number | null;
+    /** A child or external server's event-loop p99, real ms (null in-process: shared loop). */
+    serverLoopP99Ms: number | null;
+    /** The longest restart of a child server, spawn to ready, real ms; null without one. */
+    serverRestartMs: number | null;
     /**
      * Connections this machine opened per scenario second in the warm-up's herd (every client
      * at once); null with fewer than 50 clients. A herd threshold above it is inconclusive.

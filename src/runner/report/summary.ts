@@ -98,7 +98,7 @@ function rows(report: RunReport): Array<[string, string]> {
       : ([
           [
             'host lag',
-            `event-loop p50 ${num(report.host.loopP50Ms, 1)} · p99 ${num(report.host.loopP99Ms, 1)} · max ${num(report.host.loopMaxMs, 1)} ms${report.host.cpuPressure === null ? '' : ` · CPU pressure ${(report.host.cpuPressure * 100).toFixed(0)} %`} → durations ±${num(report.host.uncertaintySeconds, 3)} s${report.host.ownRttMs === null ? '' : `; own round trip ${num(report.host.ownRttMs, 2)} ms (not scaled)`}${report.host.opensPerScenarioSecond === null ? '' : `; opens ${num(report.host.opensPerScenarioSecond, 0)} connections per scenario second`}`,
+            `event-loop p50 ${num(report.host.loopP50Ms, 1)} · p99 ${num(report.host.loopP99Ms, 1)} · max ${num(report.host.loopMaxMs, 1)} ms${report.host.cpuPressure === null ? '' : ` · CPU pressure ${(report.host.cpuPressure * 100).toFixed(0)} %`}${report.host.serverLoopP99Ms === null ? '' : ` · server p99 ${num(report.host.serverLoopP99Ms, 1)} ms`}${report.host.serverRestartMs === null ? '' : ` · server restart ${num(report.host.serverRestartMs, 0)} ms`} → durations ±${num(report.host.uncertaintySeconds, 3)} s${report.host.ownRttMs === null ? '' : `; own round trip ${num(report.host.ownRttMs, 2)} ms (not scaled)`}${report.host.opensPerScenarioSecond === null ? '' : `; opens ${num(report.host.opensPerScenarioSecond, 0)} connections per scenario second`}`,
           ],
         ] as Array<[string, string]>)),
   ];
