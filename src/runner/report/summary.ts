@@ -104,6 +104,12 @@ function rows(report: RunReport): Array<[string, string]> {
   ];
 }
 
+// For a timing threshold judged with host lag: how far from its limit, and the uncertainty.
+const spread = (t: RunReport['thresholds'][number]): string =>
+  t.uncertainty === null || t.margin === null || t.inconclusive
+    ? ''
+    : ` (margin ${num(t.margin, 4)}, ±${num(t.uncertainty, 3)})`;
+
 const mark = (t: RunReport['thresholds'][number]): string =>
   t.passed ? '✓' : t.inconclusive ? '?' : '✗';
 
@@ -140,7 +146,7 @@ export function renderSummary(report: RunReport): string {
   }
   for (const t of report.thresholds) {
     lines.push(
-      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : ''}`,
+      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : spread(t)}`,
     );
   }
   lines.push(
@@ -172,7 +178,7 @@ export function renderMarkdown(report: RunReport): string {
   );
   for (const t of report.thresholds) {
     out.push(
-      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : t.inconclusive ? `inconclusive (±${num(t.uncertainty, 3)} s host lag)` : '**fail**'} |`,
+      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : t.inconclusive ? `inconclusive (${t.because ?? `±${num(t.uncertainty, 3)} s host lag`})` : '**fail**'}${spread(t)} |`,
     );
   }
   if (report.faults.length > 0) {
