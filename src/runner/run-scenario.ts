@@ -10,6 +10,7 @@ import { buildReport } from './report/build.js';
 import type { ProbeResult, RunReport, Verdict } from './report/report.js';
 import type { Probe, Scenario } from './scenario/types.js';
 import { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
+import type { ThresholdMetric } from './thresholds/catalog.js';
 
 /** What a running scenario reports as it goes. */
 export interface Progress {
@@ -68,24 +69,30 @@ export interface ServerLag {
 }
 
 /**
- * How much the host lag may have lengthened a measured duration, in scenario seconds: three
- * event-loop delays at the 99th percentile — a round trip passes the loop three times (the
- * client's timer sends, the server answers, the client handles the answer) — of the worse of
- * the runner's loop and a separate server process's, divided by timeScale as every measured
- * excess is; plus, when a child server restarted, what dividing its real start time by
- * timeScale added to the reconnects that waited for it.
+ * How much the host lag may have lengthened a measured duration of `metric`, in scenario
+ * seconds: event-loop delays at the 99th percentile — of the worse of the runner's loop and a
+ * separate server process's — once per pass through a loop the measurement makes, divided by
+ * timeScale as every measured excess is; plus, when a child server restarted, what dividing
+ * its real start time by timeScale added to the reconnects that waited for it.
+ *
+ * A pong makes 3 passes (the client's timer sends, the server answers, the client handles the
+ * answer). Everything else spans a connection's setup — token, TCP, upgrade and its token
+ * check, open, hello, resume: 8 passes.
  */
 export function lagUncertaintySeconds(
   host: HostLag,
   timeScale: number,
   server: ServerLag = { loopP99Ms: undefined, restartMs: undefined },
+  metric: ThresholdMetric = 'pong_rtt_seconds',
 ): number {
   const loopMs = Math.max(host.loopP99Ms, server.loopP99Ms ?? 0);
   const restartMs = (server.restartMs ?? 0) * (1 / timeScale - 1);
-  return ((LOOP_PASSES * loopMs) / timeScale + Math.max(0, restartMs)) / 1000;
+  const passes = metric === 'pong_rtt_seconds' ? PONG_LOOP_PASSES : CONNECTION_LOOP_PASSES;
+  return ((passes * loopMs) / timeScale + Math.max(0, restartMs)) / 1000;
 }
 
-const LOOP_PASSES = 3;
+const PONG_LOOP_PASSES = 3;
+const CONNECTION_LOOP_PASSES = 8;
 
 function describeLag(host: HostLag, server: ServerLag, uncertaintySeconds: number): string {
   const pressure =
@@ -241,11 +248,17 @@ export async function runScenario(
     loopP99Ms: undefined,
     restartMs: undefined,
   };
-  const uncertaintySeconds = host === undefined ? 0 : lagUncertaintySeconds(host, scale, serverLag);
+  // The widest, for the report; each threshold gets its metric's own.
+  const uncertaintySeconds =
+    host === undefined
+      ? 0
+      : lagUncertaintySeconds(host, scale, serverLag, 'reconnect_duration_seconds');
+  const uncertaintyOf = (metric: ThresholdMetric): number =>
+    host === undefined ? 0 : lagUncertaintySeconds(host, scale, serverLag, metric);
   const thresholds: ThresholdResult[] = evaluateThresholds(
     scenario.thresholds,
     measurements,
-    uncertaintySeconds,
+    uncertaintyOf,
   );
   if (verdict === 'pass') {
     const failed = thresholds.filter((t) => !t.passed && !t.inconclusive);
@@ -261,7 +274,7 @@ export async function runScenario(
       verdict = options.strict === true ? 'threshold_failed' : 'inconclusive';
       const why = (t: ThresholdResult): string =>
         t.because ??
-        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, serverLag, uncertaintySeconds)})`;
+        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, serverLag, t.uncertainty ?? 0)})`;
       reason = `${options.strict === true ? 'inconclusive threshold failed (--strict)' : 'inconclusive'}: ${unsure
         .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)}): ${why(t)}`)
         .join('; ')}`;

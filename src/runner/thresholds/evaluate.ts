@@ -35,8 +35,8 @@ export interface ThresholdResult {
  * Judges every threshold. A metric without data in its window passes (nothing violated it)
  * and is reported with `actual: null`, as k6 does for metrics that received no samples.
  *
- * `uncertaintySeconds` is how much the machine's own lag may have lengthened any duration,
- * in scenario seconds (0: none, as in simulation). Lag only ever lengthens a duration, so the
+ * `uncertaintySeconds` is how much the machine's own lag may have lengthened a duration, in
+ * scenario seconds (0: none, as in simulation), or that per metric. Lag only ever lengthens a duration, so the
  * true value lies in [actual − uncertainty, actual]: an upper bound (`<`, `<=`) that fails as
  * measured but holds at the low end is inconclusive; everything else is judged as measured
  * (a lower bound that holds as measured cannot be failed by lag; counts, ratios and gauges
@@ -45,12 +45,15 @@ export interface ThresholdResult {
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
   measurements: Measurements,
-  uncertaintySeconds = 0,
+  uncertaintySeconds: number | ((metric: Threshold['metric']) => number) = 0,
 ): ThresholdResult[] {
+  const uncertaintyOf =
+    typeof uncertaintySeconds === 'number' ? () => uncertaintySeconds : uncertaintySeconds;
   return thresholds.map((t) => {
     const actual = measurements.aggregate(t.metric, t.aggregation, t.window);
     const timed = THRESHOLD_METRICS[t.metric].kind === 'trend' && t.aggregation.kind !== 'count';
-    const uncertainty = timed && uncertaintySeconds > 0 ? uncertaintySeconds : null;
+    const lag = timed ? uncertaintyOf(t.metric) : 0;
+    const uncertainty = lag > 0 ? lag : null;
     const passed = actual === undefined ? true : compare(actual, t.operator, t.value);
     const inconclusive =
       !passed &&

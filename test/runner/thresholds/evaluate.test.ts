@@ -157,6 +157,12 @@ describe('the time model', () => {
     const host = { loopP50Ms: 1, loopP99Ms: 20, loopMaxMs: 90, cpuPressure: 0.4 };
     expect(lagUncertaintySeconds(host, 1)).toBeCloseTo(0.06, 9);
     expect(lagUncertaintySeconds(host, 0.1)).toBeCloseTo(0.6, 9);
+    // A reconnect spans a connection's setup: eight passes.
+    const none = { loopP99Ms: undefined, restartMs: undefined };
+    expect(lagUncertaintySeconds(host, 0.1, none, 'reconnect_duration_seconds')).toBeCloseTo(
+      1.6,
+      9,
+    );
     // A separate server process with a worse loop, and a child restart of 400 ms at 0.25:
     // 3 × 30 ms / 0.25 = 0.36 s, plus 400 ms × (1/0.25 − 1) = 1.2 s.
     expect(lagUncertaintySeconds(host, 0.25, { loopP99Ms: 30, restartMs: 400 })).toBeCloseTo(
