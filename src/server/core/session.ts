@@ -10,6 +10,7 @@ import {
   type TimerHandle,
 } from '../../protocol/index.js';
 import { closeCodeLabel, type ServerDisconnectReason } from '../../metrics/index.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 import { FloodGuard } from './flood-guard.js';
 import type { AlertSink, SessionEnvironment, SessionTransport } from './types.js';
 
@@ -41,8 +42,6 @@ const REPLAY_BATCH = 100;
 const PING_HEADROOM = 4;
 // Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// Unacknowledged alerts remembered per connection for delivery timing.
-const MAX_PENDING_ACKS = 1000;
 
 /**
  * The per-connection protocol: hello, ping/pong, resume and replay, ordered live delivery,
@@ -65,15 +64,9 @@ export class Session implements AlertSink {
   readonly tokenIssuedAtMs: number | undefined;
   #phase: SessionPhase = 'opening';
   #pending: BreachAlertMessage[] = [];
-  // The seqs this socket carried: all of lowestSent..highestSent (a user's alerts come in order).
-  #highestSent = 0;
-  #lowestSent = Infinity;
-  // Highest seq a cumulative ack covered on this socket (0: none).
-  #ackedThrough = 0;
+  readonly #ledger = new DeliveryLedger();
   #resumes = 0;
   #pings = 0;
-  // Made on the first alert: most sockets of a quiet user never need it.
-  #unacked: Map<number, number> | undefined;
   #resumeTimer: TimerHandle | undefined;
   /** One timer per session for both the idle check and token expiry (memory per socket). */
   #watchdog: TimerHandle | undefined;
@@ -299,7 +292,7 @@ export class Session implements AlertSink {
   #costOf(message: ClientMessage): number {
     switch (message.type) {
       case 'ack':
-        return message.seq > this.#ackedThrough && message.seq <= this.#highestSent ? 0 : 1;
+        return this.#ledger.owes(message.seq) ? 0 : 1;
       case 'resume':
         return this.#resumes === 0 ? 0 : BAD_FRAME_COST;
       case 'ping':
@@ -349,11 +342,10 @@ export class Session implements AlertSink {
       if (this.#phase !== 'replaying') return;
       let replayed = 0;
       // What the socket carried before the replay (live alerts, when the resume came late).
-      const carriedFrom = this.#lowestSent;
-      const carriedTo = this.#highestSent;
+      const carried = this.#ledger.carried;
       const alerts = slice.alerts;
       for (let i = 0; i < alerts.length; i++) {
-        if (this.#sendAlert(alerts[i]!, 'replayed', carriedFrom, carriedTo)) replayed += 1;
+        if (this.#sendAlert(alerts[i]!, 'replayed', carried)) replayed += 1;
         if ((i + 1) % REPLAY_BATCH !== 0 || i + 1 === alerts.length) continue;
         // A batch is out: let the socket drain before the next (live alerts wait behind it).
         const drained = this.#transport.drained?.();
@@ -380,48 +372,31 @@ export class Session implements AlertSink {
   }
 
   /**
-   * Sends an alert unless this socket already carried it: every seq from `carriedFrom` to
-   * `carriedTo` (by default all it carried so far). Seqs older than the first it carried come
-   * only from a resume that arrived after live delivery had started (a slow link): they go
-   * after the newer ones, and the client fills the holes its seq jumps left.
+   * Sends an alert unless this socket already carried it: every seq of `carried` (by default
+   * all it carried so far). Seqs older than the first it carried come only from a resume that
+   * arrived after live delivery had started (a slow link): they go after the newer ones, and
+   * the client fills the holes its seq jumps left.
    */
   #sendAlert(
     alert: BreachAlertMessage,
     outcome: 'sent' | 'replayed',
-    carriedFrom = this.#lowestSent,
-    carriedTo = this.#highestSent,
+    carried = this.#ledger.carried,
   ): boolean {
-    const seq = alert.seq;
-    if (seq >= carriedFrom && seq <= carriedTo) return false;
-    if (seq > this.#highestSent) this.#highestSent = seq;
-    if (seq < this.#lowestSent) this.#lowestSent = seq;
+    if (DeliveryLedger.within(alert.seq, carried)) return false;
     this.#send(alert);
     this.#env.metrics?.alertDeliveries.inc({ outcome });
-    const unacked = (this.#unacked ??= new Map());
-    if (unacked.size >= MAX_PENDING_ACKS) {
-      const oldest = unacked.keys().next();
-      if (oldest.done !== true) unacked.delete(oldest.value);
-    }
-    unacked.set(alert.seq, Date.parse(alert.publishedAt));
+    this.#ledger.record(alert.seq, Date.parse(alert.publishedAt));
     return true;
   }
 
   /** A cumulative ack: every alert this socket sent with a seq up to `seq` was delivered. */
   #acknowledge(seq: number): void {
-    if (seq <= this.#ackedThrough) return;
-    this.#ackedThrough = Math.min(seq, this.#highestSent);
-    const unacked = this.#unacked;
-    if (unacked === undefined || unacked.size === 0) return;
     const metrics = this.#env.metrics;
     const now = this.#env.clock.now();
-    // Mostly in seq order, but a late resume's replay follows newer live alerts: look at all.
-    for (const [sent, publishedAt] of unacked) {
-      if (sent > seq) continue;
-      unacked.delete(sent);
-      if (metrics === undefined) continue;
-      metrics.alertDeliveries.inc({ outcome: 'acked' });
-      metrics.alertDeliveryDuration.observe(Math.max(0, now - publishedAt) / 1000);
-    }
+    this.#ledger.acknowledge(seq, (publishedAtMs) => {
+      metrics?.alertDeliveries.inc({ outcome: 'acked' });
+      metrics?.alertDeliveryDuration.observe(Math.max(0, now - publishedAtMs) / 1000);
+    });
   }
 
   #send(message: ServerMessage): void {
