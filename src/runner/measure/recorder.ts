@@ -1,5 +1,6 @@
 import type { Client, ClientStateName, StateChange } from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
+import { catchUpMs } from './catch-up.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
 
@@ -370,31 +371,18 @@ export class FleetRecorder {
       }
     }
     for (const recovery of this.#recoveries.splice(0)) {
-      this.catchUps.push(recovery.lostAt, this.#catchUpMs(recovery, this.#endAt));
+      const { track, lostAt, at } = recovery;
+      const ms = catchUpMs({
+        ids: this.#publishedByUser.get(track.userId) ?? [],
+        publishedAt: (id) => this.#published.get(id)?.publishedAt,
+        deliveredAt: (id) => track.delivered.get(id),
+        lostAt,
+        at,
+        endAt: this.#endAt,
+      });
+      this.catchUps.push(lostAt, ms);
     }
     return this.#endAt;
-  }
-
-  /**
-   * How long after `recovery.at` the client held every alert of its user published before it;
-   * until `endAt` when one never arrived (it is lost, and the client never caught up). Alerts
-   * of a user reach a socket in seq order, so the search walks back from the reconnect and
-   * stops at the first alert delivered before the loss.
-   */
-  #catchUpMs(recovery: Recovery, endAt: number): number {
-    const { track, lostAt, at } = recovery;
-    const ids = this.#publishedByUser.get(track.userId) ?? [];
-    let latest = at;
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const id = ids[i]!;
-      const published = this.#published.get(id);
-      if (published === undefined || published.publishedAt > at) continue;
-      const deliveredAt = track.delivered.get(id);
-      if (deliveredAt === undefined) return endAt - at;
-      if (deliveredAt <= lostAt) break;
-      if (deliveredAt > latest) latest = deliveredAt;
-    }
-    return latest - at;
   }
 
   /** Clock time the recording ended (now while running). */
