@@ -100,6 +100,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger: app.log,
   });
 
+  // A starting instance refuses what the others have already revoked.
+  if (broker.shared !== undefined) {
+    const cutoffMs = await broker.shared.revokedBefore();
+    if (cutoffMs > Number.NEGATIVE_INFINITY) service.revokeTokensIssuedBefore(cutoffMs);
+  }
+
   let closeMode: ShutdownMode | undefined;
   const ctx: AppContext = {
     service,

@@ -29,11 +29,14 @@ export class UpgradeRefusal extends Error {
 /** Opens a WebSocket and resolves once open; rejects with an UpgradeRefusal on a non-101. */
 export function openPeer(
   url: string,
-  options: { token?: string; protocols?: string[] } = {},
+  options: { token?: string; protocols?: string[]; origin?: string } = {},
 ): Promise<WsPeer> {
   const headers: Record<string, string> = {};
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const socket = new WebSocket(url, options.protocols ?? [], { headers });
+  const socket = new WebSocket(url, options.protocols ?? [], {
+    headers,
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+  });
   const received: Record<string, unknown>[] = [];
   let cursor = 0;
   const waiters: Array<() => void> = [];

@@ -44,6 +44,23 @@ describe('a full instance', () => {
     peers.push(await openPeer(server.wsUrl('c'), { token: await server.token('c') }));
   });
 
+  it('tells a browser (an upgrade with Origin) to wait with a 1013 close it can read', async () => {
+    server = await startServer({ limits: { maxConnections: 1 }, random: () => 0.5 });
+    peers.push(await openPeer(server.wsUrl('a'), { token: await server.token('a') }));
+    const browser = await openPeer(server.wsUrl('b'), {
+      token: await server.token('b'),
+      origin: 'http://dashboard.example',
+    });
+    const closed = await browser.closed;
+    expect(closed.code).toBe(1013);
+    // 0.5 draws 3 of 1..5 s.
+    expect(JSON.parse(closed.reason)).toEqual({ retryAfterMs: 3000 });
+    expect(browser.received).toEqual([]);
+    expect(await rejectedFull(server)).toBe(1);
+    // Never counted as a connection, and the one held stays.
+    expect(server.app.alertServer.service.connectionCount).toBe(1);
+  });
+
   it('spreads Retry-After over 1..fullRetryAfterS with the injected random source', async () => {
     let draw = 0;
     const draws = [0, 0.5, 0.999];

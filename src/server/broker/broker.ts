@@ -18,6 +18,34 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Receives every alert published through any broker instance sharing the store. */
 export type AlertListener = (alert: BreachAlertMessage) => void;
 
+/** Verdict on a connection attempt: admitted, or refused until `retryAfterMs` from now. */
+export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * What several server instances must agree on beyond alerts: the per-user connect limit and
+ * token revocation. A broker whose store is shared by instances (Redis) provides them, so two
+ * instances admit 10 connects a minute per user between them, not 10 each, and a revocation
+ * through one closes the sockets of every one. An in-process broker has none: the service keeps
+ * both in memory.
+ */
+export interface SharedControls {
+  /**
+   * Records a connect attempt of `userId` at `nowMs` in a sliding window of `windowMs` shared by
+   * every instance, admitted while fewer than `limit` attempts are in the window. Refusals are
+   * not recorded. Atomic: concurrent attempts on any instances never admit more than `limit`.
+   */
+  admitConnect(userId: string, limit: number, windowMs: number, nowMs: number): Promise<Admission>;
+  /**
+   * Raises the shared revocation cutoff to `cutoffMs` (tokens issued before it are refused) and
+   * tells every instance; a lower cutoff changes nothing. Resolves with the cutoff in force.
+   */
+  revoke(cutoffMs: number): Promise<number>;
+  /** The cutoff in force now (`-Infinity` when nothing was revoked), for a starting instance. */
+  revokedBefore(): Promise<number>;
+  /** Calls `listener` with every cutoff raised by any instance from now on; returns an unsubscribe. */
+  onRevoke(listener: (cutoffMs: number) => void): () => void;
+}
+
 /**
  * Where alerts live: assigns per-user seq numbers, keeps bounded per-user history, and fans
  * published alerts out to every subscribed server instance. Implementations: memory, Redis.
@@ -41,6 +69,8 @@ export interface Broker {
   head(userId: string): Promise<{ epoch: string; lastSeq: number }>;
   /** Calls `listener` for every alert published from now on; returns an unsubscribe. */
   subscribe(listener: AlertListener): () => void;
+  /** Connect limit and revocation shared with other instances; absent in a single process. */
+  readonly shared?: SharedControls | undefined;
   /** Releases connections; the broker is unusable afterwards. */
   close(): Promise<void>;
 }

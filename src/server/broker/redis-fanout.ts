@@ -27,6 +27,8 @@ export interface FanoutReaderOptions {
   retryDelayMs: number;
   clock: Clock;
   onAlert(alert: BreachAlertMessage): void;
+  /** An instance raised the shared revocation cutoff (an events entry with a `revoke` field). */
+  onRevoke(cutoffMs: number): void;
   onError(error: BrokerError): void;
 }
 
@@ -142,6 +144,20 @@ export class FanoutReader {
   }
 
   #deliver(id: string, fields: unknown[]): void {
+    const revoke = valueOf(fields, 'revoke');
+    if (revoke !== undefined) {
+      const cutoffMs = Number(revoke);
+      if (Number.isSafeInteger(cutoffMs)) this.#options.onRevoke(cutoffMs);
+      else {
+        this.#options.onError(
+          new BrokerError(
+            BrokerErrorCode.BAD_DATA,
+            `fan-out: skipped events entry ${id}: revoke ${JSON.stringify(revoke.slice(0, 40))} is not an integer`,
+          ),
+        );
+      }
+      return;
+    }
     const json = valueOf(fields, 'alert');
     const parsed = json === undefined ? undefined : parseServerMessage(json);
     if (parsed?.ok !== true || parsed.value.type !== 'breach_alert') {

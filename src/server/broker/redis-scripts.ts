@@ -13,6 +13,11 @@ import type { Redis } from 'ioredis';
  *                        every instance with XREAD for cross-instance fan-out.
  * - `P idem:<key>`       string `<epoch> <alert JSON>`: what a publish with that idempotency
  *                        key stored, expiring after a day; a key of another epoch is stale.
+ * - `P revoked-before`   string, epoch ms: tokens issued before it are revoked everywhere. A
+ *                        raise is also appended to `P events` (field `revoke`) so every
+ *                        instance closes its sockets at once.
+ * - `P connects:<user>`  sorted set of connect attempts (member unique, score = ms), the shared
+ *                        sliding window of the per-user connect limit; expires with the window.
  *
  * The user stream is its own seq counter: the next seq is the top entry's id + 1, and XADD
  * refuses an id not above the stream's last id, so a seq can never be reused while the stream
@@ -101,6 +106,38 @@ end
 return reply
 `;
 
+/**
+ * KEYS: epoch, revoked-before, events stream.
+ * ARGV: candidate epoch, cutoff ms (an integer string), events backlog.
+ * Returns the cutoff in force afterwards, as a string. Only a raise is stored and announced.
+ */
+const REVOKE = `${HELPERS}
+local epoch = ensureEpoch(KEYS[1], ARGV[1])
+local current = redis.call('GET', KEYS[2])
+if current and tonumber(current) >= tonumber(ARGV[2]) then return current end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'epoch', epoch, 'revoke', ARGV[2])
+return ARGV[2]
+`;
+
+/**
+ * KEYS: the user's connects sorted set.
+ * ARGV: now ms, window ms, limit, a member unique to this attempt.
+ * Returns `{1, 0}` when admitted (and recorded), `{0, retryAfterMs}` when refused.
+ */
+const ADMIT = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+  return {0, math.max(1, oldest + window - now)}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window)
+return {1, 0}
+`;
+
 /** A Lua script run by its SHA1, loaded on first use and again after a SCRIPT FLUSH or restart. */
 export interface RedisScript {
   run(client: Redis, keys: string[], args: Array<string | number>): Promise<unknown>;
@@ -125,3 +162,7 @@ function defineScript(lua: string): RedisScript {
 export const publishScript = defineScript(PUBLISH);
 /** Reads a user's epoch, last and first seq, and optionally a range of alerts. */
 export const readScript = defineScript(READ);
+/** Raises the shared revocation cutoff and announces it on the events stream. */
+export const revokeScript = defineScript(REVOKE);
+/** Counts a connect attempt in the user's shared sliding window. */
+export const admitScript = defineScript(ADMIT);

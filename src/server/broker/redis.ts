@@ -15,6 +15,7 @@ import {
 import { BrokerError, BrokerErrorCode, toBrokerError } from './errors.js';
 import { FanoutReader, valueOf } from './redis-fanout.js';
 import { publishScript, readScript } from './redis-scripts.js';
+import { createRedisSharedControls } from './redis-shared.js';
 import { describeRedisUrl, parseRedisUrl } from './redis-url.js';
 
 /** Options of {@link createRedisBroker}. */
@@ -64,16 +65,20 @@ const FANOUT_BATCH = 500;
 interface Keys {
   epoch: string;
   events: string;
+  revokedBefore: string;
   alerts(userId: string): string;
   idempotency(key: string): string;
+  connects(userId: string): string;
 }
 
 function keysOf(prefix: string): Keys {
   return {
     epoch: `${prefix}epoch`,
     events: `${prefix}events`,
+    revokedBefore: `${prefix}revoked-before`,
     alerts: (userId) => `${prefix}alerts:${userId}`,
     idempotency: (key) => `${prefix}idem:${key}`,
+    connects: (userId) => `${prefix}connects:${userId}`,
   };
 }
 
@@ -106,12 +111,16 @@ type BrokerState = 'open' | 'closed';
  * - **Fan-out** appends every alert to `<prefix>events` inside the same script; each broker
  *   follows it with XREAD, so `subscribe()` sees alerts from every instance, each once, in seq
  *   order per user, and catches up after a reconnect.
+ * - **Shared controls** (`broker.shared`): the per-user connect limit is a sorted set per user
+ *   (`<prefix>connects:<userId>`) counted by a script, and the revocation cutoff
+ *   (`<prefix>revoked-before`) is raised by a script that also appends it to the events stream,
+ *   so every instance admits and revokes as one.
  *
  * Resolves once Redis answered and the fan-out reader is positioned: alerts published after
  * that reach its subscribers. Rejects with SRV_BROKER_UNAVAILABLE when Redis cannot be reached
  * within `commandTimeoutMs`. Afterwards, calls made while Redis is away reject with
  * SRV_BROKER_UNAVAILABLE instead of waiting (and `/readyz` answers 503); the connections
- * reconnect on their own. Keys never expire: run Redis with `maxmemory-policy noeviction`
+ * reconnect on their own. Keys never expire (but the connect windows): run Redis with `maxmemory-policy noeviction`
  * (memory is bounded by users × historySize plus `eventsBacklog`).
  */
 export async function createRedisBroker(options: RedisBrokerOptions = {}): Promise<Broker> {
@@ -172,7 +181,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
   watch(reader, 'fan-out');
 
   /** Runs `work` with a deadline; every failure becomes a BrokerError. */
-  const call = <T>(doing: string, work: () => Promise<T>): Promise<T> => {
+  const call = <T>(doing: string, work: () => Promise<T>, unavailableNote = ''): Promise<T> => {
     if (state === 'closed') {
       return Promise.reject(
         new BrokerError(BrokerErrorCode.CLOSED, `${doing}: the broker is closed`),
@@ -189,7 +198,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
         reject(
           new BrokerError(
             BrokerErrorCode.UNAVAILABLE,
-            `${doing}: Redis unavailable: no answer within ${commandTimeoutMs} ms`,
+            `${doing}: Redis unavailable: no answer within ${commandTimeoutMs} ms${unavailableNote}`,
           ),
         );
       }, commandTimeoutMs);
@@ -200,13 +209,30 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
         },
         (error: unknown) => {
           clock.clearTimeout(timer);
-          reject(toBrokerError(error, doing));
+          const failure = toBrokerError(error, doing);
+          reject(
+            failure.code === BrokerErrorCode.UNAVAILABLE && unavailableNote !== ''
+              ? new BrokerError(failure.code, `${failure.message}${unavailableNote}`, {
+                  cause: error,
+                })
+              : failure,
+          );
         },
       );
     });
   };
 
   const listeners = new Set<AlertListener>();
+  const revokeListeners = new Set<(cutoffMs: number) => void>();
+  const notify = <T>(targets: Set<(value: T) => void>, value: T): void => {
+    for (const listener of targets) {
+      try {
+        listener(value);
+      } catch (error) {
+        onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
   let fanout: FanoutReader | undefined;
   try {
     await call(`connecting to ${where}`, async () => {
@@ -227,15 +253,8 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       retryDelayMs: fanoutBlockMs,
       clock,
       onError,
-      onAlert(alert) {
-        for (const listener of listeners) {
-          try {
-            listener(alert);
-          } catch (error) {
-            onError(error instanceof Error ? error : new Error(String(error)));
-          }
-        }
-      },
+      onAlert: (alert) => notify(listeners, alert),
+      onRevoke: (cutoffMs) => notify(revokeListeners, cutoffMs),
     });
     started = true;
   } catch (error) {
@@ -283,7 +302,17 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
     };
   };
 
+  const shared = createRedisSharedControls({
+    commands,
+    call,
+    keys,
+    eventsBacklog,
+    revokeListeners,
+  });
+
   return {
+    shared,
+
     async publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
       // Exactly the alert's fields, in wire order; type and seq are prepended by the script.
       const body = {
@@ -300,23 +329,28 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       if (!check.ok) {
         throw new BrokerError(BrokerErrorCode.BAD_DATA, `publish: ${check.error.message}`);
       }
-      const reply = await call('publish', () =>
-        publishScript.run(
-          commands,
-          [
-            keys.epoch,
-            keys.alerts(input.userId),
-            keys.events,
-            keys.idempotency(idempotencyKey ?? ''),
-          ],
-          [
-            globalThis.crypto.randomUUID(),
-            historySize,
-            JSON.stringify(body),
-            eventsBacklog,
-            idempotencyKey === undefined ? '' : IDEMPOTENCY_TTL_MS,
-          ],
-        ),
+      // A command sent to a Redis that stopped answering (paused, partitioned) may still run
+      // once it wakes, even after the connection was dropped: a failure is not "not stored".
+      const reply = await call(
+        'publish',
+        () =>
+          publishScript.run(
+            commands,
+            [
+              keys.epoch,
+              keys.alerts(input.userId),
+              keys.events,
+              keys.idempotency(idempotencyKey ?? ''),
+            ],
+            [
+              globalThis.crypto.randomUUID(),
+              historySize,
+              JSON.stringify(body),
+              eventsBacklog,
+              idempotencyKey === undefined ? '' : IDEMPOTENCY_TTL_MS,
+            ],
+          ),
+        ' (the alert may still be stored: retry with the same Idempotency-Key)',
       );
       if (Array.isArray(reply) && reply[1] === 0 && typeof reply[2] === 'string') {
         // The key published before: answer with that alert.
@@ -362,6 +396,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       if (state === 'closed') return;
       state = 'closed';
       listeners.clear();
+      revokeListeners.clear();
       await fanout?.stop();
       if (ownsCommands) await quit(commands, clock, commandTimeoutMs);
     },

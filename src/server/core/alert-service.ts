@@ -38,8 +38,15 @@ export interface AlertServiceOptions {
  * Fastify routes and the simulator are both thin shells around it.
  */
 export interface AlertService {
-  /** Counts a connection attempt against the per-user rate limit. */
+  /** Counts a connection attempt against this instance's per-user rate limit. */
   admit(userId: string): Admission;
+  /**
+   * Counts a connection attempt against the per-user rate limit every instance shares when the
+   * broker provides one (Redis), else as {@link admit}. While the shared store cannot answer,
+   * this instance's own limit decides: connects keep working, each instance admitting up to the
+   * limit.
+   */
+  admitConnect(userId: string): Promise<Admission>;
   /** Starts a session on an open socket; returns it so the shell can feed it frames. */
   open(transport: SessionTransport, init: Omit<SessionInit, 'connectionId'>): Session;
   /** Stores an alert, assigns its seq and delivers it to the user's open sockets. */
@@ -64,6 +71,12 @@ export interface AlertService {
    * 4401 and upgrades with them get 401. Returns how many sockets were closed.
    */
   revokeTokensIssuedBefore(cutoffMs: number): number;
+  /**
+   * {@link revokeTokensIssuedBefore} here, then on every instance sharing the broker (their
+   * sockets close as the revocation reaches them). Rejects with the broker's error when the
+   * shared store cannot take it: this instance has revoked, the others may not have.
+   */
+  revokeEverywhere(cutoffMs: number): Promise<number>;
   /** True when a token issued at `issuedAtMs` has been revoked. */
   isRevoked(issuedAtMs: number | undefined): boolean;
   /** Open sessions. */
@@ -101,6 +114,9 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     if (sessions === undefined) return;
     for (const session of sessions) session.deliver(alert);
   });
+  const shared = broker.shared;
+  // Logged once per outage of the shared store, not once per refused call.
+  let sharedDown = false;
 
   const everySession = (): Session[] => [...byUser.values()].flat();
   let revokedBeforeMs = -Infinity;
@@ -108,11 +124,46 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   // (before the cutoff's milliseconds) refused too; signToken writes milliseconds.
   const isRevoked = (issuedAtMs: number | undefined): boolean =>
     revokedBeforeMs > -Infinity && (issuedAtMs === undefined || issuedAtMs < revokedBeforeMs);
+  const revokeLocally = (cutoffMs: number): number => {
+    revokedBeforeMs = Math.max(revokedBeforeMs, cutoffMs);
+    let closed = 0;
+    for (const session of everySession()) {
+      if (isRevoked(session.tokenIssuedAtMs)) {
+        session.close(CloseCode.TOKEN_EXPIRED, 'token revoked', 'token_expired');
+        closed += 1;
+      }
+    }
+    return closed;
+  };
+  const unsubscribeRevoke = shared?.onRevoke((cutoffMs) => revokeLocally(cutoffMs));
 
   return {
     limits,
     heartbeat,
     admit: (userId) => limiter.admit(userId),
+
+    async admitConnect(userId) {
+      if (shared === undefined) return limiter.admit(userId);
+      try {
+        const admission = await shared.admitConnect(
+          userId,
+          limits.connectsPerMinute,
+          limits.connectWindowMs,
+          clock.now(),
+        );
+        sharedDown = false;
+        return admission;
+      } catch (error) {
+        if (!sharedDown) {
+          sharedDown = true;
+          logger?.warn(
+            { event: 'shared_limit_unavailable', err: (error as Error).message },
+            'shared connect limit unavailable: this instance counts connects on its own',
+          );
+        }
+        return limiter.admit(userId);
+      }
+    },
 
     open(transport, init) {
       const session = new Session(env, transport, { ...init, connectionId: createId() }, onClosed);
@@ -175,15 +226,11 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     isRevoked,
 
-    revokeTokensIssuedBefore(cutoffMs) {
-      revokedBeforeMs = Math.max(revokedBeforeMs, cutoffMs);
-      let closed = 0;
-      for (const session of everySession()) {
-        if (isRevoked(session.tokenIssuedAtMs)) {
-          session.close(CloseCode.TOKEN_EXPIRED, 'token revoked', 'token_expired');
-          closed += 1;
-        }
-      }
+    revokeTokensIssuedBefore: revokeLocally,
+
+    async revokeEverywhere(cutoffMs) {
+      const closed = revokeLocally(cutoffMs);
+      if (shared !== undefined) await shared.revoke(cutoffMs);
       return closed;
     },
 
@@ -199,6 +246,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     dispose() {
       unsubscribe();
+      unsubscribeRevoke?.();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../protocol/index.js';
+import type { Admission } from '../broker/broker.js';
 
-/** Verdict of {@link ConnectLimiter.admit}. */
-export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
+export type { Admission };
 
 /**
  * Sliding-window limit on connection attempts per user (the original spec: 10 per minute).

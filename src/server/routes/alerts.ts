@@ -100,7 +100,9 @@ export function alertRoutes(ctx: AppContext) {
       if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
       const now = ctx.clock.now();
       const cutoffMs = Math.floor(now);
-      const closed = ctx.service.revokeTokensIssuedBefore(cutoffMs);
+      // Revoked here at once; with a shared broker every other instance follows. When the
+      // shared store cannot take it the answer is its 503: retrying is safe (a cutoff only rises).
+      const closed = await ctx.service.revokeEverywhere(cutoffMs);
       return reply.send({ revokedBefore: new Date(cutoffMs).toISOString(), closed });
     });
 

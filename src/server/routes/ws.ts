@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { CloseCode } from '../../protocol/index.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import type { ServerRejectReason } from '../../metrics/index.js';
 import type { AppContext } from '../context.js';
@@ -18,6 +19,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** The HTTP response of an upgrade, released once the socket is handed to ws. */
     upgradeResponse?: ServerResponse | undefined;
+    /** A refusal given after the upgrade, as a close frame a browser can read (1013). */
+    closeRefusal?: { code: number; retryAfterMs: number } | undefined;
   }
 }
 
@@ -77,6 +80,16 @@ export function wsRoutes(ctx: AppContext) {
           if (ctx.service.connectionCount >= maxConnections) {
             // Spread the herd: each refused client waits its own 1..fullRetryAfterS s.
             const retryAfterS = 1 + Math.floor(ctx.random() * Math.max(1, fullRetryAfterS));
+            if (request.headers.origin !== undefined) {
+              // A browser (it always sends Origin) sees a refused upgrade only as 1006, without
+              // status or headers: it gets the socket, closed at once with 1013 and the wait.
+              ctx.metrics.rejected.inc({ reason: 'full' });
+              request.closeRefusal = {
+                code: CloseCode.TRY_AGAIN_LATER,
+                retryAfterMs: retryAfterS * 1000,
+              };
+              return;
+            }
             reply.header('Retry-After', String(retryAfterS));
             return refuse(
               new ServerError(
@@ -87,7 +100,7 @@ export function wsRoutes(ctx: AppContext) {
               { reason: 'full' },
             );
           }
-          const admission = ctx.service.admit(principal.userId);
+          const admission = await ctx.service.admitConnect(principal.userId);
           if (!admission.ok) {
             reply.header('Retry-After', String(Math.ceil(admission.retryAfterMs / 1000)));
             return refuse(
@@ -105,6 +118,11 @@ export function wsRoutes(ctx: AppContext) {
       },
       (socket: WebSocket, request) => {
         releaseUpgradeObjects(socket, request);
+        const refusal = request.closeRefusal;
+        if (refusal !== undefined) {
+          socket.close(refusal.code, JSON.stringify({ retryAfterMs: refusal.retryAfterMs }));
+          return;
+        }
         const principal = request.principal;
         if (principal === undefined) {
           socket.close(1011, 'internal error');
