@@ -6,6 +6,7 @@ import {
   createRedisBroker,
   describeRedisUrl,
   parseRedisUrl,
+  scaledServerTimings,
   signToken,
   type Broker,
   type ShutdownMode,
@@ -29,11 +30,20 @@ Flags:
                       fan-out shared by every server on that Redis (env STORMWATCH_BROKER)
   --connects-per-minute N  per-user connection limit (default 10)
   --max-connections N      open sockets this instance takes; beyond, upgrades get 503 with a
-                           Retry-After of 1-5 s (default: no limit)
+                           Retry-After of 1-5 s, browsers a 1013 close (default: no limit)
+  --key-prefix P           prefix of every Redis key (default stormwatch:); instances share
+                           history, limits and revocation only under the same prefix
+  --time-scale F           multiply the server's timings (heartbeat it advertises, connect
+                           window, resume wait, idle timeout, shutdown grace) by F, as a
+                           scenario's timeScale does (default 1)
+  --ping-interval MS       heartbeat interval advertised in hello, before --time-scale
+                           (default 30000)
+  --pong-timeout MS        pong timeout advertised in hello, before --time-scale (default 10000)
 
 Environment:
   STORMWATCH_JWT_SECRET  HS256 secret; without it a random one is made and --demo is implied
   STORMWATCH_BROKER      --broker when the flag is not given
+  STORMWATCH_KEY_PREFIX  --key-prefix when the flag is not given
   LOG_LEVEL              pino level (default info)
 
 Signals: SIGTERM closes sockets with 1012 (service restart: clients come back),
@@ -50,6 +60,10 @@ export const serve: Verb = async (argv) => {
     broker: { type: 'string' },
     'connects-per-minute': { type: 'string' },
     'max-connections': { type: 'string' },
+    'key-prefix': { type: 'string' },
+    'time-scale': { type: 'string' },
+    'ping-interval': { type: 'string' },
+    'pong-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -72,12 +86,27 @@ export const serve: Verb = async (argv) => {
     values['max-connections'] === undefined
       ? Number.POSITIVE_INFINITY
       : readIntFlag('max-connections', values['max-connections'], 0, 1, 10_000_000);
+  const timeScale = readScaleFlag(values['time-scale']);
+  const timings = scaledServerTimings({
+    timeScale,
+    pingIntervalMs: readIntFlag('ping-interval', values['ping-interval'], 30_000, 10, 3_600_000),
+    pongTimeoutMs: readIntFlag('pong-timeout', values['pong-timeout'], 10_000, 10, 3_600_000),
+  });
+  const keyPrefix = values['key-prefix'] ?? process.env.STORMWATCH_KEY_PREFIX;
+  if (keyPrefix !== undefined && !/^[\x21-\x7e]{1,200}$/.test(keyPrefix)) {
+    throw new UsageError(
+      `--key-prefix: expected 1-200 printable characters without spaces, got ${JSON.stringify(keyPrefix)}`,
+    );
+  }
   const envSecret = process.env.STORMWATCH_JWT_SECRET;
   const secret =
     envSecret !== undefined && envSecret !== '' ? envSecret : randomBytes(32).toString('hex');
   const demo = values.demo || envSecret === undefined || envSecret === '';
 
   const brokerUrl = readBrokerFlag(values.broker ?? process.env.STORMWATCH_BROKER);
+  if (keyPrefix !== undefined && brokerUrl === undefined) {
+    throw new UsageError('--key-prefix: only with a Redis broker (--broker redis://…)');
+  }
 
   // The server does not close a broker it was given: this verb owns it.
   let broker: Broker | undefined;
@@ -85,6 +114,7 @@ export const serve: Verb = async (argv) => {
     broker = await createRedisBroker({
       url: brokerUrl,
       historySize,
+      ...(keyPrefix === undefined ? {} : { keyPrefix }),
       onError: (error) =>
         process.stderr.write(`stormwatch serve: broker: ${error.message.split('\n')[0]}\n`),
     });
@@ -97,7 +127,9 @@ export const serve: Verb = async (argv) => {
     app = await buildServer({
       auth: { secret },
       historySize,
-      limits: { connectsPerMinute, maxConnections },
+      heartbeat: timings.heartbeat,
+      shutdownGraceMs: timings.shutdownGraceMs,
+      limits: { ...timings.limits, connectsPerMinute, maxConnections },
       logger: true,
       demoToken: demo,
       ...(broker === undefined ? {} : { broker }),
@@ -174,4 +206,14 @@ function readBrokerFlag(raw: string | undefined): string | undefined {
     const why = error instanceof BrokerError ? error.message : String(error);
     throw new UsageError(`--broker: expected memory or ${why.replace(/^expected /, '')}`);
   }
+}
+
+/** `--time-scale`: a factor within 0.001..100 (default 1). */
+function readScaleFlag(raw: string | undefined): number {
+  if (raw === undefined) return 1;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0.001 || value > 100) {
+    throw new UsageError(`--time-scale: expected a number within 0.001..100, got "${raw}"`);
+  }
+  return value;
 }

@@ -1,12 +1,28 @@
 import type { Clock } from '../protocol/index.js';
 import { formatDuration } from './duration.js';
 import { RunnerError, RunnerErrorCode } from './errors.js';
-import type { FaultHandle, Harness } from './harness/types.js';
+import type { FaultHandle, Harness, RedisAction } from './harness/types.js';
 import type { FleetRecorder } from './measure/recorder.js';
 import { checkProbes, describeTolerance, readProbe } from './probes.js';
 import { scaleSimAttributes } from './scenario/sim-faults.js';
 import { scaleAttributes } from './scenario/toxics.js';
-import type { Probe, Scenario, Step } from './scenario/types.js';
+import type { FaultTarget, Probe, Scenario, Step } from './scenario/types.js';
+
+/** ` on instance 2`, ` on redis`, or '' for every client link. */
+function describeTarget(target: FaultTarget): string {
+  if (target.kind === 'redis') return ' on redis';
+  return target.instance === undefined ? '' : ` on instance ${target.instance}`;
+}
+
+/** `server` or `instance 2`. */
+function describeInstance(instance: number | undefined): string {
+  return instance === undefined ? 'server' : `instance ${instance}`;
+}
+
+/** Fault window names per instance: `server-down` for all, `server-down:2` for instance 2. */
+function instanceSuffix(instance: number | undefined): string {
+  return instance === undefined ? '' : `:${instance}`;
+}
 
 /** Resolves after `ms` on `clock`, or at once when `signal` aborts. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
@@ -56,7 +72,7 @@ export class MethodRunner {
   readonly #recorder: FleetRecorder;
   readonly #signal: AbortSignal | undefined;
   readonly #timed: Promise<void>[] = [];
-  readonly #open = new Set<{ name: string; end: FaultHandle }>();
+  readonly #open = new Set<{ name: string; end: FaultHandle; windowEnd?: () => void }>();
   #log: (line: string) => void;
 
   constructor(
@@ -114,7 +130,8 @@ export class MethodRunner {
     const at = `line ${step.line}`;
     switch (step.action) {
       case 'fault': {
-        const name = `${step.toxic}:${step.stream}`;
+        const where = describeTarget(step.target);
+        const name = `${step.toxic}:${step.stream}${where === '' ? '' : `:${where.trim()}`}`;
         const attributes = scaleAttributes(step.toxic, step.attributes, cfg.timeScale);
         const remove = await h.applyFault(step, attributes);
         this.#log(
@@ -142,11 +159,16 @@ export class MethodRunner {
         return { ok: true };
       }
       case 'fault.down': {
-        const restore = await h.proxyDown();
+        const restore = await h.proxyDown(step.target);
+        const where = describeTarget(step.target);
         this.#log(
-          `proxy down${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`} [${at}]`,
+          `proxy down${where}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`} [${at}]`,
         );
-        this.#track('proxy-down', restore, step.durationMs);
+        this.#track(
+          `proxy-down${where === '' ? '' : `:${where.trim()}`}`,
+          restore,
+          step.durationMs,
+        );
         return { ok: true };
       }
       case 'fault.reset':
@@ -157,36 +179,83 @@ export class MethodRunner {
         }
         this.#log(`faults reset [${at}]`);
         return { ok: true };
-      case 'server.restart': {
-        const end = this.#recorder.recordFault(
-          step.graceful ? 'server-restart' : 'server-restart-hard',
-        );
+      case 'server.restart':
+      case 'server.kill': {
+        const which = describeInstance(step.instance);
+        const hard = step.action === 'server.kill' || !step.graceful;
+        const name = `${hard ? 'server-restart-hard' : 'server-restart'}${instanceSuffix(step.instance)}`;
+        if (!step.comesBack) {
+          this.#stopped(`server-down${instanceSuffix(step.instance)}`);
+          this.#log(`${which} killed [${at}]`);
+          await h.stopServer(false, step.instance);
+          return { ok: true };
+        }
+        const end = this.#recorder.recordFault(name);
         this.#log(
-          `server ${step.graceful ? 'graceful' : 'hard'} restart, down ${formatDuration(step.downtimeMs)} [${at}]`,
+          `${which} ${step.action === 'server.kill' ? 'killed' : `${hard ? 'hard' : 'graceful'} restart`}, down ${formatDuration(step.downtimeMs)} [${at}]`,
         );
-        await h.stopServer(step.graceful);
+        await h.stopServer(step.graceful, step.instance);
         await sleep(h.clock, this.#scaled(step.downtimeMs), this.#signal);
-        await h.startServer();
+        await h.startServer(step.instance);
         end();
         return { ok: true };
       }
       case 'server.stop': {
-        const end = this.#recorder.recordFault('server-down');
-        this.#open.add({ name: 'server-down', end: async () => end() });
-        this.#log(`server ${step.graceful ? 'graceful' : 'hard'} stop [${at}]`);
-        await h.stopServer(step.graceful);
+        this.#stopped(`server-down${instanceSuffix(step.instance)}`);
+        this.#log(
+          `${describeInstance(step.instance)} ${step.graceful ? 'graceful' : 'hard'} stop [${at}]`,
+        );
+        await h.stopServer(step.graceful, step.instance);
         return { ok: true };
       }
       case 'server.start':
-        await h.startServer();
-        for (const fault of [...this.#open]) {
-          if (fault.name === 'server-down') {
-            this.#open.delete(fault);
-            await fault.end();
-          }
-        }
-        this.#log(`server start [${at}]`);
+        await h.startServer(step.instance);
+        await this.#endOpen((name) =>
+          step.instance === undefined
+            ? name.startsWith('server-down')
+            : name === `server-down${instanceSuffix(step.instance)}` || name === 'server-down',
+        );
+        this.#log(`${describeInstance(step.instance)} start [${at}]`);
         return { ok: true };
+      case 'redis.pause': {
+        const redis = this.#redis(step.action, step.line);
+        await redis('pause');
+        this.#log(`redis paused for ${formatDuration(step.durationMs)} [${at}]`);
+        this.#track('redis-pause', () => redis('resume'), step.durationMs);
+        return { ok: true };
+      }
+      case 'redis.kill':
+      case 'redis.restart': {
+        const redis = this.#redis(step.action, step.line);
+        if (step.downtimeMs === undefined) {
+          // Down until redis.start; a rollback (failure, Ctrl-C) starts it again.
+          this.#stopped('redis-down', () => redis('start'));
+          await redis('kill');
+          this.#log(`redis killed [${at}]`);
+          return { ok: true };
+        }
+        const end = this.#recorder.recordFault(
+          step.action === 'redis.kill' ? 'redis-kill' : 'redis-restart',
+        );
+        this.#log(
+          `redis ${step.action === 'redis.kill' ? 'killed' : 'restart'}, down ${formatDuration(step.downtimeMs)} [${at}]`,
+        );
+        try {
+          await redis('kill');
+          await sleep(h.clock, this.#scaled(step.downtimeMs), this.#signal);
+        } finally {
+          await redis('start');
+          end();
+        }
+        return { ok: true };
+      }
+      case 'redis.start': {
+        const redis = this.#redis(step.action, step.line);
+        await redis('start');
+        await this.#endOpen((name) => name === 'redis-down', { windowOnly: true });
+        this.#log(`redis start [${at}]`);
+        return { ok: true };
+      }
       case 'alerts.burst':
         this.#log(`burst of ${step.count} alerts [${at}]`);
         await h.burst(step.count);
@@ -236,6 +305,44 @@ export class MethodRunner {
         return { ok: true };
       }
     }
+  }
+
+  /**
+   * Opens the fault window of a part that stays down until a later step; `bringBack` runs when a
+   * rollback ends the window instead (failure, Ctrl-C).
+   */
+  #stopped(name: string, bringBack?: () => Promise<void>): void {
+    const end = this.#recorder.recordFault(name);
+    this.#open.add({
+      name,
+      windowEnd: end,
+      end: async () => {
+        end();
+        await bringBack?.();
+      },
+    });
+  }
+
+  /** Ends the open entries whose name matches; `windowOnly` closes their windows and no more. */
+  async #endOpen(match: (name: string) => boolean, options: { windowOnly?: boolean } = {}) {
+    for (const entry of [...this.#open]) {
+      if (!match(entry.name)) continue;
+      this.#open.delete(entry);
+      if (options.windowOnly === true && entry.windowEnd !== undefined) entry.windowEnd();
+      else await entry.end();
+    }
+  }
+
+  /** The harness's Redis control, or a clear error when the run has no Redis of its own. */
+  #redis(action: string, line: number): (what: RedisAction) => Promise<void> {
+    const harness = this.#harness;
+    if (harness.redis === undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.SCENARIO_INVALID,
+        `${action} (line ${line}) needs a Redis the run owns: stormwatch run with config.topology.broker: redis and without --redis (the simulator has no Redis)`,
+      );
+    }
+    return (what) => harness.redis!(what);
   }
 
   /** Records a fault as active; ends it after `durationMs` (scenario time) when given. */

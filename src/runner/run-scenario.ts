@@ -242,6 +242,7 @@ export async function runScenario(
     harness.settle?.();
     recorder.finish();
   }
+  recorder.instancePeaks = await harness.instancePeaks?.();
 
   const host = lag?.stop();
   const serverLag: ServerLag = (host === undefined ? undefined : await harness.serverLag?.()) ?? {
@@ -291,6 +292,7 @@ export async function runScenario(
     verdict,
     reason,
     serverCloses: await harness.serverCloses?.(),
+    instancePeaks: recorder.instancePeaks,
     host:
       host === undefined
         ? undefined

@@ -15,7 +15,13 @@ export {
   type TokenClaims,
   type TokenVerifier,
 } from './auth.js';
-export type { Broker, HistorySlice, AlertListener } from './broker/broker.js';
+export type {
+  Admission,
+  AlertListener,
+  Broker,
+  HistorySlice,
+  SharedControls,
+} from './broker/broker.js';
 export { createMemoryBroker, type MemoryBrokerOptions } from './broker/memory.js';
 export { createRedisBroker, DEFAULT_REDIS_URL, type RedisBrokerOptions } from './broker/redis.js';
 export { parseRedisUrl, describeRedisUrl } from './broker/redis-url.js';
@@ -34,4 +40,5 @@ export {
 } from './core/types.js';
 export { ServerError, ServerErrorCode, type ServerErrorCodeValue } from './errors.js';
 export { redactUrl } from './redact.js';
+export { MIN_RESUME_WAIT_MS, scaledServerTimings, type ServerTimingInput } from './time-scale.js';
 export { VERSION } from './version.js';

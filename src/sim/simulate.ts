@@ -1,6 +1,8 @@
 import { SimulatedClock } from '../client/index.js';
 import {
   FleetRecorder,
+  RunnerError,
+  RunnerErrorCode,
   runScenario,
   type Progress,
   type RunOutcome,
@@ -60,6 +62,7 @@ export async function simulate(
   scenario: Scenario,
   options: SimulateOptions = {},
 ): Promise<Simulation> {
+  refuseRunOnly(scenario);
   const clock = new SimulatedClock(SIM_START_MS);
   const driver = new SimDriver(clock);
   // Pong times are kept only for a threshold that judges RTTs in the steady or fault window.
@@ -101,5 +104,30 @@ export async function simulate(
     };
   } finally {
     await driver.run(() => harness.close());
+  }
+}
+
+/**
+ * What the simulator does not model: several server instances and a Redis of the run's own
+ * (their faults are processes and a store, not links). Such a scenario runs with `stormwatch run`.
+ */
+function refuseRunOnly(scenario: Scenario): void {
+  const { instances } = scenario.config.topology;
+  if (instances > 1) {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${scenario.file}: config.topology.instances: ${instances} is run-only (the simulator models one server): use stormwatch run`,
+    );
+  }
+  const step = [...scenario.method, ...scenario.rollbacks].find(
+    (s) =>
+      s.action.startsWith('redis.') ||
+      ((s.action === 'fault' || s.action === 'fault.down') && s.target.kind === 'redis'),
+  );
+  if (step !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${scenario.file}:${step.line}: ${step.action === 'fault' ? `fault.${step.toxic}` : step.action} acts on Redis, which the simulator does not model: use stormwatch run`,
+    );
   }
 }

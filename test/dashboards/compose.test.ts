@@ -36,10 +36,30 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
   it('has the stack: server on Redis, toxiproxy, runner, prometheus, grafana, and k6 behind a profile', async () => {
     const { services } = await readCompose();
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'k6', 'prometheus', 'redis', 'runner', 'server', 'toxiproxy'].sort(),
+      ['grafana', 'k6', 'prometheus', 'redis', 'runner', 'server', 'server-2', 'toxiproxy'].sort(),
     );
-    expect(services.server?.environment?.STORMWATCH_BROKER).toBe('redis://redis:6379');
-    expect(services.server?.depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+    // Two instances of one image on one Redis, with the same secret.
+    for (const name of ['server', 'server-2']) {
+      expect(services[name]?.environment?.STORMWATCH_BROKER, name).toBe('redis://redis:6379');
+      expect(services[name]?.depends_on, name).toMatchObject({
+        redis: { condition: 'service_healthy' },
+      });
+    }
+    expect(services['server-2']?.image).toBe('stormwatch:local');
+    expect(services['server-2']?.command).toEqual(services.server?.command);
+    expect(services['server-2']?.environment?.STORMWATCH_JWT_SECRET).toBe(
+      services.server?.environment?.STORMWATCH_JWT_SECRET,
+    );
+    const prometheus = parse(
+      await readFile(`${ROOT}dashboards/prometheus/prometheus.yml`, 'utf8'),
+    ) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
+    const serverJob = prometheus.scrape_configs.find((j) => j.job_name === 'stormwatch-server');
+    expect(serverJob?.static_configs.flatMap((c) => c.targets)).toEqual([
+      'server:8080',
+      'server-2:8080',
+    ]);
     expect(services.k6?.profiles).toEqual(['k6']);
     for (const [name, service] of Object.entries(services)) {
       if (name !== 'k6') expect(service.profiles, name).toBeUndefined();
@@ -87,6 +107,7 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
   it('publishes the ports and wires the runner through Toxiproxy to the server', async () => {
     const { services } = await readCompose();
     expect(services.server?.ports).toEqual(['8080:8080']);
+    expect(services['server-2']?.ports).toEqual(['8081:8080']);
     expect(services.toxiproxy?.ports).toEqual(['8474:8474']);
     expect(services.prometheus?.ports).toEqual(['9090:9090']);
     expect(services.grafana?.ports).toEqual(['3000:3000']);

@@ -123,7 +123,11 @@ describe('HTTP API', () => {
   });
 
   it('reports health and readiness', async () => {
-    expect((await server.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await server.app.inject('/healthz')).json()).toEqual({
+      status: 'ok',
+      connections: 0,
+      peakConnections: 0,
+    });
     expect((await server.app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
   });
 });

@@ -267,3 +267,41 @@ describe('instances as processes', () => {
     expect(gaps).toEqual([]);
   });
 });
+
+describe('a Redis restart that loses the history', () => {
+  it('moves connected clients to the new epoch: nothing published after it is dropped as a duplicate', async () => {
+    const server = await instance({ commandTimeoutMs: 500 });
+    const received: BreachAlertMessage[] = [];
+    const gaps: Array<{ reset?: boolean; missed?: number }> = [];
+    const client: Client = createNodeClient({
+      url: server.httpUrl,
+      userId: 'ivan',
+      getToken: () => server.token('ivan'),
+      backoff: { initialDelayMs: 100, maxDelayMs: 200, jitter: 'none' },
+    });
+    cleanups.push(() => client.dispose());
+    client.on('alert', (alert) => received.push(alert));
+    client.on('gap', (gap) => gaps.push(gap as { reset?: boolean; missed?: number }));
+    client.connect();
+    await vi.waitFor(() => expect(client.state).toBe('connected'), { timeout: 10_000 });
+    for (let i = 0; i < 3; i++) await server.publish('ivan', `old ${i}`);
+    await vi.waitFor(() => expect(received).toHaveLength(3), { timeout: 5000 });
+
+    await redis.restart(); // no persistence: every key is gone, a new epoch begins
+    await vi.waitFor(
+      async () => {
+        const res = await server.app.inject('/readyz');
+        if (res.statusCode !== 200) throw new Error(`readyz ${res.statusCode}`);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    // The new epoch numbers from 1 again: a client still on the old one would drop these.
+    for (let i = 0; i < 2; i++) await server.publish('ivan', `new ${i}`);
+    await vi.waitFor(() => expect(received.map((a) => a.title)).toContain('new 1'), {
+      timeout: 10_000,
+    });
+    expect(received.map((a) => a.title)).toEqual(['old 0', 'old 1', 'old 2', 'new 0', 'new 1']);
+    // The client was told its history was reset, not left to guess.
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+  });
+});

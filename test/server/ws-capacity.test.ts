@@ -42,6 +42,12 @@ describe('a full instance', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     peers.push(await openPeer(server.wsUrl('c'), { token: await server.token('c') }));
+    // /healthz tells the most it ever held: never past its maximum.
+    expect((await server.app.inject('/healthz')).json()).toEqual({
+      status: 'ok',
+      connections: 2,
+      peakConnections: 2,
+    });
   });
 
   it('tells a browser (an upgrade with Origin) to wait with a 1013 close it can read', async () => {

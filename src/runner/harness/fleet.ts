@@ -36,7 +36,8 @@ export function scaledClientOptions(config: ScenarioConfig) {
 /** Options of {@link createFleet}. */
 export interface FleetOptions {
   config: ScenarioConfig;
-  url: string;
+  /** Every instance's address; client i starts on instance i mod n and fails over in order. */
+  urls: readonly string[];
   clock: Clock;
   recorder: FleetRecorder;
   getToken: (userId: string) => Promise<string>;
@@ -44,13 +45,14 @@ export interface FleetOptions {
 
 /** The fleet: N real clients over real sockets, each followed by the recorder. */
 export function createFleet(options: FleetOptions): Client[] {
-  const { config, url, clock, recorder } = options;
+  const { config, urls, clock, recorder } = options;
   const scaled = scaledClientOptions(config);
   const clients: Client[] = [];
   for (let i = 0; i < config.clients; i++) {
     const userId = userOf(i, config.users);
+    const start = i % urls.length;
     const client = createNodeClient({
-      url,
+      urls: [...urls.slice(start), ...urls.slice(0, start)],
       userId,
       getToken: () => options.getToken(userId),
       ...scaled,

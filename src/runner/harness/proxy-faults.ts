@@ -18,26 +18,35 @@ export class ProxyFaults {
   readonly #embedded: ToxiproxyServer | undefined;
   readonly #apiUrl: string;
   readonly #proxy: Proxy;
+  readonly #name: string;
   #counter = 0;
 
-  private constructor(embedded: ToxiproxyServer | undefined, apiUrl: string, proxy: Proxy) {
+  private constructor(
+    embedded: ToxiproxyServer | undefined,
+    apiUrl: string,
+    proxy: Proxy,
+    name: string,
+  ) {
     this.#embedded = embedded;
     this.#apiUrl = apiUrl;
     this.#proxy = proxy;
+    this.#name = name;
   }
 
   /**
-   * Starts the embedded proxy (or uses `toxiproxyUrl`) and creates a proxy to `upstream`
-   * listening on `listen` (default `127.0.0.1:0`; a real Toxiproxy in another container needs
-   * e.g. `0.0.0.0:20000`, and clients then dial the Toxiproxy host on that port).
+   * Creates a proxy to `upstream` named `name` (default {@link PROXY_NAME}) listening on
+   * `listen` (default `127.0.0.1:0`; a real Toxiproxy in another container needs e.g.
+   * `0.0.0.0:20000`, and clients then dial the Toxiproxy host on that port), on the Toxiproxy
+   * API at `toxiproxyUrl` — or, without one, on an embedded proxy of its own that `close()` stops.
    */
   static async create(
     upstream: string,
-    toxiproxyUrl?: string,
-    listen = '127.0.0.1:0',
+    options: { toxiproxyUrl?: string | undefined; listen?: string | undefined; name?: string } = {},
   ): Promise<ProxyFaults> {
+    const name = options.name ?? PROXY_NAME;
+    const listen = options.listen ?? '127.0.0.1:0';
     let embedded: ToxiproxyServer | undefined;
-    let url = toxiproxyUrl;
+    let url = options.toxiproxyUrl;
     if (url === undefined) {
       embedded = createToxiproxyServer();
       url = (await embedded.listen({ host: '127.0.0.1', port: 0 })).url;
@@ -46,19 +55,24 @@ export class ProxyFaults {
     try {
       // A proxy left by an interrupted run would hold stale toxics.
       try {
-        await (await api.get(PROXY_NAME)).remove();
+        await (await api.get(name)).remove();
       } catch {
         // None there.
       }
-      const proxy = await api.createProxy({ name: PROXY_NAME, listen, upstream });
-      return new ProxyFaults(embedded, url, proxy);
+      const proxy = await api.createProxy({ name, listen, upstream });
+      return new ProxyFaults(embedded, url, proxy, name);
     } catch (error) {
       await embedded?.close();
       throw new RunnerError(
         RunnerErrorCode.START_FAILED,
-        `cannot set up the fault proxy at ${url}: ${describe(error)}`,
+        `cannot set up the fault proxy ${name} at ${url}: ${describe(error)}`,
       );
     }
+  }
+
+  /** The proxy's name on the Toxiproxy API. */
+  get name(): string {
+    return this.#name;
   }
 
   /** `ws://host:port` clients connect to. */
@@ -93,7 +107,7 @@ export class ProxyFaults {
       for (const toxic of toxics) await toxic.remove().catch(() => undefined);
       throw new RunnerError(
         RunnerErrorCode.FAULT_FAILED,
-        `fault.${step.toxic} (line ${step.line}) was refused by the proxy: ${describe(error)}`,
+        `fault.${step.toxic} (line ${step.line}) was refused by the proxy ${this.#name}: ${describe(error)}`,
       );
     }
     return async () => {
@@ -125,7 +139,9 @@ export class ProxyFaults {
 
   // The client library has no call that lists toxics; GET /proxies/{name}/toxics is the API's.
   async #toxicNames(): Promise<string[]> {
-    const response = await fetch(`${this.#apiUrl}/proxies/${PROXY_NAME}/toxics`);
+    const response = await fetch(
+      `${this.#apiUrl}/proxies/${encodeURIComponent(this.#name)}/toxics`,
+    );
     if (!response.ok) {
       throw new RunnerError(RunnerErrorCode.FAULT_FAILED, `cannot list toxics: ${response.status}`);
     }

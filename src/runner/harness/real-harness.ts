@@ -1,20 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '../../client/index.js';
 import { createSeededRandom } from '../../client/index.js';
 import { systemClock, type AlertInput, type Clock } from '../../protocol/index.js';
-import { DEFAULT_REDIS_URL, signToken } from '../../server/index.js';
+import { createToxiproxyServer, type ToxiproxyServer } from '../../proxy/index.js';
+import { scaledServerTimings, signToken } from '../../server/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { FleetRecorder } from '../measure/recorder.js';
-import type { FaultStep, Scenario } from '../scenario/types.js';
+import type { FaultStep, FaultTarget, Scenario } from '../scenario/types.js';
 import { ChildProcessServer, ExternalServer } from './child-server.js';
 import { createFleet, reconnectStopped, userOf } from './fleet.js';
 import { InProcessServer } from './in-process-server.js';
+import { Instance } from './instance.js';
 import { LinkCalibration, ownAwareRttMs } from './link-calibration.js';
-import { ProxyFaults } from './proxy-faults.js';
-import { memoryRunBroker, redisRunBroker } from './run-broker.js';
+import { PROXY_NAME, ProxyFaults } from './proxy-faults.js';
+import { memoryRunBroker, redisRunBroker, type RunBroker } from './run-broker.js';
+import { RunRedis } from './run-redis.js';
 import { Publisher } from './publisher.js';
 import type { ServerTarget } from './server-target.js';
-import type { FaultHandle, Harness } from './types.js';
+import type { FaultHandle, Harness, RedisAction } from './types.js';
 
 /** Where the real harness gets its parts. */
 export interface RealHarnessOptions {
@@ -24,28 +28,68 @@ export interface RealHarnessOptions {
   serverUrl?: string | undefined;
   /** Use a real Toxiproxy at this API URL (`--toxiproxy`). */
   toxiproxyUrl?: string | undefined;
-  /** Listen address of the run's proxy (`--proxy-listen`, default `127.0.0.1:0`). */
+  /**
+   * Listen address of the run's proxy (`--proxy-listen`, default `127.0.0.1:0`); with several
+   * instances and a fixed port, instance K listens on port + K - 1.
+   */
   proxyListen?: string | undefined;
   /** HS256 secret (default: STORMWATCH_JWT_SECRET, or a random one for servers we start). */
   secret?: string | undefined;
-  /** Redis of scenarios with `config.server.broker: redis` (`--redis`; default local 6379). */
+  /** A Redis to use instead of starting one (`--redis`). */
   redisUrl?: string | undefined;
 }
 
-/** Shortest resume wait of a scaled server, real ms: a loaded loop's round trip fits in it. */
-const MIN_RESUME_WAIT_MS = 500;
+/** `bin/stormwatch`, the same file from `src/` (tests) and `dist/` (the CLI). */
+const BIN = fileURLToPath(new URL('../../../bin/stormwatch', import.meta.url));
+
+/** A word for `sh -c`, quoted. */
+const shellQuote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The command of one instance process of a topology: `stormwatch serve` on the run's Redis, with
+ * the scenario's server settings and timings scaled as the in-process server's are.
+ */
+function instanceCommand(scenario: Scenario, redis: RunRedis): string {
+  const c = scenario.config;
+  const args = [
+    'serve',
+    '--broker',
+    redis.url,
+    '--key-prefix',
+    redis.keyPrefix,
+    '--time-scale',
+    String(c.timeScale),
+    '--ping-interval',
+    String(Math.round(c.client.pingIntervalMs ?? 30_000)),
+    '--pong-timeout',
+    String(Math.round(c.client.pongTimeoutMs ?? 10_000)),
+    '--connects-per-minute',
+    String(c.server.connectsPerMinute ?? 10),
+    '--history-size',
+    String(c.server.historySize ?? 1000),
+    ...(c.server.maxConnections === undefined
+      ? []
+      : ['--max-connections', String(c.server.maxConnections)]),
+  ];
+  return `exec ${[process.execPath, BIN, ...args].map(shellQuote).join(' ')}`;
+}
+
+/** `host:port` of instance `index` (1-based) when the first listens on `listen`. */
+function listenOf(listen: string | undefined, index: number): string | undefined {
+  if (listen === undefined || index === 1) return listen;
+  const colon = listen.lastIndexOf(':');
+  const port = Number(listen.slice(colon + 1));
+  return port === 0 ? listen : `${listen.slice(0, colon)}:${port + index - 1}`;
+}
 
 /** Server options of the in-process server for a scenario, timings scaled. */
-function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): InProcessServer {
+function inProcessServer(scenario: Scenario, secret: string, storage: RunBroker): InProcessServer {
   const c = scenario.config;
-  const historySize = c.server.historySize ?? 1000;
-  const storage =
-    c.server.broker === 'redis'
-      ? redisRunBroker(redisUrl, historySize)
-      : memoryRunBroker(historySize);
-  const s = c.timeScale;
-  const interval = (c.client.pingIntervalMs ?? 30_000) * s;
-  const timeout = (c.client.pongTimeoutMs ?? 10_000) * s;
+  const timings = scaledServerTimings({
+    timeScale: c.timeScale,
+    pingIntervalMs: c.client.pingIntervalMs,
+    pongTimeoutMs: c.client.pongTimeoutMs,
+  });
   return new InProcessServer(
     secret,
     {
@@ -53,80 +97,59 @@ function inProcessServer(scenario: Scenario, secret: string, redisUrl: string): 
       // The health view, opened through the proxy, signs in with a demo token: loopback only.
       demoToken: true,
       defaultMetrics: false,
-      historySize,
-      heartbeat: { intervalMs: interval, timeoutMs: timeout },
-      shutdownGraceMs: 5000 * s,
+      historySize: c.server.historySize ?? 1000,
+      heartbeat: timings.heartbeat,
+      shutdownGraceMs: timings.shutdownGraceMs,
       limits: {
+        ...timings.limits,
         connectsPerMinute: c.server.connectsPerMinute ?? 10,
-        connectWindowMs: 60_000 * s,
-        // The wait covers the hello → resume round trip, which scaling does not shrink: at 0.05
-        // a loaded runner took longer than 50 ms, live alerts overtook the replay, and the
-        // seq jumps they showed were reported as missed although the replay filled them.
-        resumeWaitMs: Math.max(1000 * s, MIN_RESUME_WAIT_MS),
-        // A client pings every interval; two missed intervals and a timeout mean it is gone.
-        idleTimeoutMs: 2 * interval + timeout,
+        ...(c.server.maxConnections === undefined
+          ? {}
+          : { maxConnections: c.server.maxConnections }),
       },
     },
     storage,
   );
 }
 
-const CLOSES_LINE = /^alert_server_ws_closes_total\{code="([^"]+)"\} (\d+)$/gm;
-
-/** `alert_server_ws_closes_total` by code from the server's /metrics; undefined if unreachable. */
-async function scrapeCloses(httpUrl: string): Promise<Map<string, number> | undefined> {
-  let text: string;
-  try {
-    const response = await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(2000) });
-    if (!response.ok) return undefined;
-    text = await response.text();
-  } catch {
-    return undefined;
-  }
-  const closes = new Map<string, number>();
-  for (const [, code, count] of text.matchAll(CLOSES_LINE)) closes.set(code!, Number(count));
-  return closes;
-}
-
-/** Adds `closes` less what `baseline` had already counted. */
-function addCloses(
-  into: Map<string, number>,
-  closes: Map<string, number>,
-  baseline: Map<string, number>,
-): void {
-  for (const [code, count] of closes) {
-    const added = count - (baseline.get(code) ?? 0);
-    if (added > 0 || into.has(code)) into.set(code, (into.get(code) ?? 0) + Math.max(0, added));
-  }
-}
-
 /**
- * The real harness: the alert server (in-process, child process or external), the fault proxy
- * (embedded or real Toxiproxy) in front of it, a publisher, and a fleet of real clients over
- * real sockets on loopback.
+ * The real harness: the alert server instances (one in-process, one child process, one
+ * external, or a topology of several `stormwatch serve` processes on Redis), a fault proxy in
+ * front of each (embedded or real Toxiproxy), the run's Redis behind a proxy of its own, a
+ * publisher, and a fleet of real clients over real sockets on loopback, each given every
+ * instance's address (starting instance spread evenly; failover rotates).
  */
 export class RealHarness implements Harness {
   readonly clock: Clock = systemClock;
-  readonly #server: ServerTarget;
-  readonly #faults: ProxyFaults;
+  readonly #instances: Instance[];
+  readonly #redis: RunRedis | undefined;
+  readonly #embedded: ToxiproxyServer | undefined;
+  readonly #secret: string;
   readonly #publisher: Publisher;
   readonly #clients: Client[];
   #publisherToken: string | undefined;
-  /** Closes by code counted by server instances already stopped. */
-  readonly #closesBefore = new Map<string, number>();
   #calibration: LinkCalibration | undefined;
-  #serverLoopP99Ms: number | undefined;
-  /** What a server that was already running (`--server-url`) had counted before this run. */
-  #closesAtStart = new Map<string, number>();
+  /** Round robin of publishes over the instances that are up. */
+  #nextInstance = 0;
+  /** `redis.*` steps: present when the run owns its Redis. */
+  readonly redis?: (action: RedisAction) => Promise<void>;
 
   private constructor(
     scenario: Scenario,
-    server: ServerTarget,
-    faults: ProxyFaults,
+    parts: {
+      instances: Instance[];
+      redis: RunRedis | undefined;
+      embedded: ToxiproxyServer | undefined;
+      secret: string;
+    },
     recorder: FleetRecorder,
   ) {
-    this.#server = server;
-    this.#faults = faults;
+    this.#instances = parts.instances;
+    this.#redis = parts.redis;
+    this.#embedded = parts.embedded;
+    this.#secret = parts.secret;
+    const redis = parts.redis;
+    if (redis?.owned === true) this.redis = (action) => redis.control(action);
     const config = scenario.config;
     const users = Array.from({ length: config.users }, (_, i) => userOf(i, config.users));
     this.#publisher = new Publisher({
@@ -140,57 +163,83 @@ export class RealHarness implements Harness {
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
     this.#clients = createFleet({
       config,
-      url: faults.clientUrl,
+      urls: parts.instances.map((instance) => instance.faults.clientUrl),
       clock: this.clock,
       recorder,
-      getToken: (userId) => signToken({ sub: userId, expiresInS: ttlS }, server.secret),
+      getToken: (userId) => signToken({ sub: userId, expiresInS: ttlS }, parts.secret),
     });
   }
 
-  /** Starts the server and the proxy and builds the fleet (not yet connected). */
+  /** Starts Redis, the servers and the proxies and builds the fleet (not yet connected). */
   static async start(
     scenario: Scenario,
     recorder: FleetRecorder,
     options: RealHarnessOptions = {},
   ): Promise<RealHarness> {
     const envSecret = process.env.STORMWATCH_JWT_SECRET;
-    const secret =
+    const given =
       options.secret ?? (envSecret !== undefined && envSecret !== '' ? envSecret : undefined);
-    const redisUrl = options.redisUrl ?? DEFAULT_REDIS_URL;
-    let server: ServerTarget;
-    if (options.serverUrl !== undefined) {
-      if (secret === undefined) {
-        throw new RunnerError(
-          RunnerErrorCode.START_FAILED,
-          '--server-url needs STORMWATCH_JWT_SECRET (the secret the server verifies tokens with)',
-        );
-      }
-      server = new ExternalServer(options.serverUrl, secret);
-    } else if (options.serverCmd !== undefined) {
-      server = new ChildProcessServer(
-        options.serverCmd,
-        secret ?? randomBytes(32).toString('hex'),
-        scenario.config.server.broker === 'redis' ? { STORMWATCH_BROKER: redisUrl } : {},
+    const topology = scenario.config.topology;
+    if (topology.instances > 1 && (options.serverUrl ?? options.serverCmd) !== undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.START_FAILED,
+        `config.topology.instances: ${topology.instances} starts its own instances: drop --server-url and --server-cmd`,
       );
-    } else {
-      server = inProcessServer(scenario, secret ?? randomBytes(32).toString('hex'), redisUrl);
     }
-    await server.start();
-    let faults: ProxyFaults;
+    if (options.serverUrl !== undefined && given === undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.START_FAILED,
+        '--server-url needs STORMWATCH_JWT_SECRET (the secret the server verifies tokens with)',
+      );
+    }
+    const secret = given ?? randomBytes(32).toString('hex');
+    // Everything started so far, stopped in reverse if a later part fails.
+    const undo: Array<() => Promise<void>> = [];
+    const unwind = async () => {
+      for (const step of undo.reverse()) await step().catch(() => undefined);
+    };
     try {
-      faults = await ProxyFaults.create(server.upstream, options.toxiproxyUrl, options.proxyListen);
+      // One embedded proxy for every link of the run; the Redis link always uses it (the
+      // servers are local), the clients' links use --toxiproxy when given.
+      const embedded = createToxiproxyServer();
+      const localApi = (await embedded.listen({ host: '127.0.0.1', port: 0 })).url;
+      undo.push(() => embedded.close());
+      let redis: RunRedis | undefined;
+      if (topology.broker === 'redis' && options.serverUrl === undefined) {
+        redis = await RunRedis.start({
+          url: options.redisUrl,
+          persist: topology.persist,
+          toxiproxyUrl: localApi,
+        });
+        const started = redis;
+        undo.push(() => started.close());
+      }
+      const servers = serversOf(scenario, options, secret, redis);
+      for (const server of servers) undo.push(() => server.close());
+      await Promise.all(servers.map((server) => server.start()));
+      const instances: Instance[] = [];
+      for (const [i, server] of servers.entries()) {
+        const faults = await ProxyFaults.create(server.upstream, {
+          toxiproxyUrl: options.toxiproxyUrl ?? localApi,
+          listen: listenOf(options.proxyListen, i + 1),
+          name: i === 0 ? PROXY_NAME : `${PROXY_NAME}-${i + 1}`,
+        });
+        undo.push(() => faults.close());
+        const instance = new Instance(i + 1, server, faults);
+        await instance.started();
+        instances.push(instance);
+      }
+      const harness = new RealHarness(scenario, { instances, redis, embedded, secret }, recorder);
+      const calibration = new LinkCalibration(instances[0]!.server.httpUrl, harness.clock);
+      harness.#calibration = calibration;
+      calibration.start();
+      const scale = scenario.config.timeScale;
+      recorder.calibrateRtt((rttMs) => ownAwareRttMs(rttMs, calibration.ownRttMs(), scale));
+      return harness;
     } catch (error) {
-      await server.close();
+      await unwind();
       throw error;
     }
-    const harness = new RealHarness(scenario, server, faults, recorder);
-    harness.#closesAtStart = (await scrapeCloses(server.httpUrl)) ?? new Map<string, number>();
-    const calibration = new LinkCalibration(server.httpUrl, harness.clock);
-    harness.#calibration = calibration;
-    calibration.start();
-    const scale = scenario.config.timeScale;
-    recorder.calibrateRtt((rttMs) => ownAwareRttMs(rttMs, calibration.ownRttMs(), scale));
-    return harness;
   }
 
   /**
@@ -198,24 +247,56 @@ export class RealHarness implements Harness {
    * does), when the server is the in-process one that issues demo tokens.
    */
   get pageUrl(): string | undefined {
-    if (!(this.#server instanceof InProcessServer)) return undefined;
-    return `${this.#faults.clientUrl.replace(/^ws/, 'http')}/`;
+    const first = this.#instances[0]!;
+    if (!(first.server instanceof InProcessServer)) return undefined;
+    return `${first.faults.clientUrl.replace(/^ws/, 'http')}/`;
   }
 
-  /** True when server.restart/stop/start can run. */
+  /** True when server.restart/stop/start/kill can run. */
   get restartable(): boolean {
-    return this.#server.restartable;
+    return this.#instances.every((instance) => instance.server.restartable);
+  }
+
+  /** Server instances of the run. */
+  get instanceCount(): number {
+    return this.#instances.length;
+  }
+
+  /** Where the run keeps alerts, for the report and the start line. */
+  get brokerDescription(): string {
+    return this.#redis === undefined
+      ? 'memory'
+      : `redis ${this.#redis.description}${this.#redis.owned ? " (the run's own)" : ''}`;
+  }
+
+  /** The next instance that is up, round robin. */
+  #pickInstance(): Instance {
+    const n = this.#instances.length;
+    for (let i = 0; i < n; i++) {
+      const instance = this.#instances[(this.#nextInstance + i) % n]!;
+      if (instance.up) {
+        this.#nextInstance = (this.#nextInstance + i + 1) % n;
+        return instance;
+      }
+    }
+    throw new Error('no server instance is up');
+  }
+
+  async #token(): Promise<string> {
+    this.#publisherToken ??= await signToken(
+      { sub: 'stormwatch-publisher', role: 'publisher' },
+      this.#secret,
+    );
+    return this.#publisherToken;
   }
 
   async #publish(input: AlertInput, idempotencyKey: string): Promise<{ id: string }> {
-    this.#publisherToken ??= await signToken(
-      { sub: 'stormwatch-publisher', role: 'publisher' },
-      this.#server.secret,
-    );
-    const response = await fetch(`${this.#server.httpUrl}/api/alerts`, {
+    // A retry (same key) goes to the next instance: a dead one does not hold the publisher.
+    const instance = this.#pickInstance();
+    const response = await fetch(`${instance.server.httpUrl}/api/alerts`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${this.#publisherToken}`,
+        authorization: `Bearer ${await this.#token()}`,
         'content-type': 'application/json',
         'idempotency-key': `"${idempotencyKey}"`,
       },
@@ -224,78 +305,119 @@ export class RealHarness implements Harness {
     if (response.status === 401) this.#publisherToken = undefined;
     // 200: a retry the server had already stored; the answer is the original alert's.
     if (response.status !== 201 && response.status !== 200) {
-      throw new Error(`publish refused with ${response.status}`);
+      throw new Error(`publish refused with ${response.status} by instance ${instance.index}`);
     }
     return (await response.json()) as { id: string };
   }
 
-  applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
-    return this.#faults.apply(step, attributes);
+  /** The proxies a fault target names. */
+  #proxiesOf(target: FaultTarget): ProxyFaults[] {
+    if (target.kind === 'redis') {
+      if (this.#redis === undefined) {
+        throw new RunnerError(
+          RunnerErrorCode.FAULT_FAILED,
+          'target: redis needs config.topology.broker: redis (and no --server-url)',
+        );
+      }
+      return [this.#redis.faults];
+    }
+    if (target.instance === undefined) return this.#instances.map((instance) => instance.faults);
+    const instance = this.#instances[target.instance - 1];
+    if (instance === undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.FAULT_FAILED,
+        `instance ${target.instance}: the run has ${this.#instances.length}`,
+      );
+    }
+    return [instance.faults];
   }
 
-  proxyDown(): Promise<FaultHandle> {
-    return this.#faults.down();
-  }
-
-  resetFaults(): Promise<void> {
-    return this.#faults.reset();
-  }
-
-  /** Toxics left on the proxy (0 after the rollbacks). */
-  activeToxics(): Promise<number> {
-    return this.#faults.activeToxics();
-  }
-
-  async serverLag(): Promise<{ loopP99Ms: number | undefined; restartMs: number | undefined }> {
-    if (!(this.#server instanceof InProcessServer)) await this.#scrapeLoopLag();
-    const starts = this.#server.startTimesMs ?? [];
-    // The first start precedes the run; later ones are restarts the scenario asked for.
-    const restarts = starts.slice(1);
-    return {
-      loopP99Ms: this.#serverLoopP99Ms,
-      restartMs: restarts.length === 0 ? undefined : Math.max(...restarts),
+  async applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
+    const handles: FaultHandle[] = [];
+    try {
+      for (const faults of this.#proxiesOf(step.target)) {
+        handles.push(await faults.apply(step, attributes));
+      }
+    } catch (error) {
+      for (const handle of handles) await handle();
+      throw error;
+    }
+    return async () => {
+      for (const handle of handles) await handle();
     };
   }
 
-  // The server process's own event-loop p99 (prom-client's default metric), the worst seen.
-  async #scrapeLoopLag(): Promise<void> {
-    try {
-      const response = await fetch(`${this.#server.httpUrl}/metrics`, {
-        signal: AbortSignal.timeout(2000),
-      });
-      if (!response.ok) return;
-      const match = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(await response.text());
-      const p99Ms = Number(match?.[1]) * 1000;
-      if (Number.isFinite(p99Ms)) {
-        this.#serverLoopP99Ms = Math.max(this.#serverLoopP99Ms ?? 0, p99Ms);
-      }
-    } catch {
-      // Down or without default metrics: nothing to add.
-    }
+  async proxyDown(target: FaultTarget = { kind: 'clients' }): Promise<FaultHandle> {
+    const handles: FaultHandle[] = [];
+    for (const faults of this.#proxiesOf(target)) handles.push(await faults.down());
+    return async () => {
+      for (const handle of handles) await handle();
+    };
   }
 
-  async stopServer(graceful: boolean): Promise<void> {
-    if (!(this.#server instanceof InProcessServer)) await this.#scrapeLoopLag();
-    // A restarted server counts from zero: keep what this one counted (the in-process server
-    // keeps its own count, closes of the restart included).
-    const closes =
-      this.#server.closes === undefined ? await scrapeCloses(this.#server.httpUrl) : undefined;
-    if (closes !== undefined) addCloses(this.#closesBefore, closes, this.#closesAtStart);
-    this.#closesAtStart = new Map();
-    await this.#server.stop(graceful);
+  async resetFaults(): Promise<void> {
+    for (const instance of this.#instances) await instance.faults.reset();
+    await this.#redis?.faults.reset();
+  }
+
+  /** Toxics left on the run's proxies (0 after the rollbacks). */
+  async activeToxics(): Promise<number> {
+    let count = (await this.#redis?.faults.activeToxics()) ?? 0;
+    for (const instance of this.#instances) count += await instance.faults.activeToxics();
+    return count;
+  }
+
+  async serverLag(): Promise<{ loopP99Ms: number | undefined; restartMs: number | undefined }> {
+    let loopP99Ms: number | undefined;
+    let restartMs: number | undefined;
+    for (const instance of this.#instances) {
+      const p99 = await instance.loopP99Ms();
+      if (p99 !== undefined) loopP99Ms = Math.max(loopP99Ms ?? 0, p99);
+      // The first start precedes the run; later ones are restarts the scenario asked for.
+      for (const ms of (instance.server.startTimesMs ?? []).slice(1)) {
+        restartMs = Math.max(restartMs ?? 0, ms);
+      }
+    }
+    return { loopP99Ms, restartMs };
+  }
+
+  /** The instances a server step names: one (1-based) or every one. */
+  #instancesOf(index: number | undefined): Instance[] {
+    if (index === undefined) return this.#instances;
+    const instance = this.#instances[index - 1];
+    if (instance === undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.SERVER_FAILED,
+        `instance ${index}: the run has ${this.#instances.length}`,
+      );
+    }
+    return [instance];
+  }
+
+  async stopServer(graceful: boolean, index?: number): Promise<void> {
+    await Promise.all(this.#instancesOf(index).map((instance) => instance.stop(graceful)));
+  }
+
+  async startServer(index?: number): Promise<void> {
+    await Promise.all(this.#instancesOf(index).map((instance) => instance.start()));
   }
 
   async serverCloses(): Promise<Record<string, number> | undefined> {
-    if (this.#server.closes !== undefined) return this.#server.closes();
-    const now = await scrapeCloses(this.#server.httpUrl);
-    if (now === undefined && this.#closesBefore.size === 0) return undefined;
-    const total = new Map(this.#closesBefore);
-    if (now !== undefined) addCloses(total, now, this.#closesAtStart);
+    let total: Map<string, number> | undefined;
+    for (const instance of this.#instances) {
+      const closes = await instance.closes();
+      if (closes === undefined) continue;
+      total ??= new Map();
+      for (const [code, count] of closes) total.set(code, (total.get(code) ?? 0) + count);
+    }
+    if (total === undefined) return undefined;
     return Object.fromEntries([...total.entries()].sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  startServer(): Promise<void> {
-    return this.#server.start();
+  async instancePeaks(): Promise<Array<number | null>> {
+    const peaks: Array<number | null> = [];
+    for (const instance of this.#instances) peaks.push((await instance.peakConnections()) ?? null);
+    return peaks;
   }
 
   startPublisher(ratePerSecond: number): void {
@@ -311,19 +433,16 @@ export class RealHarness implements Harness {
   }
 
   async revokeTokens(): Promise<void> {
-    this.#publisherToken ??= await signToken(
-      { sub: 'stormwatch-publisher', role: 'publisher' },
-      this.#server.secret,
-    );
-    const response = await fetch(`${this.#server.httpUrl}/api/tokens/revoke`, {
+    const instance = this.#pickInstance();
+    const response = await fetch(`${instance.server.httpUrl}/api/tokens/revoke`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.#publisherToken}` },
+      headers: { authorization: `Bearer ${await this.#token()}` },
     });
     this.#publisherToken = undefined;
     if (!response.ok) {
       throw new RunnerError(
         RunnerErrorCode.SERVER_FAILED,
-        `token revocation refused with ${response.status}`,
+        `token revocation refused with ${response.status} by instance ${instance.index}`,
       );
     }
   }
@@ -345,7 +464,39 @@ export class RealHarness implements Harness {
     this.#calibration?.stop();
     await this.#publisher.stop();
     for (const client of this.#clients) client.dispose();
-    await this.#faults.close();
-    await this.#server.close();
+    for (const instance of this.#instances) await instance.faults.close();
+    await Promise.all(this.#instances.map((instance) => instance.server.close()));
+    await this.#redis?.close();
+    await this.#embedded?.close();
   }
+}
+
+/** The servers of a run: external, a --server-cmd child, in-process, or a topology's processes. */
+function serversOf(
+  scenario: Scenario,
+  options: RealHarnessOptions,
+  secret: string,
+  redis: RunRedis | undefined,
+): ServerTarget[] {
+  if (options.serverUrl !== undefined) return [new ExternalServer(options.serverUrl, secret)];
+  const env: Record<string, string> =
+    redis === undefined
+      ? {}
+      : { STORMWATCH_BROKER: redis.url, STORMWATCH_KEY_PREFIX: redis.keyPrefix };
+  if (options.serverCmd !== undefined) {
+    return [new ChildProcessServer(options.serverCmd, secret, env)];
+  }
+  const historySize = scenario.config.server.historySize ?? 1000;
+  if (scenario.config.topology.instances === 1) {
+    const storage: RunBroker =
+      redis === undefined
+        ? memoryRunBroker(historySize)
+        : redisRunBroker(redis.url, redis.keyPrefix, historySize);
+    return [inProcessServer(scenario, secret, storage)];
+  }
+  const command = instanceCommand(scenario, redis!);
+  return Array.from(
+    { length: scenario.config.topology.instances },
+    () => new ChildProcessServer(command, secret),
+  );
 }

@@ -96,6 +96,8 @@ export class RedisChild {
       '',
       '--appendonly',
       this.#persist ? 'yes' : 'no',
+      // Every write on disk before the reply: a SIGKILL loses nothing that was acknowledged.
+      ...(this.#persist ? ['--appendfsync', 'always'] : []),
       '--maxmemory-policy',
       'noeviction',
       ...(this.#dir === undefined ? [] : ['--dir', this.#dir]),

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import {
   createMemoryBroker,
   createRedisBroker,
@@ -18,7 +16,7 @@ export interface RunBroker {
   open(): Promise<Broker>;
   /** Releases what a stopped server used (a Redis connection). */
   release(broker: Broker): Promise<void>;
-  /** Ends the run's storage: the memory broker, or every key under the run's Redis prefix. */
+  /** Ends the run's storage: the memory broker (Redis keys are the RunRedis's to delete). */
   close(): Promise<void>;
   /** Where, for messages: `memory` or the Redis URL without credentials. */
   readonly description: string;
@@ -38,9 +36,11 @@ export function memoryRunBroker(historySize: number): RunBroker {
   };
 }
 
-/** Alerts in Redis Streams at `url`, under `stormwatch:run:<random>:`. */
-export function redisRunBroker(url: string, historySize: number): RunBroker {
-  const keyPrefix = `stormwatch:run:${randomBytes(6).toString('hex')}:`;
+/**
+ * Alerts in Redis Streams at `url` under `keyPrefix` (the run's {@link RunRedis} owns the Redis
+ * and its keys: closing this leaves them).
+ */
+export function redisRunBroker(url: string, keyPrefix: string, historySize: number): RunBroker {
   const description = describeRedisUrl(url);
   return {
     description,
@@ -56,28 +56,11 @@ export function redisRunBroker(url: string, historySize: number): RunBroker {
         await broker?.close();
         throw new RunnerError(
           RunnerErrorCode.START_FAILED,
-          `cannot use Redis at ${description} (config.server.broker: redis; --redis URL): ${(error as Error).message}`,
+          `cannot use Redis at ${description} (config.topology.broker: redis; --redis URL): ${(error as Error).message}`,
         );
       }
     },
     release: (broker) => broker.close(),
-    async close() {
-      const admin = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      // A refused connection rejects connect() below; the event would only repeat it.
-      admin.on('error', () => undefined);
-      try {
-        await admin.connect();
-        let cursor = '0';
-        do {
-          const [next, keys] = await admin.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-          if (keys.length > 0) await admin.unlink(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      } catch {
-        // Redis went away: its keys go with it, or stay under a prefix no other run uses.
-      } finally {
-        admin.disconnect();
-      }
-    },
+    close: () => Promise.resolve(),
   };
 }

@@ -1,5 +1,8 @@
 import type { Clock } from '../../protocol/index.js';
-import type { FaultStep, SimFaultStep } from '../scenario/types.js';
+import type { FaultStep, FaultTarget, SimFaultStep } from '../scenario/types.js';
+
+/** What a `redis.*` step does to the run's own Redis. */
+export type RedisAction = 'pause' | 'resume' | 'kill' | 'start';
 
 /** Ends a fault; resolves once the proxy no longer applies it. */
 export type FaultHandle = () => Promise<void>;
@@ -17,14 +20,22 @@ export interface Harness {
    * simulator has it: without it, `sim.*` actions fail with a clear error.
    */
   applySimFault?(step: SimFaultStep, attributes: Record<string, number>): Promise<FaultHandle>;
-  /** Disables the proxy: refuses new connections and drops live ones. */
-  proxyDown(): Promise<FaultHandle>;
+  /** Disables the target's proxies: they refuse new connections and drop live ones. */
+  proxyDown(target: FaultTarget): Promise<FaultHandle>;
   /** Removes every toxic and re-enables the proxy. */
   resetFaults(): Promise<void>;
-  /** Stops the server: close frames (1012) when graceful, sockets destroyed otherwise. */
-  stopServer(graceful: boolean): Promise<void>;
-  /** Starts the server again on the same address. */
-  startServer(): Promise<void>;
+  /**
+   * Stops the server — one instance (1-based) or, undefined, every one: close frames (1012)
+   * when graceful, sockets destroyed otherwise (an instance process is SIGKILLed).
+   */
+  stopServer(graceful: boolean, instance?: number): Promise<void>;
+  /** Starts the server (one instance, or every stopped one) again on the same address. */
+  startServer(instance?: number): Promise<void>;
+  /**
+   * Optional (real runs with a Redis of their own): pauses (SIGSTOP), resumes (SIGCONT), kills
+   * (SIGKILL) or starts the run's Redis. Without it, `redis.*` steps fail with a clear error.
+   */
+  readonly redis?: ((action: RedisAction) => Promise<void>) | undefined;
   /** Starts publishing `ratePerSecond` alerts a second to random users. */
   startPublisher(ratePerSecond: number): void;
   /** Stops publishing; resolves once in-flight publishes are settled. */
@@ -62,6 +73,11 @@ export interface Harness {
    * summed over every start of it so far; undefined when the server cannot tell.
    */
   serverCloses?(): Promise<Record<string, number> | undefined>;
+  /**
+   * Optional (real runs): the most sockets each server instance held at once, from its own
+   * count (`/healthz`), in instance order; null for an instance that cannot tell.
+   */
+  instancePeaks?(): Promise<Array<number | null>>;
   /** Releases everything: fleet, publisher, server, proxy. */
   close(): Promise<void>;
 }

@@ -140,6 +140,10 @@ export class Measurements {
   gauge(metric: ThresholdMetric, window: ThresholdWindow): number | undefined {
     const r = this.#recorder;
     if (metric === 'clients_failed') return r.failedClients;
+    if (metric === 'instance_connections_peak') {
+      const known = (r.instancePeaks ?? []).filter((n): n is number => n !== null);
+      return known.length === 0 ? undefined : Math.max(...known);
+    }
     if (metric === 'peak_reconnects_per_second') {
       // The most connection opens in any sliding window of one scenario second (fixed buckets
       // would split a herd that straddles a second boundary).

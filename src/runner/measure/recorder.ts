@@ -390,6 +390,12 @@ export class FleetRecorder {
     return this.#endAt ?? this.#clock.now();
   }
 
+  /**
+   * The most sockets each server instance held at once, by the servers' own count (set by the
+   * run once it is over); null for an instance that cannot tell, undefined when not known.
+   */
+  instancePeaks: Array<number | null> | undefined;
+
   /** Clients currently failed. */
   get failedClients(): number {
     return this.#tracks.filter((t) => t.state === 'failed').length;

@@ -19,6 +19,8 @@ export interface ReportInput {
   reason: string | undefined;
   /** Closes the server counted, by code, when it can tell. */
   serverCloses?: Record<string, number> | undefined;
+  /** The most sockets each instance held at once, when the servers can tell. */
+  instancePeaks?: Array<number | null> | undefined;
   /** The host lag of a real run and the uncertainty it puts on durations. */
   host?:
     | (HostLag & {
@@ -110,7 +112,13 @@ export function buildReport(input: ReportInput): RunReport {
       peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
       clients_failed: r.failedClients,
     },
-    server: { closes: input.serverCloses ?? null },
+    server: {
+      closes: input.serverCloses ?? null,
+      instances: input.scenario.config.topology.instances,
+      broker: input.scenario.config.topology.broker,
+      maxConnections: input.scenario.config.server.maxConnections ?? null,
+      peakConnections: input.instancePeaks ?? null,
+    },
     host:
       input.host === undefined
         ? null

@@ -92,6 +92,17 @@ export interface RunReport {
   server: {
     /** Connections closed, by close code (1008: the flood guard); null when unknown. */
     closes: Record<string, number> | null;
+    /** Server instances of the run (`config.topology.instances`). */
+    instances: number;
+    /** Where alerts lived: `memory` or `redis`. */
+    broker: 'memory' | 'redis';
+    /** Sockets each instance takes (`config.server.maxConnections`); null without a limit. */
+    maxConnections: number | null;
+    /**
+     * The most sockets each instance held at once, by its own count (`/healthz`), in instance
+     * order (null for one that cannot tell); null in simulation.
+     */
+    peakConnections: Array<number | null> | null;
   };
   alerts: {
     published: number;

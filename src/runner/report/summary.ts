@@ -77,6 +77,9 @@ function rows(report: RunReport): Array<[string, string]> {
         ] as Array<[string, string]>)
       : []),
     ['alert latency (s)', dist(m.alert_latency_seconds)],
+    ...(report.server.instances > 1 || report.server.broker === 'redis'
+      ? ([['servers', describeServers(report.server)]] as Array<[string, string]>)
+      : []),
     ...(report.server.closes === null
       ? []
       : ([
@@ -200,4 +203,18 @@ export function renderMarkdown(report: RunReport): string {
       );
   }
   return out.join('\n') + '\n';
+}
+
+/** `3 instances on redis · peak sockets 34, 40, 0 (max 40 each)`. */
+function describeServers(server: RunReport['server']): string {
+  const parts = [
+    `${server.instances} instance${server.instances === 1 ? '' : 's'} on ${server.broker}`,
+  ];
+  if (server.peakConnections !== null) {
+    const peaks = server.peakConnections.map((n) => (n === null ? '?' : String(n))).join(', ');
+    parts.push(
+      `peak sockets ${peaks}${server.maxConnections === null ? '' : ` (max ${server.maxConnections} each)`}`,
+    );
+  }
+  return parts.join(' · ');
 }

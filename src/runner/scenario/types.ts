@@ -28,6 +28,25 @@ export interface ScenarioServerConfig {
    * `redis` (Streams in the Redis of `--redis`; a restart reconnects to it like a new process).
    */
   broker?: 'memory' | 'redis';
+  /** Open sockets each instance takes; beyond, upgrades get 503 + Retry-After. Default: no limit. */
+  maxConnections?: number;
+}
+
+/**
+ * How many server instances a run starts and where they keep alerts (`config.topology`).
+ * One instance runs in the runner's process; several run as `stormwatch serve` processes, each
+ * behind a fault proxy of its own, every client given all of their addresses.
+ */
+export interface ScenarioTopology {
+  /** Server instances. Default 1. */
+  instances: number;
+  /**
+   * `memory` (one instance only) or `redis`: the run starts a `redis-server` of its own on a
+   * free port (or uses `--redis URL`), and the servers reach it through a fault proxy.
+   */
+  broker: 'memory' | 'redis';
+  /** The run's own Redis keeps an append-only file, so a Redis restart keeps history. Default false. */
+  persist: boolean;
 }
 
 /** `config:` of a scenario, with defaults applied. */
@@ -48,6 +67,7 @@ export interface ScenarioConfig {
   settleMs: number;
   client: ScenarioClientConfig;
   server: ScenarioServerConfig;
+  topology: ScenarioTopology;
 }
 
 /** Fleet-level values a probe reads. */
@@ -86,9 +106,16 @@ interface StepBase {
   pauseAfterMs?: number;
 }
 
+/**
+ * Which link a fault acts on: the clients' links to every instance (default), to one instance
+ * (1-based), or the servers' link to Redis.
+ */
+export type FaultTarget = { kind: 'clients'; instance?: number } | { kind: 'redis' };
+
 /** `fault.<toxic>`: adds a toxic; removed after `durationMs` when given. */
 export interface FaultStep extends StepBase {
   action: 'fault';
+  target: FaultTarget;
   toxic: ToxicType;
   stream: 'upstream' | 'downstream' | 'both';
   toxicity: number;
@@ -100,6 +127,7 @@ export interface FaultStep extends StepBase {
 /** `fault.down`: the proxy refuses and drops connections. */
 export interface FaultDownStep extends StepBase {
   action: 'fault.down';
+  target: FaultTarget;
   durationMs?: number;
 }
 
@@ -124,13 +152,37 @@ export interface SimFaultStep extends StepBase {
   durationMs?: number;
 }
 
-/** `server.restart|stop|start`. */
+/**
+ * `server.restart|stop|start|kill`. `server.kill` is a hard stop (SIGKILL of an instance
+ * process: no close frames); with `downtime` it starts again after it.
+ */
 export interface ServerStep extends StepBase {
-  action: 'server.restart' | 'server.stop' | 'server.start';
+  action: 'server.restart' | 'server.stop' | 'server.start' | 'server.kill';
   /** Close frames (1012) when true; sockets destroyed without a close frame when false. */
   graceful: boolean;
-  /** server.restart: time the server stays down, ms. */
+  /** server.restart (and server.kill when given): time the server stays down, ms. */
   downtimeMs: number;
+  /** server.kill: start again after `downtimeMs`. */
+  comesBack: boolean;
+  /** The instance (1-based), or undefined for every instance. */
+  instance: number | undefined;
+}
+
+/**
+ * `redis.pause|kill|restart` on the run's own Redis: SIGSTOP for `durationMs` then SIGCONT;
+ * SIGKILL (started again after `downtimeMs` when given); kill and start after `downtimeMs`.
+ */
+export interface RedisStep extends StepBase {
+  action: 'redis.pause' | 'redis.kill' | 'redis.restart';
+  /** redis.pause: how long, ms. */
+  durationMs: number;
+  /** redis.kill / redis.restart: time Redis stays down, ms (undefined: kill keeps it down). */
+  downtimeMs: number | undefined;
+}
+
+/** `redis.start`: starts the run's own Redis again after a `redis.kill` without downtime. */
+export interface RedisStartStep extends StepBase {
+  action: 'redis.start';
 }
 
 /** `alerts.burst`: publishes `count` alerts as fast as the server takes them. */
@@ -169,6 +221,8 @@ export type Step =
   | FaultDownStep
   | FaultResetStep
   | ServerStep
+  | RedisStep
+  | RedisStartStep
   | BurstStep
   | TokenExpireStep
   | ClientsReconnectStep

@@ -4,7 +4,7 @@ import { parseDuration } from '../duration.js';
 import type { Reader, Path } from './reader.js';
 import { SIM_FAULT_ATTRIBUTES, SIM_FAULT_MODELS } from './sim-faults.js';
 import { TOXIC_ATTRIBUTES, TOXIC_TYPES } from './toxics.js';
-import type { SimFaultModel, Step, ToxicType } from './types.js';
+import type { FaultTarget, SimFaultModel, Step, ToxicType } from './types.js';
 
 const ACTIONS = [
   ...TOXIC_TYPES.map((t) => `fault.${t}`),
@@ -13,6 +13,11 @@ const ACTIONS = [
   'server.restart',
   'server.stop',
   'server.start',
+  'server.kill',
+  'redis.pause',
+  'redis.kill',
+  'redis.restart',
+  'redis.start',
   'alerts.burst',
   'token.expire',
   'clients.reconnect',
@@ -55,13 +60,36 @@ export function readStep(
     if (after !== undefined) base.pauseAfterMs = after;
   }
   const durationOf = (key = 'duration') => r.duration(s[key], [...path, key], { min: 1 });
+  const instanceOf = (): number | undefined => {
+    if (s.instance === undefined || s.instance === 'all') return undefined;
+    return r.number(s.instance, [...path, 'instance'], { min: 1, integer: true });
+  };
+  const targetOf = (): FaultTarget => {
+    const kind = r.oneOf(s.target, [...path, 'target'], ['clients', 'redis'] as const, 'clients');
+    if (kind === 'redis') {
+      if (s.instance !== undefined) {
+        r.issue([...path, 'instance'], 'target: redis is one link: drop instance');
+      }
+      return { kind };
+    }
+    const instance = instanceOf();
+    return instance === undefined ? { kind } : { kind, instance };
+  };
   const withDuration = <T extends object>(step: T, ms: number | undefined): T =>
     ms === undefined ? step : { ...step, durationMs: ms };
 
   if (action.startsWith('fault.') && action !== 'fault.down' && action !== 'fault.reset') {
     const toxic = action.slice('fault.'.length) as ToxicType;
     const specs = TOXIC_ATTRIBUTES[toxic];
-    r.onlyKeys(s, path, [...STEP_COMMON, 'stream', 'toxicity', 'duration', ...Object.keys(specs)]);
+    r.onlyKeys(s, path, [
+      ...STEP_COMMON,
+      'stream',
+      'toxicity',
+      'duration',
+      'target',
+      'instance',
+      ...Object.keys(specs),
+    ]);
     const attributes: Record<string, number> = {};
     for (const [name, spec] of Object.entries(specs)) {
       const value = s[name];
@@ -89,6 +117,7 @@ export function readStep(
     const step = {
       ...base,
       action: 'fault' as const,
+      target: targetOf(),
       toxic,
       stream: r.oneOf(
         s.stream,
@@ -120,30 +149,53 @@ export function readStep(
   }
   switch (action) {
     case 'fault.down':
-      r.onlyKeys(s, path, [...STEP_COMMON, 'duration']);
-      return withDuration({ ...base, action }, durationOf());
+      r.onlyKeys(s, path, [...STEP_COMMON, 'duration', 'target', 'instance']);
+      return withDuration({ ...base, action, target: targetOf() }, durationOf());
     case 'fault.reset':
       r.onlyKeys(s, path, STEP_COMMON);
       return { ...base, action };
     case 'server.restart':
     case 'server.stop':
-    case 'server.start': {
+    case 'server.start':
+    case 'server.kill': {
+      const timed = action === 'server.restart' || action === 'server.kill';
       r.onlyKeys(s, path, [
         ...STEP_COMMON,
-        'graceful',
-        ...(action === 'server.restart' ? ['downtime'] : []),
+        'instance',
+        ...(action === 'server.kill' || action === 'server.start' ? [] : ['graceful']),
+        ...(timed ? ['downtime'] : []),
       ]);
-      const downtimeMs =
-        action === 'server.restart'
-          ? (r.duration(s.downtime, [...path, 'downtime'], { min: 0, fallback: 0 }) ?? 0)
-          : 0;
+      const downtimeMs = timed
+        ? r.duration(s.downtime, [...path, 'downtime'], { min: 0 })
+        : undefined;
       return {
         ...base,
         action,
-        graceful: r.boolean(s.graceful, [...path, 'graceful'], true),
-        downtimeMs,
+        graceful:
+          action === 'server.kill' ? false : r.boolean(s.graceful, [...path, 'graceful'], true),
+        downtimeMs: downtimeMs ?? 0,
+        comesBack: action === 'server.restart' || downtimeMs !== undefined,
+        instance: instanceOf(),
       };
     }
+    case 'redis.pause': {
+      r.onlyKeys(s, path, [...STEP_COMMON, 'duration']);
+      const durationMs =
+        r.duration(s.duration, [...path, 'duration'], { required: true, min: 1, fallback: 1 }) ?? 1;
+      return { ...base, action, durationMs, downtimeMs: undefined };
+    }
+    case 'redis.kill':
+    case 'redis.restart': {
+      r.onlyKeys(s, path, [...STEP_COMMON, 'downtime']);
+      const downtimeMs = r.duration(s.downtime, [...path, 'downtime'], {
+        min: 0,
+        ...(action === 'redis.restart' ? { fallback: 0 } : {}),
+      });
+      return { ...base, action, durationMs: 0, downtimeMs };
+    }
+    case 'redis.start':
+      r.onlyKeys(s, path, STEP_COMMON);
+      return { ...base, action };
     case 'alerts.burst':
       r.onlyKeys(s, path, [...STEP_COMMON, 'count']);
       return {

@@ -13,6 +13,7 @@ import type {
   Scenario,
   ScenarioClientConfig,
   ScenarioConfig,
+  ScenarioTopology,
   Step,
   Threshold,
   ThresholdWindow,
@@ -141,6 +142,8 @@ export function validateScenario(
   if (method.length === 0 && r.issues.every((x) => x.path[0] !== 'method')) {
     r.issue(['method'], 'expected at least one step');
   }
+  checkStepsAgainstTopology(r, method, 'method', config.topology);
+  checkStepsAgainstTopology(r, rollbacks, 'rollbacks', config.topology);
   const thresholds = readThresholds(r, root.thresholds, line);
 
   if (r.issues.length > 0) return { scenario: undefined, issues: r.issues };
@@ -177,6 +180,7 @@ function readConfig(
     'settle',
     'client',
     'server',
+    'topology',
   ]);
   const client = r.mapping(c.client, [...path, 'client']) ?? {};
   const cp = [...path, 'client'];
@@ -216,7 +220,7 @@ function readConfig(
 
   const server = r.mapping(c.server, [...path, 'server']) ?? {};
   const sp = [...path, 'server'];
-  r.onlyKeys(server, sp, ['connectsPerMinute', 'historySize', 'broker']);
+  r.onlyKeys(server, sp, ['connectsPerMinute', 'historySize', 'broker', 'maxConnections']);
   const serverConfig: ScenarioConfig['server'] = {};
   const cpm = r.number(server.connectsPerMinute, [...sp, 'connectsPerMinute'], {
     min: 1,
@@ -228,6 +232,14 @@ function readConfig(
   if (server.broker !== undefined) {
     serverConfig.broker = r.oneOf(server.broker, [...sp, 'broker'], BROKERS, 'memory');
   }
+  const maxConnections = r.number(server.maxConnections, [...sp, 'maxConnections'], {
+    min: 1,
+    integer: true,
+  });
+  if (maxConnections !== undefined) serverConfig.maxConnections = maxConnections;
+  const topology = readTopology(r, c.topology, [...path, 'topology'], serverConfig.broker);
+  // One name for one thing: server.broker is the single-instance spelling of topology.broker.
+  serverConfig.broker = topology.broker;
 
   return {
     clients,
@@ -253,7 +265,80 @@ function readConfig(
     settleMs: r.duration(c.settle, [...path, 'settle'], { min: 0, fallback: 5000 }) ?? 5000,
     client: clientConfig,
     server: serverConfig,
+    topology,
   };
+}
+
+/** `config.topology`; `serverBroker` is `config.server.broker` when given. */
+function readTopology(
+  r: Reader,
+  raw: unknown,
+  path: Path,
+  serverBroker: 'memory' | 'redis' | undefined,
+): ScenarioTopology {
+  const t = r.mapping(raw, path) ?? {};
+  r.onlyKeys(t, path, ['instances', 'broker', 'persist']);
+  const instances =
+    r.number(t.instances, [...path, 'instances'], {
+      min: 1,
+      max: 16,
+      integer: true,
+      fallback: 1,
+    }) ?? 1;
+  let broker: 'memory' | 'redis' = serverBroker ?? (instances > 1 ? 'redis' : 'memory');
+  if (t.broker !== undefined) {
+    broker = r.oneOf(t.broker, [...path, 'broker'], BROKERS, broker);
+    if (serverBroker !== undefined && serverBroker !== broker) {
+      r.issue(
+        [...path, 'broker'],
+        `says ${broker} but config.server.broker says ${serverBroker}: keep one of them`,
+      );
+    }
+  }
+  if (instances > 1 && broker === 'memory') {
+    r.issue(
+      [...path, 'broker'],
+      `memory holds alerts in one process: ${instances} instances need broker: redis`,
+    );
+  }
+  const persist = r.boolean(t.persist, [...path, 'persist'], false);
+  if (persist && broker !== 'redis') r.issue([...path, 'persist'], 'only with broker: redis');
+  return { instances, broker, persist };
+}
+
+/** Steps that name an instance beyond the topology, or act on a Redis the run does not have. */
+function checkStepsAgainstTopology(
+  r: Reader,
+  steps: Array<Step | undefined>,
+  list: 'method' | 'rollbacks',
+  topology: ScenarioTopology,
+): void {
+  steps.forEach((step, i) => {
+    if (step === undefined) return;
+    const instance =
+      step.action === 'fault' || step.action === 'fault.down'
+        ? step.target.kind === 'clients'
+          ? step.target.instance
+          : undefined
+        : step.action.startsWith('server.')
+          ? (step as { instance?: number }).instance
+          : undefined;
+    if (instance !== undefined && instance > topology.instances) {
+      r.issue(
+        [list, i, 'instance'],
+        `expected 1..${topology.instances} (config.topology.instances), got ${instance}`,
+      );
+    }
+    const onRedis =
+      step.action.startsWith('redis.') ||
+      ((step.action === 'fault' || step.action === 'fault.down') && step.target.kind === 'redis');
+    if (onRedis && topology.broker !== 'redis') {
+      r.issue(
+        [list, i, step.action.startsWith('redis.') ? 'action' : 'target'],
+        `acts on Redis, but the run has none: set config.topology.broker: redis`,
+      );
+    }
+  });
 }
 
 function readTolerance(r: Reader, raw: unknown, path: Path): Tolerance | undefined {

@@ -57,6 +57,10 @@ export const THRESHOLD_METRICS = {
     help: 'connections the server closed by policy (1008: flood guard)',
   },
   clients_failed: { kind: 'gauge', help: 'clients in state failed at the end' },
+  instance_connections_peak: {
+    kind: 'gauge',
+    help: 'the most sockets any one server instance held at once (its own count)',
+  },
   peak_reconnects_per_second: {
     kind: 'gauge',
     help: 'most connection opens within any one (scenario) second',

@@ -15,8 +15,12 @@ export interface HistorySlice {
 /** How long a broker remembers an idempotency key, ms: a day, far beyond any retry. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** Receives every alert published through any broker instance sharing the store. */
-export type AlertListener = (alert: BreachAlertMessage) => void;
+/**
+ * Receives every alert published through any broker instance sharing the store, with the epoch
+ * it was published in: an alert of a new epoch numbers from 1 again, so a socket greeted in
+ * the old one cannot take it in order.
+ */
+export type AlertListener = (alert: BreachAlertMessage, epoch: string) => void;
 
 /** Verdict on a connection attempt: admitted, or refused until `retryAfterMs` from now. */
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };

@@ -74,7 +74,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       log.alerts.push(alert);
       if (log.alerts.length > historySize) log.alerts.shift();
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { alert, at });
-      for (const listener of listeners) listener(alert);
+      for (const listener of listeners) listener(alert, epoch);
       return Promise.resolve(alert);
     },
 

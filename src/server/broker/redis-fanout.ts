@@ -26,7 +26,7 @@ export interface FanoutReaderOptions {
   /** Pause after a failed XREAD, in ms. */
   retryDelayMs: number;
   clock: Clock;
-  onAlert(alert: BreachAlertMessage): void;
+  onAlert(alert: BreachAlertMessage, epoch: string): void;
   /** An instance raised the shared revocation cutoff (an events entry with a `revoke` field). */
   onRevoke(cutoffMs: number): void;
   onError(error: BrokerError): void;
@@ -168,7 +168,7 @@ export class FanoutReader {
       );
       return;
     }
-    this.#options.onAlert(parsed.value);
+    this.#options.onAlert(parsed.value, valueOf(fields, 'epoch') ?? this.#epoch ?? '');
   }
 
   #sleep(ms: number): Promise<void> {

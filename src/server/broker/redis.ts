@@ -224,10 +224,10 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
 
   const listeners = new Set<AlertListener>();
   const revokeListeners = new Set<(cutoffMs: number) => void>();
-  const notify = <T>(targets: Set<(value: T) => void>, value: T): void => {
-    for (const listener of targets) {
+  const notifyRevoke = (cutoffMs: number): void => {
+    for (const listener of revokeListeners) {
       try {
-        listener(value);
+        listener(cutoffMs);
       } catch (error) {
         onError(error instanceof Error ? error : new Error(String(error)));
       }
@@ -253,8 +253,16 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       retryDelayMs: fanoutBlockMs,
       clock,
       onError,
-      onAlert: (alert) => notify(listeners, alert),
-      onRevoke: (cutoffMs) => notify(revokeListeners, cutoffMs),
+      onAlert: (alert, epoch) => {
+        for (const listener of listeners) {
+          try {
+            listener(alert, epoch);
+          } catch (error) {
+            onError(error instanceof Error ? error : new Error(String(error)));
+          }
+        }
+      },
+      onRevoke: notifyRevoke,
     });
     started = true;
   } catch (error) {

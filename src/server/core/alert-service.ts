@@ -81,6 +81,8 @@ export interface AlertService {
   isRevoked(issuedAtMs: number | undefined): boolean;
   /** Open sessions. */
   readonly connectionCount: number;
+  /** The most sessions open at once since the service started. */
+  readonly peakConnectionCount: number;
   /** Unsubscribes from the broker (does not close it: the broker may outlive the server). */
   dispose(): void;
   readonly limits: ConnectionLimits;
@@ -97,6 +99,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const limiter = new ConnectLimiter(clock, limits.connectsPerMinute, limits.connectWindowMs);
   // A user's sockets (tabs) in an array: most users have one, and a Set costs more per user.
   const byUser = new Map<string, Session[]>();
+  let open = 0;
+  let peak = 0;
   const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
 
   const onClosed = (session: Session): void => {
@@ -104,15 +108,17 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     const index = sessions?.indexOf(session) ?? -1;
     if (sessions !== undefined && index >= 0) {
       sessions.splice(index, 1);
+      open -= 1;
       metrics?.connections.dec();
       if (sessions.length === 0) byUser.delete(session.userId);
     }
   };
 
-  const unsubscribe = broker.subscribe((alert) => {
+  const unsubscribe = broker.subscribe((alert, epoch) => {
     const sessions = byUser.get(alert.userId);
     if (sessions === undefined) return;
-    for (const session of sessions) session.deliver(alert);
+    // Backwards: a session that closes on a new epoch leaves the list while it is walked.
+    for (let i = sessions.length - 1; i >= 0; i--) sessions[i]?.deliver(alert, epoch);
   });
   const shared = broker.shared;
   // Logged once per outage of the shared store, not once per refused call.
@@ -174,6 +180,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       }
       // Registered before hello so no alert published from now on can slip past it.
       sessions.push(session);
+      open += 1;
+      peak = Math.max(peak, open);
       metrics?.connections.inc();
       metrics?.connectionsOpened.inc();
       logger?.info(
@@ -239,9 +247,11 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     },
 
     get connectionCount() {
-      let count = 0;
-      for (const sessions of byUser.values()) count += sessions.length;
-      return count;
+      return open;
+    },
+
+    get peakConnectionCount() {
+      return peak;
     },
 
     dispose() {

@@ -64,6 +64,10 @@ export class Session implements AlertSink {
   readonly tokenIssuedAtMs: number | undefined;
   #phase: SessionPhase = 'opening';
   #pending: BreachAlertMessage[] = [];
+  /** The epoch `hello` announced; undefined before it. */
+  #epoch: string | undefined;
+  /** An epoch seen on an alert before `hello`, to compare with the one it announces. */
+  #epochBeforeHello: string | undefined;
   readonly #ledger = new DeliveryLedger();
   #resumes = 0;
   #pings = 0;
@@ -111,6 +115,7 @@ export class Session implements AlertSink {
       return;
     }
     if (this.#phase !== 'opening') return;
+    this.#epoch = epoch;
     this.#send({
       type: 'hello',
       connectionId: this.connectionId,
@@ -119,6 +124,10 @@ export class Session implements AlertSink {
       heartbeat: this.#env.heartbeat,
     });
     this.#phase = 'awaiting-resume';
+    if (this.#epochBeforeHello !== undefined && this.#epochBeforeHello !== epoch) {
+      this.#historyReset();
+      return;
+    }
     this.#resumeTimer = this.#env.clock.setTimeout(() => {
       this.#resumeTimer = undefined;
       if (this.#phase === 'awaiting-resume') this.#goLive();
@@ -256,10 +265,26 @@ export class Session implements AlertSink {
   }
 
   /** Delivers a live alert for this session's user, in order and at most once. */
-  deliver(alert: BreachAlertMessage): void {
+  deliver(alert: BreachAlertMessage, epoch?: string): void {
     if (alert.userId !== this.userId) return;
+    if (epoch !== undefined && this.#phase !== 'closed') {
+      if (this.#epoch === undefined) this.#epochBeforeHello = epoch;
+      else if (epoch !== this.#epoch) {
+        this.#historyReset();
+        return;
+      }
+    }
     if (this.#phase === 'live') this.#sendAlert(alert, 'sent');
     else if (this.#phase !== 'closed') this.#pending.push(alert);
+  }
+
+  /**
+   * The store lost its history (a Redis restart without persistence): seqs start again at 1 in
+   * a new epoch this socket's client does not know, and would drop as duplicates. Closed with
+   * 1012 instead: the client reconnects, its hello shows the new epoch, and it resumes from 0.
+   */
+  #historyReset(): void {
+    this.close(CloseCode.SERVICE_RESTART, 'history reset: reconnect and resume', 'restart');
   }
 
   /** Closes the socket with `code` and records why. Idempotent. */

@@ -94,5 +94,5 @@ export interface SessionEnvironment {
 /** Receives alerts for one user's sockets. */
 export interface AlertSink {
   readonly userId: string;
-  deliver(alert: BreachAlertMessage): void;
+  deliver(alert: BreachAlertMessage, epoch?: string): void;
 }

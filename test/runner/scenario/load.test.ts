@@ -55,6 +55,7 @@ describe('scenario loader', () => {
       line: 8,
       atMs: 10_000,
       action: 'fault',
+      target: { kind: 'clients' },
       toxic: 'latency',
       stream: 'downstream',
       toxicity: 1,
@@ -67,7 +68,10 @@ describe('scenario loader', () => {
       action: 'server.restart',
       graceful: false,
       downtimeMs: 5000,
+      comesBack: true,
+      instance: undefined,
     });
+    expect(s.config.topology).toEqual({ instances: 1, broker: 'memory', persist: false });
     expect(s.method[2]).toEqual({
       line: 10,
       action: 'wait_until',
@@ -151,6 +155,57 @@ describe('scenario loader', () => {
       'config.client.giveUpAfter:',
     ],
     [
+      'several instances in memory',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, topology: { instances: 3, broker: memory } }',
+      ),
+      'config.topology.broker: memory holds alerts in one process: 3 instances need broker: redis',
+    ],
+    [
+      'brokers that disagree',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, server: { broker: memory }, topology: { broker: redis } }',
+      ),
+      'config.topology.broker: says redis but config.server.broker says memory',
+    ],
+    [
+      'an instance beyond the topology',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, topology: { instances: 2 } }',
+      ).replace('graceful: false, downtime: 5s', 'instance: 3, graceful: false, downtime: 5s'),
+      'method[1].instance: expected 1..2 (config.topology.instances), got 3',
+    ],
+    [
+      'a Redis step without Redis',
+      VALID.replace(
+        '  - { action: wait_until',
+        '  - { action: redis.pause, duration: 5s }\n  - { action: wait_until',
+      ),
+      'method[2].action: acts on Redis, but the run has none: set config.topology.broker: redis',
+    ],
+    [
+      'a Redis pause without a duration',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, topology: { broker: redis } }',
+      ).replace(
+        '  - { action: wait_until',
+        '  - { action: redis.pause }\n  - { action: wait_until',
+      ),
+      'method[2].duration: is required',
+    ],
+    [
+      'a fault on Redis that names an instance',
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, topology: { broker: redis } }',
+      ).replace('stream: downstream,', 'stream: downstream, target: redis, instance: 1,'),
+      'method[0].instance: target: redis is one link: drop instance',
+    ],
+    [
       'an unknown variable',
       VALID.replace('eq: $clients', 'eq: $client'),
       'steady_state.probes[0].tolerance.eq: unknown variable $client',
@@ -171,7 +226,70 @@ describe('scenario loader', () => {
       'ok.yaml',
     );
     expect(scenario.config.server).toEqual({ broker: 'redis' });
+    expect(scenario.config.topology).toEqual({ instances: 1, broker: 'redis', persist: false });
     expect(scenario.config.client.giveUpAfterMs).toBe(180_000);
+  });
+
+  it('reads a topology, steps on instances and on Redis', () => {
+    const scenario = parseScenario(
+      VALID.replace(
+        'client: { jitter: full } }',
+        'client: { jitter: full }, server: { maxConnections: 40 }, topology: { instances: 3, persist: true } }',
+      )
+        .replace('graceful: false, downtime: 5s', 'instance: 2, graceful: false, downtime: 5s')
+        .replace(
+          '  - { action: wait_until',
+          [
+            '  - { action: server.kill, instance: 3 }',
+            '  - { action: server.start, instance: 3 }',
+            '  - { action: server.kill, instance: all, downtime: 2s }',
+            '  - { action: redis.pause, duration: 20s }',
+            '  - { action: redis.restart }',
+            '  - { action: redis.kill }',
+            '  - { action: redis.start }',
+            '  - { action: fault.latency, latency: 1s, target: redis }',
+            '  - { action: fault.down, instance: 2, duration: 3s }',
+            '  - { action: wait_until',
+          ].join('\n'),
+        ),
+      'ok.yaml',
+    );
+    // Several instances default to Redis.
+    expect(scenario.config.topology).toEqual({ instances: 3, broker: 'redis', persist: true });
+    expect(scenario.config.server.maxConnections).toBe(40);
+    const pick = (i: number) => {
+      const {
+        line: _line,
+        atMs: _at,
+        ...rest
+      } = scenario.method[i] as unknown as Record<string, unknown>;
+      return rest;
+    };
+    expect(pick(1)).toMatchObject({ action: 'server.restart', instance: 2, comesBack: true });
+    expect(pick(2)).toEqual({
+      action: 'server.kill',
+      graceful: false,
+      downtimeMs: 0,
+      comesBack: false,
+      instance: 3,
+    });
+    expect(pick(3)).toMatchObject({ action: 'server.start', instance: 3 });
+    expect(pick(4)).toMatchObject({
+      action: 'server.kill',
+      instance: undefined,
+      comesBack: true,
+      downtimeMs: 2000,
+    });
+    expect(pick(5)).toEqual({ action: 'redis.pause', durationMs: 20_000, downtimeMs: undefined });
+    expect(pick(6)).toEqual({ action: 'redis.restart', durationMs: 0, downtimeMs: 0 });
+    expect(pick(7)).toEqual({ action: 'redis.kill', durationMs: 0, downtimeMs: undefined });
+    expect(pick(8)).toEqual({ action: 'redis.start' });
+    expect(pick(9)).toMatchObject({ action: 'fault', target: { kind: 'redis' } });
+    expect(pick(10)).toEqual({
+      action: 'fault.down',
+      target: { kind: 'clients', instance: 2 },
+      durationMs: 3000,
+    });
   });
 
   it('applies command-line overrides before resolving $clients, keeping the users ratio', () => {
