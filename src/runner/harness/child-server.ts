@@ -106,8 +106,15 @@ export class ChildProcessServer implements ServerTarget {
     } catch {
       child.kill(signal);
     }
-    const timeout = wait(15_000).then(() => 'timeout');
-    if ((await Promise.race([exited.then(() => 'exited'), timeout])) === 'timeout') {
+    // A process that ignores the signal is killed after 15 s; the timer must not outlive the
+    // process, or it holds the runner open that long after the run.
+    let timer: ReturnType<typeof systemClock.setTimeout> | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = systemClock.setTimeout(() => resolve('timeout'), 15_000);
+    });
+    const outcome = await Promise.race([exited.then(() => 'exited'), timeout]);
+    if (timer !== undefined) systemClock.clearTimeout(timer);
+    if (outcome === 'timeout') {
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {

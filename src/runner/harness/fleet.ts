@@ -9,6 +9,21 @@ export function userOf(index: number, users: number): string {
   return `user-${index % users}`;
 }
 
+/**
+ * The order in which client `index` tries the instances at `urls`: it starts on instance
+ * `index mod n`, and the others follow in an order that differs from client to client, so the
+ * clients of an instance that dies spread evenly over the survivors instead of all landing on
+ * the next one in the list.
+ */
+export function instanceOrder(index: number, urls: readonly string[]): string[] {
+  const n = urls.length;
+  if (n <= 1) return [...urls];
+  const first = index % n;
+  const others = [...urls.slice(first + 1), ...urls.slice(0, first)];
+  const turn = Math.floor(index / n) % others.length;
+  return [urls[first]!, ...others.slice(turn), ...others.slice(0, turn)];
+}
+
 /** Client options of a scenario, with every timing multiplied by timeScale. */
 export function scaledClientOptions(config: ScenarioConfig) {
   const c = config.client;
@@ -50,9 +65,8 @@ export function createFleet(options: FleetOptions): Client[] {
   const clients: Client[] = [];
   for (let i = 0; i < config.clients; i++) {
     const userId = userOf(i, config.users);
-    const start = i % urls.length;
     const client = createNodeClient({
-      urls: [...urls.slice(start), ...urls.slice(0, start)],
+      urls: instanceOrder(i, urls),
       userId,
       getToken: () => options.getToken(userId),
       ...scaled,

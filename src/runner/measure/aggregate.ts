@@ -105,6 +105,8 @@ export class Measurements {
         return inWindow(r.poorTransitions);
       case 'policy_closes':
         return inWindow(r.policyCloses);
+      case 'history_resets':
+        return inWindow(r.historyResets);
       default:
         return this.summary(metric, window).count;
     }

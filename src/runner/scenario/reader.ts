@@ -98,6 +98,21 @@ export class Reader {
     return value;
   }
 
+  /** `text` with every `$clients`-style variable replaced by its value; unknown ones reported. */
+  substitute(text: string, path: Path): string {
+    return text.replace(/\$([A-Za-z_]\w*)/g, (whole, name: string) => {
+      const value = this.#variables[name];
+      if (value !== undefined) return String(value);
+      this.issue(
+        path,
+        `unknown variable ${whole} (expected ${Object.keys(this.#variables)
+          .map((k) => `$${k}`)
+          .join(', ')})`,
+      );
+      return whole;
+    });
+  }
+
   /** A number within [min, max]; `$clients`-style variables are resolved. */
   number(
     value: unknown,

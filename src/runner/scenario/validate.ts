@@ -423,6 +423,8 @@ function readThresholds(r: Reader, raw: unknown, line: (p: Path) => number): Thr
         abortOnFail = r.boolean(obj.abortOnFail, [...ep, 'abortOnFail'], false);
       }
       if (source === undefined || source === '') return;
+      // `count==$clients` judges every client whatever --clients says.
+      source = r.substitute(source, ep);
       const parsed = parseThresholdExpression(source);
       if (!parsed.ok) {
         r.issue(ep, parsed.message);

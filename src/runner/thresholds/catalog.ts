@@ -52,6 +52,10 @@ export const THRESHOLD_METRICS = {
     help: 'connections the client declared dead (close 4000)',
   },
   poor_transitions: { kind: 'counter', help: 'connected clients whose quality went poor' },
+  history_resets: {
+    kind: 'counter',
+    help: 'clients told the server lost its history (a new epoch), one per client and reset',
+  },
   policy_closes: {
     kind: 'counter',
     help: 'connections the server closed by policy (1008: flood guard)',

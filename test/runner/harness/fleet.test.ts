@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { instanceOrder } from '../../../src/runner/harness/fleet.js';
+
+describe('instanceOrder', () => {
+  const urls = ['a', 'b', 'c'];
+
+  it('starts clients evenly over the instances and always lists each instance once', () => {
+    const firsts = Array.from({ length: 9 }, (_, i) => instanceOrder(i, urls)[0]);
+    expect(firsts).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', 'c']);
+    for (let i = 0; i < 12; i++) expect([...instanceOrder(i, urls)].sort()).toEqual(urls);
+  });
+
+  it("spreads a dead instance's clients evenly over the survivors", () => {
+    // The clients that start on b fail over to their second URL when b dies.
+    const next = new Map<string, number>();
+    for (let i = 0; i < 60; i++) {
+      const order = instanceOrder(i, urls);
+      if (order[0] !== 'b') continue;
+      next.set(order[1]!, (next.get(order[1]!) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(next)).toEqual({ a: 10, c: 10 });
+  });
+
+  it('keeps one URL as it is', () => {
+    expect(instanceOrder(5, ['only'])).toEqual(['only']);
+  });
+});
