@@ -14,6 +14,12 @@ function describeTarget(target: FaultTarget): string {
   return target.instance === undefined ? '' : ` on instance ${target.instance}`;
 }
 
+/** The fault window's name suffix: `:redis`, `:2` for instance 2, '' for every client link. */
+function targetTag(target: FaultTarget): string {
+  if (target.kind === 'redis') return ':redis';
+  return target.instance === undefined ? '' : `:${target.instance}`;
+}
+
 /** `server` or `instance 2`. */
 function describeInstance(instance: number | undefined): string {
   return instance === undefined ? 'server' : `instance ${instance}`;
@@ -131,7 +137,7 @@ export class MethodRunner {
     switch (step.action) {
       case 'fault': {
         const where = describeTarget(step.target);
-        const name = `${step.toxic}:${step.stream}${where === '' ? '' : `:${where.trim()}`}`;
+        const name = `${step.toxic}:${step.stream}${targetTag(step.target)}`;
         const attributes = scaleAttributes(step.toxic, step.attributes, cfg.timeScale);
         const remove = await h.applyFault(step, attributes);
         this.#log(
@@ -164,11 +170,7 @@ export class MethodRunner {
         this.#log(
           `proxy down${where}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`} [${at}]`,
         );
-        this.#track(
-          `proxy-down${where === '' ? '' : `:${where.trim()}`}`,
-          restore,
-          step.durationMs,
-        );
+        this.#track(`proxy-down${targetTag(step.target)}`, restore, step.durationMs);
         return { ok: true };
       }
       case 'fault.reset':

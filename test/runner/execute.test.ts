@@ -15,16 +15,22 @@ function recordingHarness(clock: SimulatedClock) {
         calls.push(`${at()} remove ${step.toxic}`);
       };
     },
-    proxyDown: async () => {
-      calls.push(`${at()} down`);
+    proxyDown: async (target) => {
+      calls.push(
+        `${at()} down${target.kind === 'redis' ? ' redis' : target.instance === undefined ? '' : ` ${target.instance}`}`,
+      );
       return async () => {
         calls.push(`${at()} up`);
       };
     },
     resetFaults: async () => void calls.push(`${at()} reset`),
-    stopServer: async (graceful) =>
-      void calls.push(`${at()} stop ${graceful ? 'graceful' : 'hard'}`),
-    startServer: async () => void calls.push(`${at()} start`),
+    stopServer: async (graceful, instance) =>
+      void calls.push(
+        `${at()} stop ${graceful ? 'graceful' : 'hard'}${instance === undefined ? '' : ` ${instance}`}`,
+      ),
+    startServer: async (instance) =>
+      void calls.push(`${at()} start${instance === undefined ? '' : ` ${instance}`}`),
+    redis: async (action) => void calls.push(`${at()} redis ${action}`),
     startPublisher: () => undefined,
     stopPublisher: async () => undefined,
     burst: async (count) => void calls.push(`${at()} burst ${count}`),
@@ -49,11 +55,11 @@ async function drive<T>(clock: SimulatedClock, promise: Promise<T>): Promise<T> 
   return result;
 }
 
-const scenario = (method: string, timeScale = 1) =>
+const scenario = (method: string, timeScale = 1, topology = '{ instances: 1 }') =>
   parseScenario(
     `version: 1
 title: t
-config: { clients: 2, timeScale: ${timeScale} }
+config: { clients: 2, timeScale: ${timeScale}, topology: ${topology} }
 steady_state:
   probes:
     - { name: all-connected, metric: alert_client_connected, tolerance: { eq: $clients } }
@@ -147,5 +153,63 @@ describe('MethodRunner', () => {
       '0ms add latency downstream {"latency":1000,"jitter":0}',
       '0ms remove latency',
     ]);
+  });
+
+  it("acts on one instance or every one, and on the run's Redis, rolling a killed Redis back", async () => {
+    const clock = new SimulatedClock(0);
+    const { harness, calls } = recordingHarness(clock);
+    const s = scenario(
+      `  - { action: server.kill, instance: 2 }
+  - { at: 1s, action: server.start, instance: 2 }
+  - { at: 2s, action: server.kill, downtime: 3s }
+  - { at: 10s, action: redis.pause, duration: 4s }
+  - { at: 20s, action: redis.restart, downtime: 1s }
+  - { at: 30s, action: fault.down, target: redis, duration: 1s }
+  - { at: 40s, action: fault.down, instance: 3, duration: 1s }
+  - { at: 50s, action: redis.kill }`,
+      1,
+      '{ instances: 3, broker: redis }',
+    );
+    const recorder = new FleetRecorder(clock);
+    const runner = new MethodRunner(s, harness, recorder, () => undefined);
+    expect(await drive(clock, runner.run(s.method))).toEqual({ ok: true });
+    // The last kill has no downtime: Redis stays down until a rollback brings it back.
+    await runner.endOpenFaults();
+    expect(calls).toEqual([
+      '0ms stop hard 2',
+      '1000ms start 2',
+      '2000ms stop hard',
+      '5000ms start',
+      '10000ms redis pause',
+      '14000ms redis resume',
+      '20000ms redis kill',
+      '21000ms redis start',
+      '30000ms down redis',
+      '31000ms up',
+      '40000ms down 3',
+      '41000ms up',
+      '50000ms redis kill',
+      '50000ms redis start',
+    ]);
+    expect(recorder.faults.map((f) => f.name)).toEqual([
+      'server-down:2',
+      'server-restart-hard',
+      'redis-pause',
+      'redis-restart',
+      'proxy-down:redis',
+      'proxy-down:3',
+      'redis-down',
+    ]);
+  });
+
+  it('says a Redis step needs a Redis the run owns when the harness has none', async () => {
+    const clock = new SimulatedClock(0);
+    const { harness } = recordingHarness(clock);
+    const { redis: _redis, ...withoutRedis } = harness;
+    const s = scenario('  - { action: redis.pause, duration: 1s }', 1, '{ broker: redis }');
+    const runner = new MethodRunner(s, withoutRedis, new FleetRecorder(clock), () => undefined);
+    await expect(drive(clock, runner.run(s.method))).rejects.toThrow(
+      /redis\.pause \(line 8\) needs a Redis the run owns/,
+    );
   });
 });

@@ -94,4 +94,53 @@ describe('stormwatch serve', () => {
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toMatch(/--prot/);
   });
+
+  it('scales its timings with --time-scale and advertises the heartbeat it was given', async () => {
+    const bin = fileURLToPath(new URL('../../bin/stormwatch', import.meta.url));
+    const secret = 'serve-test-secret';
+    const child = spawn(
+      process.execPath,
+      [bin, 'serve', '--port', '0', '--time-scale', '0.1', '--ping-interval', '20000'],
+      {
+        env: { ...process.env, STORMWATCH_JWT_SECRET: secret, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      while (!/listening on (http:\/\/\S+)/.test(out)) {
+        await once(child.stdout, 'data');
+      }
+      const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+      const token = await signToken({ sub: 'alice' }, secret);
+      const peer = await openPeer(`${url.replace('http', 'ws')}/ws/breach-alerts/alice`, { token });
+      const hello = await peer.next<{ heartbeat: unknown }>(isType('hello'));
+      expect(hello.heartbeat).toEqual({ intervalMs: 2000, timeoutMs: 1000 });
+      await peer.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  for (const [args, message] of [
+    [['--time-scale', '0'], /--time-scale: expected a number within 0\.001\.\.100, got "0"/],
+    [['--key-prefix', 'p:'], /--key-prefix: only with a Redis broker/],
+    [['--broker', 'redis://127.0.0.1:1', '--key-prefix', 'a b'], /--key-prefix: expected 1-200/],
+    [['--ping-interval', 'soon'], /--ping-interval: expected an integer, got "soon"/],
+  ] as const) {
+    it(`refuses ${args.join(' ')} with one line`, async () => {
+      const bin = fileURLToPath(new URL('../../bin/stormwatch', import.meta.url));
+      const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
+        env: { ...process.env, STORMWATCH_JWT_SECRET: 'x' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const [code] = await once(child, 'exit');
+      expect(code).not.toBe(0);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(message);
+    });
+  }
 });
