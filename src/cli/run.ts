@@ -35,14 +35,16 @@ Flags:
                      CMD gets PORT, HOST and STORMWATCH_JWT_SECRET
   --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
   --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
-  --redis URL        Redis of scenarios with config.server.broker: redis (default
-                     redis://127.0.0.1:6379; the run uses keys of its own and deletes them)
+  --redis URL        a Redis for scenarios with config.topology.broker: redis, instead of
+                     the redis-server the run starts on a free port (the run uses keys of
+                     its own and deletes them; redis.* steps need the run's own Redis)
   --metrics-port P   serve alert_client_* and chaos_* on http://127.0.0.1:P/metrics
   --metrics-host H   address for --metrics-port (default 127.0.0.1; 0.0.0.0 in a container)
   --feed-port P      serve the fleet's live feed on http://127.0.0.1:P/feed for the health
                      view's fleet panel (the run prints the page's address)
   --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
-                     Toxiproxy in another container e.g. 0.0.0.0:20000)
+                     Toxiproxy in another container e.g. 0.0.0.0:20000; instance K of a
+                     topology listens on port + K - 1)
   --strict           an inconclusive threshold fails the run (99 instead of 97)
   --quiet            no progress lines
 
@@ -105,6 +107,16 @@ export const run: Verb = async (argv) => {
     );
   }
 
+  const onRedis = [...scenario.method, ...scenario.rollbacks].find((s) =>
+    s.action.startsWith('redis.'),
+  );
+  if (onRedis !== undefined && values.redis !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.START_FAILED,
+      `${scenario.file}:${onRedis.line}: ${onRedis.action} pauses, kills or starts Redis: it needs the run's own redis-server, not --redis`,
+    );
+  }
+
   const simOnly = [...scenario.method, ...scenario.rollbacks].find((s) => s.action === 'sim');
   if (simOnly?.action === 'sim') {
     throw new RunnerError(
@@ -120,7 +132,7 @@ export const run: Verb = async (argv) => {
 
   const c = scenario.config;
   out.write(
-    `stormwatch run: ${scenario.title} (${scenario.file}) — ${c.clients} clients, ${c.users} users, seed ${c.seed}, timeScale ${c.timeScale}\n`,
+    `stormwatch run: ${scenario.title} (${scenario.file}) — ${c.clients} clients, ${c.users} users, seed ${c.seed}, timeScale ${c.timeScale}${c.topology.instances > 1 || c.topology.broker === 'redis' ? `, ${c.topology.instances} instance${c.topology.instances === 1 ? '' : 's'} on ${c.topology.broker}` : ''}\n`,
   );
   let harness: RealHarness | undefined;
   let metrics: LiveMetrics | undefined;

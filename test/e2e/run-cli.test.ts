@@ -76,6 +76,29 @@ describe('stormwatch run', () => {
     );
   });
 
+  it('refuses a topology with --server-url and Redis steps with --redis, in one line', async () => {
+    const topology = await runCli([
+      'run',
+      'scenarios/instance-failover.yaml',
+      '--server-cmd',
+      'true',
+    ]);
+    expect(topology.code).toBe(1);
+    expect(topology.stderr.trim()).toBe(
+      'stormwatch run: config.topology.instances: 3 starts its own instances: drop --server-url and --server-cmd',
+    );
+    const redis = await runCli([
+      'run',
+      'scenarios/redis-outage.yaml',
+      '--redis',
+      'redis://127.0.0.1:6379',
+    ]);
+    expect(redis.code).toBe(1);
+    expect(redis.stderr.trim()).toBe(
+      "stormwatch run: scenarios/redis-outage.yaml:19: redis.pause pauses, kills or starts Redis: it needs the run's own redis-server, not --redis",
+    );
+  });
+
   it(
     'runs the rollbacks on SIGINT during a fault and leaves no toxic behind',
     { timeout: 60_000 },
