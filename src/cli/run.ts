@@ -8,6 +8,7 @@ import {
   LiveFeed,
   LiveMetrics,
   loadScenario,
+  defaultWorkers,
   RealHarness,
   renderSummary,
   runScenario,
@@ -45,6 +46,9 @@ Flags:
   --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
                      Toxiproxy in another container e.g. 0.0.0.0:20000; instance K of a
                      topology listens on port + K - 1)
+  --workers N        spread the fleet over N worker processes (default: one per 15,000
+                     clients, so no process nears its file-descriptor limit); the recorder
+                     here gets every client's events, so the figures are those of one fleet
   --strict           an inconclusive threshold fails the run (99 instead of 97)
   --quiet            no progress lines
 
@@ -65,6 +69,7 @@ export const run: Verb = async (argv) => {
     'metrics-port': { type: 'string' },
     'metrics-host': { type: 'string' },
     'feed-port': { type: 'string' },
+    workers: { type: 'string' },
     'proxy-listen': { type: 'string' },
   });
   if (values.help) {
@@ -97,6 +102,10 @@ export const run: Verb = async (argv) => {
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
   const scenario = await loadScenario(file, readOverrides(values));
+  const workers =
+    values.workers === undefined
+      ? defaultWorkers(scenario.config.clients)
+      : readIntFlag('workers', values.workers, 1, 1, 64);
   const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
     s.action.startsWith('server.'),
   );
@@ -144,6 +153,7 @@ export const run: Verb = async (argv) => {
       toxiproxyUrl: values.toxiproxy,
       proxyListen: values['proxy-listen'],
       redisUrl: values.redis,
+      workers,
     });
     if (metricsPort !== undefined) {
       metrics = new LiveMetrics(recorder, scenario, randomUUID());

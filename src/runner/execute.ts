@@ -136,12 +136,11 @@ export class MethodRunner {
     const at = `line ${step.line}`;
     switch (step.action) {
       case 'fault': {
-        const where = describeTarget(step.target);
         const name = `${step.toxic}:${step.stream}${targetTag(step.target)}`;
         const attributes = scaleAttributes(step.toxic, step.attributes, cfg.timeScale);
         const remove = await h.applyFault(step, attributes);
         this.#log(
-          `fault ${name} on (${JSON.stringify(step.attributes)}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`}) [${at}]`,
+          `fault ${step.toxic}:${step.stream}${describeTarget(step.target)} on (${JSON.stringify(step.attributes)}${step.durationMs === undefined ? '' : ` for ${formatDuration(step.durationMs)}`}) [${at}]`,
         );
         this.#track(name, remove, step.durationMs);
         return { ok: true };

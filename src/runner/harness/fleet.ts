@@ -1,7 +1,6 @@
 import { createNodeClient } from '../../client/node.js';
 import { createSeededRandom, type Client } from '../../client/index.js';
 import type { Clock } from '../../protocol/index.js';
-import type { FleetRecorder } from '../measure/recorder.js';
 import type { ScenarioConfig } from '../scenario/types.js';
 
 /** User id of client `index` when `users` users share the fleet (round robin: several tabs). */
@@ -54,16 +53,26 @@ export interface FleetOptions {
   /** Every instance's address; client i starts on instance i mod n and fails over in order. */
   urls: readonly string[];
   clock: Clock;
-  recorder: FleetRecorder;
+  /** Called with each client as it is made (the recorder's `attach`, or a worker's forwarder). */
+  attach: (index: number, userId: string, client: Client) => void;
   getToken: (userId: string) => Promise<string>;
+  /** The clients of this process: indices [from, to). Default: the whole fleet. */
+  from?: number | undefined;
+  to?: number | undefined;
 }
 
-/** The fleet: N real clients over real sockets, each followed by the recorder. */
+/**
+ * The fleet, or the slice [from, to) of it a worker process holds: real clients over real
+ * sockets. Client i is the same in any process (its user, seed and instance order depend on
+ * i alone), so a fleet split over workers behaves as one.
+ */
 export function createFleet(options: FleetOptions): Client[] {
-  const { config, urls, clock, recorder } = options;
+  const { config, urls, clock } = options;
   const scaled = scaledClientOptions(config);
   const clients: Client[] = [];
-  for (let i = 0; i < config.clients; i++) {
+  const from = options.from ?? 0;
+  const to = options.to ?? config.clients;
+  for (let i = from; i < to; i++) {
     const userId = userOf(i, config.users);
     const client = createNodeClient({
       urls: instanceOrder(i, urls),
@@ -74,7 +83,7 @@ export function createFleet(options: FleetOptions): Client[] {
       random: createSeededRandom((config.seed * 1_000_003 + i) >>> 0),
       environment: null,
     });
-    recorder.attach(i, userId, client);
+    options.attach(i, userId, client);
     clients.push(client);
   }
   return clients;

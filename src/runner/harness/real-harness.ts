@@ -15,6 +15,7 @@ import { Instance } from './instance.js';
 import { LinkCalibration, ownAwareRttMs } from './link-calibration.js';
 import { PROXY_NAME, ProxyFaults } from './proxy-faults.js';
 import { memoryRunBroker, redisRunBroker, type RunBroker } from './run-broker.js';
+import { RemoteFleet } from './remote-fleet.js';
 import { RunRedis } from './run-redis.js';
 import { Publisher } from './publisher.js';
 import type { ServerTarget } from './server-target.js';
@@ -37,6 +38,40 @@ export interface RealHarnessOptions {
   secret?: string | undefined;
   /** A Redis to use instead of starting one (`--redis`). */
   redisUrl?: string | undefined;
+  /**
+   * Worker processes the fleet is spread over (`--workers`); 1 keeps every client in this
+   * process. Default: {@link defaultWorkers}.
+   */
+  workers?: number | undefined;
+}
+
+/** Sockets one fleet process holds at most: well under the 20,000 descriptors a process may have. */
+export const CLIENTS_PER_WORKER = 15_000;
+
+/** Worker processes for `clients` clients: one per {@link CLIENTS_PER_WORKER}, 1 for small fleets. */
+export function defaultWorkers(clients: number): number {
+  return Math.max(1, Math.ceil(clients / CLIENTS_PER_WORKER));
+}
+
+/** The clients of a run, in this process or in workers. */
+interface Fleet {
+  connect(): void;
+  reconnectStopped(): number;
+  close(): Promise<void>;
+}
+
+/** Every client in this process. */
+function localFleet(clients: Client[]): Fleet {
+  return {
+    connect: () => {
+      for (const client of clients) client.connect();
+    },
+    reconnectStopped: () => reconnectStopped(clients),
+    close: () => {
+      for (const client of clients) client.dispose();
+      return Promise.resolve();
+    },
+  };
 }
 
 /** `bin/stormwatch`, the same file from `src/` (tests) and `dist/` (the CLI). */
@@ -126,7 +161,7 @@ export class RealHarness implements Harness {
   readonly #embedded: ToxiproxyServer | undefined;
   readonly #secret: string;
   readonly #publisher: Publisher;
-  readonly #clients: Client[];
+  #fleet: Fleet | undefined;
   #publisherToken: string | undefined;
   #calibration: LinkCalibration | undefined;
   /** Round robin of publishes over the instances that are up. */
@@ -160,14 +195,35 @@ export class RealHarness implements Harness {
       retryDelayMs: Math.max(20, 250 * config.timeScale),
       publish: (input, key) => this.#publish(input, key),
     });
+  }
+
+  /** Builds the fleet (not yet connected): here, or over `workers` processes. */
+  async #buildFleet(scenario: Scenario, recorder: FleetRecorder, workers: number): Promise<void> {
+    const config = scenario.config;
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
-    this.#clients = createFleet({
-      config,
-      urls: parts.instances.map((instance) => instance.faults.clientUrl),
-      clock: this.clock,
-      recorder,
-      getToken: (userId) => signToken({ sub: userId, expiresInS: ttlS }, parts.secret),
-    });
+    const urls = this.#instances.map((instance) => instance.faults.clientUrl);
+    const attach = recorder.attach.bind(recorder);
+    if (workers > 1) {
+      this.#fleet = await RemoteFleet.start({
+        config,
+        urls,
+        secret: this.#secret,
+        ttlS,
+        workers,
+        attach,
+      });
+      return;
+    }
+    const secret = this.#secret;
+    this.#fleet = localFleet(
+      createFleet({
+        config,
+        urls,
+        clock: this.clock,
+        attach,
+        getToken: (userId) => signToken({ sub: userId, expiresInS: ttlS }, secret),
+      }),
+    );
   }
 
   /** Starts Redis, the servers and the proxies and builds the fleet (not yet connected). */
@@ -230,6 +286,12 @@ export class RealHarness implements Harness {
         instances.push(instance);
       }
       const harness = new RealHarness(scenario, { instances, redis, embedded, secret }, recorder);
+      undo.push(() => harness.#fleet?.close() ?? Promise.resolve());
+      await harness.#buildFleet(
+        scenario,
+        recorder,
+        options.workers ?? defaultWorkers(scenario.config.clients),
+      );
       const calibration = new LinkCalibration(instances[0]!.server.httpUrl, harness.clock);
       harness.#calibration = calibration;
       calibration.start();
@@ -448,11 +510,11 @@ export class RealHarness implements Harness {
   }
 
   reconnectStopped(): number {
-    return reconnectStopped(this.#clients);
+    return this.#fleet?.reconnectStopped() ?? 0;
   }
 
   connectFleet(): void {
-    for (const client of this.#clients) client.connect();
+    this.#fleet?.connect();
   }
 
   /** The machine's own loopback round trip now (median of the latest), ms. */
@@ -463,7 +525,7 @@ export class RealHarness implements Harness {
   async close(): Promise<void> {
     this.#calibration?.stop();
     await this.#publisher.stop();
-    for (const client of this.#clients) client.dispose();
+    await this.#fleet?.close();
     for (const instance of this.#instances) await instance.faults.close();
     await Promise.all(this.#instances.map((instance) => instance.server.close()));
     await this.#redis?.close();

@@ -1,4 +1,9 @@
-import type { Client, ClientStateName, StateChange } from '../../client/index.js';
+import type {
+  ClientEventName,
+  ClientStateName,
+  Listener,
+  StateChange,
+} from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
 import { catchUpMs } from './catch-up.js';
 import { SampleSeries } from './series.js';
@@ -198,8 +203,11 @@ export class FleetRecorder {
   warmupOpens = 0;
   warmupOpenSpanMs = 0;
 
-  /** Follows `client` (index `index`, user `userId`) from now on. */
-  attach(index: number, userId: string, client: Client): void {
+  /**
+   * Follows `client` (index `index`, user `userId`) from now on. A client in another process
+   * (a fleet worker's, forwarded) passes the time each alert arrived with it.
+   */
+  attach(index: number, userId: string, client: RecordedClient): void {
     const track: ClientTrack = {
       index,
       userId,
@@ -226,7 +234,7 @@ export class FleetRecorder {
         track.poor = change.to === 'poor';
         if (change.to === 'poor') this.poorTransitions.push(change.at);
       }),
-      client.on('alert', (alert) => this.#onAlert(track, alert)),
+      client.on('alert', (alert, receivedAt?: number) => this.#onAlert(track, alert, receivedAt)),
       client.on('gap', (gap) => {
         if (gap.kind === 'history-reset') {
           this.historyResets.push(gap.at);
@@ -486,8 +494,8 @@ export class FleetRecorder {
     }
   }
 
-  #onAlert(track: ClientTrack, alert: BreachAlertMessage): void {
-    const now = this.#clock.now();
+  #onAlert(track: ClientTrack, alert: BreachAlertMessage, receivedAt?: number): void {
+    const now = receivedAt ?? this.#clock.now();
     const serverTime = Date.parse(alert.publishedAt);
     // The server accepted it before this run began, and this run's publisher never sent it.
     if (serverTime < this.#createdAt && !this.#published.has(alert.id)) {
@@ -506,6 +514,12 @@ export class FleetRecorder {
       : this.#published.get(alert.id)?.publishedAt;
     if (publishedAt !== undefined) this.alertLatencies.push(now, Math.max(0, now - publishedAt));
   }
+}
+
+/** What the recorder follows of a client: its state now and its events. */
+export interface RecordedClient {
+  readonly state: ClientStateName;
+  on<K extends ClientEventName>(event: K, listener: Listener<K>): () => void;
 }
 
 /** 4401 (token expired: refresh) and 1012 (service restart): the server asked for the reconnect. */

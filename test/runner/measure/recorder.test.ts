@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  Client,
-  ClientEventMap,
-  ClientEventName,
-  StateChange,
-} from '../../../src/client/index.js';
+import type { ClientEventMap, ClientEventName, StateChange } from '../../../src/client/index.js';
 import { SimulatedClock } from '../../../src/protocol/index.js';
 import { FleetRecorder, Measurements } from '../../../src/runner/index.js';
 
@@ -53,7 +48,7 @@ function connectedFleet<const N extends readonly string[]>(names: N, at = 0) {
   const recorder = new FleetRecorder(clock);
   const clients = names.map((_, i) => {
     const client = new ScriptedClient();
-    recorder.attach(i, 'u0', client as unknown as Client);
+    recorder.attach(i, 'u0', client);
     client.go('connected', at);
     return client;
   }) as { [K in keyof N]: ScriptedClient };
@@ -67,8 +62,8 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     const recorder = new FleetRecorder(clock);
     const a = new ScriptedClient();
     const b = new ScriptedClient();
-    recorder.attach(0, 'u0', a as unknown as Client);
-    recorder.attach(1, 'u0', b as unknown as Client);
+    recorder.attach(0, 'u0', a);
+    recorder.attach(1, 'u0', b);
     // Warm-up: both connect; none of this counts.
     a.go('connecting', 0, 'connect');
     b.go('connecting', 0, 'connect');
