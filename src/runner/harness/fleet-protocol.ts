@@ -5,8 +5,8 @@ import type { ScenarioConfig } from '../scenario/types.js';
 export interface WorkerInit {
   type: 'init';
   config: ScenarioConfig;
-  /** Every instance's address, as the clients are given them. */
-  urls: string[];
+  /** Every instance's addresses (one per proxy shard), as the fleet takes them. */
+  urls: string[][];
   /** HS256 secret the worker signs its clients' tokens with. */
   secret: string;
   /** Token lifetime, real seconds. */

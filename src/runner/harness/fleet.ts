@@ -14,13 +14,26 @@ export function userOf(index: number, users: number): string {
  * clients of an instance that dies spread evenly over the survivors instead of all landing on
  * the next one in the list.
  */
-export function instanceOrder(index: number, urls: readonly string[]): string[] {
+export function instanceOrder<T>(index: number, urls: readonly T[]): T[] {
   const n = urls.length;
   if (n <= 1) return [...urls];
   const first = index % n;
   const others = [...urls.slice(first + 1), ...urls.slice(0, first)];
   const turn = Math.floor(index / n) % others.length;
   return [urls[first]!, ...others.slice(turn), ...others.slice(0, turn)];
+}
+
+/**
+ * The addresses client `index` is given, in the order it tries them: one per instance (its
+ * shard ⌊index / n⌋ mod shards of each, so an instance's clients spread evenly over its
+ * proxy shards), ordered by {@link instanceOrder}.
+ */
+export function clientUrls(index: number, urls: readonly (readonly string[])[]): string[] {
+  const shard = Math.floor(index / Math.max(1, urls.length));
+  return instanceOrder(
+    index,
+    urls.map((shards) => shards[shard % shards.length]!),
+  );
 }
 
 /** Client options of a scenario, with every timing multiplied by timeScale. */
@@ -50,8 +63,11 @@ export function scaledClientOptions(config: ScenarioConfig) {
 /** Options of {@link createFleet}. */
 export interface FleetOptions {
   config: ScenarioConfig;
-  /** Every instance's address; client i starts on instance i mod n and fails over in order. */
-  urls: readonly string[];
+  /**
+   * Every instance's addresses (one per proxy shard in front of it); client i starts on
+   * instance i mod n, fails over through the others, and uses shard ⌊i / n⌋ mod shards of each.
+   */
+  urls: readonly (readonly string[])[];
   clock: Clock;
   /** Called with each client as it is made (the recorder's `attach`, or a worker's forwarder). */
   attach: (index: number, userId: string, client: Client) => void;
@@ -75,7 +91,7 @@ export function createFleet(options: FleetOptions): Client[] {
   for (let i = from; i < to; i++) {
     const userId = userOf(i, config.users);
     const client = createNodeClient({
-      urls: instanceOrder(i, urls),
+      urls: clientUrls(i, urls),
       userId,
       getToken: () => options.getToken(userId),
       ...scaled,

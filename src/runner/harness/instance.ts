@@ -43,7 +43,11 @@ export class Instance {
   /** 1-based, as scenarios name instances. */
   readonly index: number;
   readonly server: ServerTarget;
-  readonly faults: ProxyFaults;
+  /**
+   * The fault proxies in front of it: one, or several shards (each in a process of its own)
+   * when one proxy would hold more sockets than a process may have.
+   */
+  readonly shards: readonly ProxyFaults[];
   #up = false;
   /** Closes counted by starts of this instance already stopped. */
   readonly #closesBefore = new Map<string, number>();
@@ -53,10 +57,15 @@ export class Instance {
   /** The most sockets any start of this instance held at once; undefined when it cannot tell. */
   #peak: number | undefined;
 
-  constructor(index: number, server: ServerTarget, faults: ProxyFaults) {
+  constructor(index: number, server: ServerTarget, shards: readonly ProxyFaults[]) {
     this.index = index;
     this.server = server;
-    this.faults = faults;
+    this.shards = shards;
+  }
+
+  /** `ws://host:port` of each shard, as clients dial them. */
+  get clientUrls(): string[] {
+    return this.shards.map((shard) => shard.clientUrl);
   }
 
   get up(): boolean {

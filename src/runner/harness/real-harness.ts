@@ -14,6 +14,7 @@ import { InProcessServer } from './in-process-server.js';
 import { Instance } from './instance.js';
 import { LinkCalibration, ownAwareRttMs } from './link-calibration.js';
 import { PROXY_NAME, ProxyFaults } from './proxy-faults.js';
+import { ProxyProcess } from './proxy-process.js';
 import { memoryRunBroker, redisRunBroker, type RunBroker } from './run-broker.js';
 import { RemoteFleet } from './remote-fleet.js';
 import { RunRedis } from './run-redis.js';
@@ -51,6 +52,34 @@ export const CLIENTS_PER_WORKER = 15_000;
 /** Worker processes for `clients` clients: one per {@link CLIENTS_PER_WORKER}, 1 for small fleets. */
 export function defaultWorkers(clients: number): number {
   return Math.max(1, Math.ceil(clients / CLIENTS_PER_WORKER));
+}
+
+/**
+ * Descriptors the embedded proxy may use in the runner's process (two per proxied connection),
+ * and a proxy process of its own: both well under the 20,000 a process may have.
+ */
+const PROXY_FDS_IN_RUNNER = 10_000;
+const PROXY_FDS_PER_PROCESS = 12_000;
+
+/**
+ * Proxies in front of each instance: one in the runner's process for a fleet whose proxied
+ * connections fit there; otherwise proxies in processes of their own (`separate`), enough
+ * shards per instance that none holds more than {@link PROXY_FDS_PER_PROCESS} descriptors. A
+ * real Toxiproxy (`--toxiproxy`) is one proxy per instance.
+ */
+export function proxyShards(
+  scenario: Scenario,
+  options: Pick<RealHarnessOptions, 'toxiproxyUrl'>,
+): { shards: number; separate: boolean } {
+  const { clients, topology } = scenario.config;
+  if (options.toxiproxyUrl !== undefined || clients * 2 <= PROXY_FDS_IN_RUNNER) {
+    return { shards: 1, separate: false };
+  }
+  const perInstance = Math.ceil(clients / topology.instances);
+  return {
+    shards: Math.max(1, Math.ceil((perInstance * 2) / PROXY_FDS_PER_PROCESS)),
+    separate: true,
+  };
 }
 
 /** The clients of a run, in this process or in workers. */
@@ -160,6 +189,7 @@ export class RealHarness implements Harness {
   readonly #redis: RunRedis | undefined;
   readonly #embedded: ToxiproxyServer | undefined;
   readonly #secret: string;
+  readonly #proxyProcesses: ProxyProcess[];
   readonly #publisher: Publisher;
   #fleet: Fleet | undefined;
   #publisherToken: string | undefined;
@@ -176,6 +206,7 @@ export class RealHarness implements Harness {
       redis: RunRedis | undefined;
       embedded: ToxiproxyServer | undefined;
       secret: string;
+      proxyProcesses: ProxyProcess[];
     },
     recorder: FleetRecorder,
   ) {
@@ -183,6 +214,7 @@ export class RealHarness implements Harness {
     this.#redis = parts.redis;
     this.#embedded = parts.embedded;
     this.#secret = parts.secret;
+    this.#proxyProcesses = parts.proxyProcesses;
     const redis = parts.redis;
     if (redis?.owned === true) this.redis = (action) => redis.control(action);
     const config = scenario.config;
@@ -201,7 +233,7 @@ export class RealHarness implements Harness {
   async #buildFleet(scenario: Scenario, recorder: FleetRecorder, workers: number): Promise<void> {
     const config = scenario.config;
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
-    const urls = this.#instances.map((instance) => instance.faults.clientUrl);
+    const urls = this.#instances.map((instance) => instance.clientUrls);
     const attach = recorder.attach.bind(recorder);
     if (workers > 1) {
       this.#fleet = await RemoteFleet.start({
@@ -274,18 +306,35 @@ export class RealHarness implements Harness {
       for (const server of servers) undo.push(() => server.close());
       await Promise.all(servers.map((server) => server.start()));
       const instances: Instance[] = [];
+      const { shards: shardCount, separate } = proxyShards(scenario, options);
+      const proxyProcesses: ProxyProcess[] = [];
       for (const [i, server] of servers.entries()) {
-        const faults = await ProxyFaults.create(server.upstream, {
-          toxiproxyUrl: options.toxiproxyUrl ?? localApi,
-          listen: listenOf(options.proxyListen, i + 1),
-          name: i === 0 ? PROXY_NAME : `${PROXY_NAME}-${i + 1}`,
-        });
-        undo.push(() => faults.close());
-        const instance = new Instance(i + 1, server, faults);
+        const shards: ProxyFaults[] = [];
+        for (let s = 0; s < shardCount; s++) {
+          let api = options.toxiproxyUrl ?? localApi;
+          if (separate) {
+            const proxy = await ProxyProcess.start();
+            undo.push(() => proxy.close());
+            proxyProcesses.push(proxy);
+            api = proxy.apiUrl;
+          }
+          const faults = await ProxyFaults.create(server.upstream, {
+            toxiproxyUrl: api,
+            listen: listenOf(options.proxyListen, i + 1),
+            name: i === 0 ? PROXY_NAME : `${PROXY_NAME}-${i + 1}`,
+          });
+          undo.push(() => faults.close());
+          shards.push(faults);
+        }
+        const instance = new Instance(i + 1, server, shards);
         await instance.started();
         instances.push(instance);
       }
-      const harness = new RealHarness(scenario, { instances, redis, embedded, secret }, recorder);
+      const harness = new RealHarness(
+        scenario,
+        { instances, redis, embedded, secret, proxyProcesses },
+        recorder,
+      );
       undo.push(() => harness.#fleet?.close() ?? Promise.resolve());
       await harness.#buildFleet(
         scenario,
@@ -311,7 +360,7 @@ export class RealHarness implements Harness {
   get pageUrl(): string | undefined {
     const first = this.#instances[0]!;
     if (!(first.server instanceof InProcessServer)) return undefined;
-    return `${first.faults.clientUrl.replace(/^ws/, 'http')}/`;
+    return `${first.shards[0]!.clientUrl.replace(/^ws/, 'http')}/`;
   }
 
   /** True when server.restart/stop/start/kill can run. */
@@ -383,7 +432,7 @@ export class RealHarness implements Harness {
       }
       return [this.#redis.faults];
     }
-    if (target.instance === undefined) return this.#instances.map((instance) => instance.faults);
+    if (target.instance === undefined) return this.#instances.flatMap((i) => i.shards);
     const instance = this.#instances[target.instance - 1];
     if (instance === undefined) {
       throw new RunnerError(
@@ -391,7 +440,7 @@ export class RealHarness implements Harness {
         `instance ${target.instance}: the run has ${this.#instances.length}`,
       );
     }
-    return [instance.faults];
+    return [...instance.shards];
   }
 
   async applyFault(step: FaultStep, attributes: Record<string, number>): Promise<FaultHandle> {
@@ -418,14 +467,16 @@ export class RealHarness implements Harness {
   }
 
   async resetFaults(): Promise<void> {
-    for (const instance of this.#instances) await instance.faults.reset();
+    for (const shard of this.#instances.flatMap((i) => i.shards)) await shard.reset();
     await this.#redis?.faults.reset();
   }
 
   /** Toxics left on the run's proxies (0 after the rollbacks). */
   async activeToxics(): Promise<number> {
     let count = (await this.#redis?.faults.activeToxics()) ?? 0;
-    for (const instance of this.#instances) count += await instance.faults.activeToxics();
+    for (const shard of this.#instances.flatMap((i) => i.shards)) {
+      count += await shard.activeToxics();
+    }
     return count;
   }
 
@@ -526,7 +577,8 @@ export class RealHarness implements Harness {
     this.#calibration?.stop();
     await this.#publisher.stop();
     await this.#fleet?.close();
-    for (const instance of this.#instances) await instance.faults.close();
+    for (const shard of this.#instances.flatMap((i) => i.shards)) await shard.close();
+    await Promise.all(this.#proxyProcesses.map((proxy) => proxy.close()));
     await Promise.all(this.#instances.map((instance) => instance.server.close()));
     await this.#redis?.close();
     await this.#embedded?.close();

@@ -49,7 +49,7 @@ class ForwardedClient implements RecordedClient {
 /** Options of {@link RemoteFleet.start}. */
 export interface RemoteFleetOptions {
   config: ScenarioConfig;
-  urls: string[];
+  urls: string[][];
   secret: string;
   ttlS: number;
   workers: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceOrder } from '../../../src/runner/harness/fleet.js';
+import { clientUrls, instanceOrder } from '../../../src/runner/harness/fleet.js';
 
 describe('instanceOrder', () => {
   const urls = ['a', 'b', 'c'];
@@ -23,5 +23,20 @@ describe('instanceOrder', () => {
 
   it('keeps one URL as it is', () => {
     expect(instanceOrder(5, ['only'])).toEqual(['only']);
+  });
+
+  it('proxy shards: the clients of one instance spread evenly over its shards', () => {
+    const urls = [
+      ['a1', 'a2'],
+      ['b1', 'b2'],
+      ['c1', 'c2'],
+    ];
+    const lists = Array.from({ length: 12 }, (_, i) => clientUrls(i, urls));
+    expect(lists.slice(0, 6).map((l) => l[0])).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+    const counts = new Map<string, number>();
+    for (const list of lists) counts.set(list[0]!, (counts.get(list[0]!) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual({ a1: 2, a2: 2, b1: 2, b2: 2, c1: 2, c2: 2 });
+    // Each list names every instance once, all through the client's own shard.
+    expect(lists[4]).toEqual(['b2', 'a2', 'c2']);
   });
 });

@@ -34,7 +34,7 @@ describe('RemoteFleet', () => {
     const attached: Array<[number, string]> = [];
     fleet = await RemoteFleet.start({
       config,
-      urls: [server.httpUrl],
+      urls: [[server.httpUrl]],
       secret: SECRET,
       ttlS: 600,
       workers: 3,
@@ -65,13 +65,13 @@ describe('RemoteFleet', () => {
     await expect(
       RemoteFleet.start({
         config,
-        urls: ['http://127.0.0.1:1'],
+        urls: [['http://127.0.0.1:1']],
         secret: SECRET,
         ttlS: 60,
         workers: 2,
         attach: () => undefined,
         entry: new URL('../../fixtures/no-such-worker.js', import.meta.url),
       }),
-    ).rejects.toThrow(/cannot start the fleet's worker processes: fleet worker 1 exited with 1/);
+    ).rejects.toThrow(/cannot start the fleet's worker processes: fleet worker [12] exited with 1 before it was ready/);
   });
 });
