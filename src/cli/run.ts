@@ -46,9 +46,10 @@ Flags:
   --proxy-listen A   listen address of the run's proxy (default 127.0.0.1:0; with a real
                      Toxiproxy in another container e.g. 0.0.0.0:20000; instance K of a
                      topology listens on port + K - 1)
-  --workers N        spread the fleet over N worker processes (default: one per 15,000
-                     clients, so no process nears its file-descriptor limit); the recorder
-                     here gets every client's events, so the figures are those of one fleet
+  --workers N        spread the fleet over N worker processes; 0 keeps it in this process
+                     (default: 0 while this process stays under 15,000 sockets, else one
+                     worker per 15,000 clients); the recorder here gets every client's
+                     events, so the figures are those of one fleet
   --strict           an inconclusive threshold fails the run (99 instead of 97)
   --quiet            no progress lines
 
@@ -104,8 +105,8 @@ export const run: Verb = async (argv) => {
   const scenario = await loadScenario(file, readOverrides(values));
   const workers =
     values.workers === undefined
-      ? defaultWorkers(scenario.config.clients)
-      : readIntFlag('workers', values.workers, 1, 1, 64);
+      ? defaultWorkers(scenario.config)
+      : readIntFlag('workers', values.workers, 0, 0, 64);
   const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
     s.action.startsWith('server.'),
   );

@@ -170,7 +170,8 @@ export async function runScenario(
   try {
     harness.connectFleet();
     tick();
-    const warmupMs = Math.max(scaled(30_000), 10_000);
+    // A large fleet's herd takes real time to connect on a small machine: 10 ms a client.
+    const warmupMs = Math.max(scaled(30_000), 10_000, scenario.config.clients * 10);
     const ready = await waitForProbes(
       clock,
       probes,

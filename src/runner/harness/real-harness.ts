@@ -40,18 +40,27 @@ export interface RealHarnessOptions {
   /** A Redis to use instead of starting one (`--redis`). */
   redisUrl?: string | undefined;
   /**
-   * Worker processes the fleet is spread over (`--workers`); 1 keeps every client in this
+   * Worker processes the fleet is spread over (`--workers`); 0 keeps every client in this
    * process. Default: {@link defaultWorkers}.
    */
   workers?: number | undefined;
 }
 
-/** Sockets one fleet process holds at most: well under the 20,000 descriptors a process may have. */
+/** Sockets one process of a run holds at most: well under the 20,000 descriptors it may have. */
 export const CLIENTS_PER_WORKER = 15_000;
 
-/** Worker processes for `clients` clients: one per {@link CLIENTS_PER_WORKER}, 1 for small fleets. */
-export function defaultWorkers(clients: number): number {
-  return Math.max(1, Math.ceil(clients / CLIENTS_PER_WORKER));
+/**
+ * Worker processes for a scenario's fleet: none (the clients in the runner's process) while the
+ * runner's own descriptors stay under {@link CLIENTS_PER_WORKER} — a client's socket, the
+ * in-process server's end of it (one instance), and two for the proxy when it runs there —
+ * else one per {@link CLIENTS_PER_WORKER} clients, and the runner holds no client at all.
+ */
+export function defaultWorkers(config: Pick<Scenario['config'], 'clients' | 'topology'>): number {
+  const { clients, topology } = config;
+  const proxyHere = clients * 2 <= PROXY_FDS_IN_RUNNER ? 2 : 0;
+  const serverHere = topology.instances === 1 ? 1 : 0;
+  if (clients * (1 + serverHere + proxyHere) <= CLIENTS_PER_WORKER) return 0;
+  return Math.ceil(clients / CLIENTS_PER_WORKER);
 }
 
 /**
@@ -235,7 +244,7 @@ export class RealHarness implements Harness {
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
     const urls = this.#instances.map((instance) => instance.clientUrls);
     const attach = recorder.attach.bind(recorder);
-    if (workers > 1) {
+    if (workers > 0) {
       this.#fleet = await RemoteFleet.start({
         config,
         urls,
@@ -339,7 +348,7 @@ export class RealHarness implements Harness {
       await harness.#buildFleet(
         scenario,
         recorder,
-        options.workers ?? defaultWorkers(scenario.config.clients),
+        options.workers ?? defaultWorkers(scenario.config),
       );
       const calibration = new LinkCalibration(instances[0]!.server.httpUrl, harness.clock);
       harness.#calibration = calibration;

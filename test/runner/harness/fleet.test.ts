@@ -40,3 +40,38 @@ describe('instanceOrder', () => {
     expect(lists[4]).toEqual(['b2', 'a2', 'c2']);
   });
 });
+
+describe('how a large fleet is spread over processes', () => {
+  const config = (clients: number, instances: number) => ({
+    clients,
+    topology: { instances, broker: 'redis' as const, persist: false },
+  });
+
+  it('keeps small fleets in the runner and gives big ones a worker per 15,000 clients', async () => {
+    const { defaultWorkers } = await import('../../../src/runner/index.js');
+    expect(defaultWorkers(config(60, 3))).toBe(0);
+    // In-process server and proxy: four descriptors a client.
+    expect(defaultWorkers(config(3750, 1))).toBe(0);
+    expect(defaultWorkers(config(3751, 1))).toBe(1);
+    // The proxies moved out (over 5,000 clients), the server in process: two a client.
+    expect(defaultWorkers(config(7500, 1))).toBe(0);
+    expect(defaultWorkers(config(10_000, 1))).toBe(1);
+    expect(defaultWorkers(config(15_000, 3))).toBe(0);
+    expect(defaultWorkers(config(30_000, 3))).toBe(2);
+  });
+
+  it('moves proxies to processes of their own and shards them under 12,000 descriptors', async () => {
+    const { proxyShards } = await import('../../../src/runner/harness/real-harness.js');
+    const scenario = (clients: number, instances: number) =>
+      ({ config: config(clients, instances) }) as unknown as Parameters<typeof proxyShards>[0];
+    expect(proxyShards(scenario(5000, 1), {})).toEqual({ shards: 1, separate: false });
+    expect(proxyShards(scenario(5001, 1), {})).toEqual({ shards: 1, separate: true });
+    expect(proxyShards(scenario(10_000, 1), {})).toEqual({ shards: 2, separate: true });
+    expect(proxyShards(scenario(30_000, 3), {})).toEqual({ shards: 2, separate: true });
+    // A real Toxiproxy is the user's: one proxy per instance.
+    expect(proxyShards(scenario(30_000, 3), { toxiproxyUrl: 'http://t:8474' })).toEqual({
+      shards: 1,
+      separate: false,
+    });
+  });
+});
