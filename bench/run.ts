@@ -20,6 +20,10 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'proxy/overhead.ts',
     about: 'direct vs through the embedded proxy: added p99, throughput',
   },
+  instances: {
+    file: 'topology/instances.ts',
+    about: '30,000 connections over 3 instances on Redis vs 10,000 on one in memory',
+  },
   'busy-user': {
     file: 'busy-user/faults.ts',
     about: 'one user at 10 alerts/s through five faults: policy closes, lost, duplicated, recovery',

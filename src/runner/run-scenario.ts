@@ -167,7 +167,9 @@ export async function runScenario(
   };
   const method = new MethodRunner(scenario, harness, recorder, log, abort.signal);
 
+  let warmupRealMs: number | undefined;
   try {
+    const connectAt = clock.now();
     harness.connectFleet();
     tick();
     // A large fleet's herd takes real time to connect on a small machine: 10 ms a client.
@@ -190,6 +192,7 @@ export async function runScenario(
             .map((p) => `${p.name} (${p.metric} = ${p.actual}, expected ${p.expected})`)
             .join('; ')}`;
     } else {
+      warmupRealMs = clock.now() - connectAt;
       recorder.markStart();
       log(`steady state met; method starts`);
       harness.startPublisher(scenario.config.alertsPerSecond / scale);
@@ -303,6 +306,8 @@ export async function runScenario(
             ownRttMs: harness.ownRttMs?.() ?? null,
             serverLoopP99Ms: serverLag.loopP99Ms ?? null,
             serverRestartMs: serverLag.restartMs ?? null,
+            warmupSeconds:
+              warmupRealMs === undefined ? null : Math.round(warmupRealMs) / 1000,
           },
   });
   return { report, exitCode: EXIT[verdict] };

@@ -28,6 +28,7 @@ export interface ReportInput {
         ownRttMs: number | null;
         serverLoopP99Ms: number | null;
         serverRestartMs: number | null;
+        warmupSeconds: number | null;
       })
     | undefined;
 }
@@ -131,6 +132,7 @@ export function buildReport(input: ReportInput): RunReport {
             ownRttMs: round(input.host.ownRttMs, 3),
             serverLoopP99Ms: round(input.host.serverLoopP99Ms, 3),
             serverRestartMs: round(input.host.serverRestartMs, 1),
+            warmupSeconds: input.host.warmupSeconds,
             opensPerScenarioSecond: round(m.acceptCapacityPerSecond(), 1),
           },
     alerts: {

@@ -83,6 +83,11 @@ export interface RunReport {
     /** The longest restart of a child server, spawn to ready, real ms; null without one. */
     serverRestartMs: number | null;
     /**
+     * Real seconds from connecting the fleet to the steady state holding (every client
+     * connected, for the usual probe): how long this machine took to bring the herd up.
+     */
+    warmupSeconds: number | null;
+    /**
      * Connections this machine opened per scenario second in the warm-up's herd (every client
      * at once); null with fewer than 50 clients. A herd threshold above it is inconclusive.
      */
