@@ -306,8 +306,7 @@ export async function runScenario(
             ownRttMs: harness.ownRttMs?.() ?? null,
             serverLoopP99Ms: serverLag.loopP99Ms ?? null,
             serverRestartMs: serverLag.restartMs ?? null,
-            warmupSeconds:
-              warmupRealMs === undefined ? null : Math.round(warmupRealMs) / 1000,
+            warmupSeconds: warmupRealMs === undefined ? null : Math.round(warmupRealMs) / 1000,
           },
   });
   return { report, exitCode: EXIT[verdict] };

@@ -22,6 +22,8 @@ export type ToWorker =
   | { type: 'connect' }
   /** The app's `reconnect()` on every failed or disconnected client of the worker. */
   | { type: 'reconnect' }
+  /** Answer `lag` with the worker's event-loop p99 since it started. */
+  | { type: 'lag' }
   /** Dispose every client, answer `disposed`, and exit. */
   | { type: 'dispose' };
 
@@ -37,4 +39,5 @@ export type FromWorker =
   | { type: 'ready'; states: ClientStateName[] }
   | { type: 'events'; events: ForwardedEvent[] }
   | { type: 'disposed' }
+  | { type: 'lag'; p99Ms: number }
   | { type: 'failed'; message: string };

@@ -1,5 +1,6 @@
 // Entry of a fleet worker process (forked by RemoteFleet): holds a slice of the fleet's clients
 // and forwards every event they emit to the parent, whose recorder judges the whole fleet.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Client, ClientEventName } from '../../client/index.js';
 import { systemClock, type TimerHandle } from '../../protocol/index.js';
 import { signToken } from '../../server/index.js';
@@ -11,6 +12,11 @@ const FLUSH_MS = 20;
 /** A batch is sent at once when it holds this many events. */
 const BATCH = 2000;
 const FORWARDED: readonly ClientEventName[] = ['state', 'pong', 'quality', 'alert', 'gap'];
+
+// The worker's own loop delay: a busy worker delays its clients' timers and frames as a busy
+// runner would, so the run's uncertainty takes it in.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const send = (message: FromWorker): void => {
   process.send?.(message);
@@ -70,6 +76,9 @@ process.on('message', (message: ToWorker) => {
         return;
       case 'reconnect':
         reconnectStopped(clients);
+        return;
+      case 'lag':
+        send({ type: 'lag', p99Ms: loopDelay.percentile(99) / 1e6 });
         return;
       case 'dispose':
         for (const client of clients) client.dispose();

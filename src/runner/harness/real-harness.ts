@@ -95,6 +95,8 @@ export function proxyShards(
 interface Fleet {
   connect(): void;
   reconnectStopped(): number;
+  /** Workers' event-loop p99, ms (a fleet in the runner is the runner's own measure). */
+  loopP99Ms?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -301,12 +303,23 @@ export class RealHarness implements Harness {
       const embedded = createToxiproxyServer();
       const localApi = (await embedded.listen({ host: '127.0.0.1', port: 0 })).url;
       undo.push(() => embedded.close());
+      const { shards: shardCount, separate } = proxyShards(scenario, options);
+      const proxyProcesses: ProxyProcess[] = [];
       let redis: RunRedis | undefined;
       if (topology.broker === 'redis' && options.serverUrl === undefined) {
+        // A large fleet's Redis traffic gets a proxy process too: the runner's loop is busy
+        // with the fleet's events.
+        let redisApi = localApi;
+        if (separate) {
+          const proxy = await ProxyProcess.start();
+          undo.push(() => proxy.close());
+          proxyProcesses.push(proxy);
+          redisApi = proxy.apiUrl;
+        }
         redis = await RunRedis.start({
           url: options.redisUrl,
           persist: topology.persist,
-          toxiproxyUrl: localApi,
+          toxiproxyUrl: redisApi,
         });
         const started = redis;
         undo.push(() => started.close());
@@ -315,8 +328,6 @@ export class RealHarness implements Harness {
       for (const server of servers) undo.push(() => server.close());
       await Promise.all(servers.map((server) => server.start()));
       const instances: Instance[] = [];
-      const { shards: shardCount, separate } = proxyShards(scenario, options);
-      const proxyProcesses: ProxyProcess[] = [];
       for (const [i, server] of servers.entries()) {
         const shards: ProxyFaults[] = [];
         for (let s = 0; s < shardCount; s++) {
@@ -500,6 +511,9 @@ export class RealHarness implements Harness {
         restartMs = Math.max(restartMs ?? 0, ms);
       }
     }
+    // The fleet's workers delay their clients as a busy server delays its sockets.
+    const workers = await this.#fleet?.loopP99Ms?.();
+    if (workers !== undefined) loopP99Ms = Math.max(loopP99Ms ?? 0, workers);
     return { loopP99Ms, restartMs };
   }
 
@@ -587,9 +601,9 @@ export class RealHarness implements Harness {
     await this.#publisher.stop();
     await this.#fleet?.close();
     for (const shard of this.#instances.flatMap((i) => i.shards)) await shard.close();
-    await Promise.all(this.#proxyProcesses.map((proxy) => proxy.close()));
     await Promise.all(this.#instances.map((instance) => instance.server.close()));
     await this.#redis?.close();
+    await Promise.all(this.#proxyProcesses.map((proxy) => proxy.close()));
     await this.#embedded?.close();
   }
 }

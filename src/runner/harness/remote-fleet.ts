@@ -90,6 +90,7 @@ export class RemoteFleet {
     const n = Math.max(1, Math.min(options.workers, config.clients));
     const clients: ForwardedClient[] = [];
     const workers: ChildProcess[] = [];
+    let fleet: RemoteFleet | undefined;
     try {
       const ready: Array<Promise<void>> = [];
       for (let w = 0; w < n; w++) {
@@ -127,6 +128,9 @@ export class RemoteFleet {
                   return;
                 case 'disposed':
                   return;
+                case 'lag':
+                  fleet?.onLag(w, message.p99Ms);
+                  return;
               }
             });
           }),
@@ -149,7 +153,44 @@ export class RemoteFleet {
         `cannot start the fleet's worker processes: ${(error as Error).message}`,
       );
     }
-    return new RemoteFleet(workers, clients);
+    fleet = new RemoteFleet(workers, clients);
+    return fleet;
+  }
+
+  /** Who waits for each worker's answer to `lag`. */
+  readonly #lagWaiters = new Map<number, (p99Ms: number) => void>();
+
+  /** A worker's answer to `lag`. */
+  onLag(worker: number, p99Ms: number): void {
+    const waiter = this.#lagWaiters.get(worker);
+    this.#lagWaiters.delete(worker);
+    waiter?.(p99Ms);
+  }
+
+  /** The worst event-loop p99 of the workers since they started, ms; undefined if none answers. */
+  async loopP99Ms(): Promise<number | undefined> {
+    const answers = await Promise.all(
+      this.#workers.map(
+        (child, w) =>
+          new Promise<number | undefined>((resolve) => {
+            if (!child.connected) {
+              resolve(undefined);
+              return;
+            }
+            const timer = systemClock.setTimeout(() => {
+              this.#lagWaiters.delete(w);
+              resolve(undefined);
+            }, 2000);
+            this.#lagWaiters.set(w, (p99Ms) => {
+              systemClock.clearTimeout(timer);
+              resolve(p99Ms);
+            });
+            child.send({ type: 'lag' } satisfies ToWorker);
+          }),
+      ),
+    );
+    const known = answers.filter((n): n is number => n !== undefined);
+    return known.length === 0 ? undefined : Math.max(...known);
   }
 
   /** Worker processes. */

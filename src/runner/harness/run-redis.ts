@@ -121,7 +121,7 @@ export class RunRedis {
 
   /** Stops the run's own Redis, or deletes the run's keys from the one of `--redis`. */
   async close(): Promise<void> {
-    await this.faults.close();
+    await this.faults.close().catch(() => undefined);
     if (this.#child !== undefined) {
       await this.#child.close();
       if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });

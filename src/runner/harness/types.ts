@@ -62,10 +62,11 @@ export interface Harness {
    */
   ownRttMs?(): number;
   /**
-   * Optional (real runs): how the server's own machine time distorted the run — the server
-   * process's event-loop p99 (a child's or external server's, from its /metrics; undefined
-   * in-process, where the runner's own measure covers it) and the longest real time a restart
-   * of a child server took (undefined without one).
+   * Optional (real runs): how the other processes' machine time distorted the run — the worst
+   * event-loop p99 of the server processes (a child's or external server's, from its /metrics)
+   * and of the fleet's worker processes (undefined when everything ran in the runner, whose own
+   * measure covers it) — and the longest real time a restart of a child server took (undefined
+   * without one).
    */
   serverLag?(): Promise<{ loopP99Ms: number | undefined; restartMs: number | undefined }>;
   /**

@@ -59,6 +59,10 @@ describe('RemoteFleet', () => {
     await vi.waitFor(() => expect(recorder.deliveredCount).toBe(3), { timeout: 5000 });
     expect(recorder.undelivered()).toBe(0);
     expect(fleet.reconnectStopped()).toBe(0);
+    // Each worker measures its own loop; the worst p99 comes back.
+    const p99 = await fleet.loopP99Ms();
+    expect(p99).toBeGreaterThan(0);
+    expect(p99).toBeLessThan(10_000);
   });
 
   it('says which worker could not start', async () => {
@@ -72,6 +76,8 @@ describe('RemoteFleet', () => {
         attach: () => undefined,
         entry: new URL('../../fixtures/no-such-worker.js', import.meta.url),
       }),
-    ).rejects.toThrow(/cannot start the fleet's worker processes: fleet worker [12] exited with 1 before it was ready/);
+    ).rejects.toThrow(
+      /cannot start the fleet's worker processes: fleet worker [12] exited with 1 before it was ready/,
+    );
   });
 });
