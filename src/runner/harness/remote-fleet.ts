@@ -90,7 +90,8 @@ export class RemoteFleet {
     const n = Math.max(1, Math.min(options.workers, config.clients));
     const clients: ForwardedClient[] = [];
     const workers: ChildProcess[] = [];
-    let fleet: RemoteFleet | undefined;
+    // Set once every worker is ready; `lag` answers arrive only after that.
+    const made: { fleet?: RemoteFleet } = {};
     try {
       const ready: Array<Promise<void>> = [];
       for (let w = 0; w < n; w++) {
@@ -129,7 +130,7 @@ export class RemoteFleet {
                 case 'disposed':
                   return;
                 case 'lag':
-                  fleet?.onLag(w, message.p99Ms);
+                  made.fleet?.onLag(w, message.p99Ms);
                   return;
               }
             });
@@ -153,8 +154,8 @@ export class RemoteFleet {
         `cannot start the fleet's worker processes: ${(error as Error).message}`,
       );
     }
-    fleet = new RemoteFleet(workers, clients);
-    return fleet;
+    made.fleet = new RemoteFleet(workers, clients);
+    return made.fleet;
   }
 
   /** Who waits for each worker's answer to `lag`. */
