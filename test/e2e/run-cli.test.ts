@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createToxiproxyServer } from '../../src/proxy/index.js';
 import { runCli } from '../helpers/cli.js';
+import type { RunReport } from '../../src/runner/index.js';
 
 describe('stormwatch run', () => {
   it(
@@ -75,6 +76,36 @@ describe('stormwatch run', () => {
       'stormwatch run: --time-scale: expected a number within 0.001..100, got "fast"',
     );
   });
+
+  it(
+    'judges a fleet spread over worker processes as one: every event reaches the recorder',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'stormwatch-'));
+      try {
+        const result = await runCli([
+          'run',
+          'scenarios/token-expiry.yaml',
+          '--time-scale',
+          '0.1',
+          '--workers',
+          '3',
+          '--quiet',
+          '--report',
+          join(dir, 'r.json'),
+        ]);
+        expect(result.stdout, result.stderr).toMatch(/verdict: PASS/);
+        const report = JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')) as RunReport;
+        // 20 clients over 3 workers: each 4401 close and each reconnect was seen here.
+        expect(report.metrics.planned_disconnections).toBeGreaterThanOrEqual(20);
+        expect(report.metrics.reconnect_duration_seconds.count).toBeGreaterThanOrEqual(20);
+        expect(report.alerts.delivered).toBe(report.alerts.expected);
+        expect(report.alerts.expected, result.stdout).toBeGreaterThan(0);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('refuses a topology with --server-url and Redis steps with --redis, in one line', async () => {
     const topology = await runCli([
