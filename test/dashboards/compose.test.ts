@@ -36,7 +36,20 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
   it('has the stack: server on Redis, toxiproxy, runner, prometheus, grafana, and k6 behind a profile', async () => {
     const { services } = await readCompose();
     expect(Object.keys(services).sort()).toEqual(
-      ['grafana', 'k6', 'prometheus', 'redis', 'runner', 'server', 'server-2', 'toxiproxy'].sort(),
+      [
+        'alert-webhook',
+        'alertmanager',
+        'alertmanager-config',
+        'grafana',
+        'k6',
+        'mailpit',
+        'prometheus',
+        'redis',
+        'runner',
+        'server',
+        'server-2',
+        'toxiproxy',
+      ].sort(),
     );
     // Two instances of one image on one Redis, with the same secret.
     for (const name of ['server', 'server-2']) {
@@ -78,6 +91,8 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
     expect(Object.fromEntries(images)).toEqual({
       toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
       redis: 'redis:7.2.5-bookworm',
+      alertmanager: 'prom/alertmanager:v0.27.0',
+      mailpit: 'axllent/mailpit:v1.21.8',
       prometheus: expect.stringMatching(PINNED),
       grafana: 'grafana/grafana:11.6.0',
       k6: expect.stringMatching(PINNED),
@@ -94,8 +109,13 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
     const { services } = await readCompose();
     const mounts = Object.values(services).flatMap((s) => s.volumes ?? []);
     expect(mounts.length).toBeGreaterThanOrEqual(6);
+    const named = Object.keys(
+      (parse(await readFile(`${ROOT}docker-compose.yml`, 'utf8')) as { volumes?: object })
+        .volumes ?? {},
+    );
     for (const mount of mounts) {
       const host = mount.split(':')[0]!;
+      if (named.includes(host)) continue; // a named volume, declared at the top level
       expect(host.startsWith('.'), `${mount} is a bind mount of a repository path`).toBe(true);
       const path = isAbsolute(host) ? host : resolve(ROOT, host);
       await expect(access(path), `${mount}: ${host} does not exist`).resolves.toBeUndefined();
@@ -196,5 +216,29 @@ describe('docker-compose.yml (validated statically: no Docker engine here)', () 
         path.replace(/^\.\//, '').split('/')[0],
       );
     }
+  });
+
+  it('renders Alertmanager from the template before it starts, and Prometheus sends to it', async () => {
+    const { services } = await readCompose();
+    const render = services['alertmanager-config']!;
+    expect(render.volumes).toContain('./dashboards/alertmanager:/templates:ro');
+    expect((render.command ?? []).join(' ')).toContain(
+      'node scripts/render-alertmanager.js /templates/alertmanager.yml.tmpl > /rendered/alertmanager.yml',
+    );
+    // Every variable the template names has a value in compose (the renderer fails on a gap).
+    const template = await readFile(`${ROOT}dashboards/alertmanager/alertmanager.yml.tmpl`, 'utf8');
+    const names = new Set([...template.matchAll(/\$\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => m[1]!));
+    expect(names.size).toBeGreaterThan(3);
+    for (const name of names) expect(Object.keys(render.environment ?? {})).toContain(name);
+    expect(services.alertmanager?.depends_on).toMatchObject({
+      'alertmanager-config': { condition: 'service_completed_successfully' },
+    });
+    expect(services.alertmanager?.command).toContain('--config.file=/rendered/alertmanager.yml');
+    const prometheus = parse(
+      await readFile(`${ROOT}dashboards/prometheus/prometheus.yml`, 'utf8'),
+    ) as { alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> } };
+    expect(prometheus.alerting.alertmanagers[0]!.static_configs[0]!.targets).toEqual([
+      'alertmanager:9093',
+    ]);
   });
 });
