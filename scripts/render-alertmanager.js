@@ -4,6 +4,8 @@
 // neither is an error naming it, so Alertmanager never starts with an empty smarthost.
 //   node scripts/render-alertmanager.js [template] > alertmanager.yml
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 const DEFAULTS = {
   STORMWATCH_ALERT_EMAIL_FROM: 'alertmanager@stormwatch.local',
