@@ -14,7 +14,8 @@ const SOURCE = join(ROOT, 'src', 'health-view');
 export const DEFAULT_OUTDIR = join(ROOT, 'dist', 'health-view', 'public');
 
 /**
- * Writes index.html, health-view.css and health-view.bundle.js (+ its source map) to `outdir`.
+ * Writes index.html, health-view.css, favicon.svg and health-view.bundle.js (+ its source map)
+ * to `outdir`.
  * Returns the files written.
  */
 export async function buildHealthView(outdir = DEFAULT_OUTDIR) {
@@ -33,9 +34,11 @@ export async function buildHealthView(outdir = DEFAULT_OUTDIR) {
   });
   await copyFile(join(SOURCE, 'index.html'), join(outdir, 'index.html'));
   await copyFile(join(SOURCE, 'health-view.css'), join(outdir, 'health-view.css'));
+  await copyFile(join(SOURCE, 'favicon.svg'), join(outdir, 'favicon.svg'));
   return [
     'index.html',
     'health-view.css',
+    'favicon.svg',
     'health-view.bundle.js',
     'health-view.bundle.js.map',
   ].map((file) => join(outdir, file));

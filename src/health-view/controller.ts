@@ -1,7 +1,7 @@
 import type { Client, Clock, StateChange } from '../client/index.js';
 import { addAlert, addGap, createAlertFeed, type AlertFeed } from './alert-feed.js';
 import { announcement, badgeModel } from './badge.js';
-import { formatPercent } from './format.js';
+import { formatDuration, formatPercent } from './format.js';
 import type { ReplayTracker } from './replay-tracker.js';
 import { statsModel } from './stats-model.js';
 import { timelineModel } from './timeline-model.js';
@@ -47,10 +47,10 @@ export function connectView(options: ControllerOptions): () => void {
     );
     const stats = client.stats();
     const timeline = timelineModel(client.timeline(), now);
-    const outages = `${timeline.outages} outage${timeline.outages === 1 ? '' : 's'}`;
+    const outages = `${timeline.outages} outage${timeline.outages === 1 ? '' : 's'}${timeline.ongoing ? ' (one ongoing)' : ''}`;
     view.renderStats(
       statsModel(stats, lastRttMs),
-      `uptime ${formatPercent(stats.uptimeRatio)} · ${outages}`,
+      `uptime ${formatPercent(stats.uptimeRatio)} over ${formatDuration(stats.observedMs)} · ${outages}`,
     );
     view.renderTimeline(timeline);
   };

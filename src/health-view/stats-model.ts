@@ -30,7 +30,8 @@ export function statsModel(stats: ClientStats, lastRttMs: number | undefined): S
   return [
     {
       id: 'uptime',
-      label: 'Uptime',
+      // The window it covers is part of the figure: 1.6 % of one second is not 1.6 % of a day.
+      label: `Uptime · ${formatDuration(stats.observedMs)}`,
       value: formatPercent(stats.uptimeRatio),
       hint: `connected ${formatDuration(stats.uptimeMs)} of ${formatDuration(stats.observedMs)} observed in the last ${window}`,
     },

@@ -25,8 +25,13 @@ export interface TimelineModel {
   rows: TimelineRow[];
   /** Rows older than the ones shown. */
   hidden: number;
-  /** Outages (connection lost → connected again) in the rows. */
+  /**
+   * Outages in the rows: every connection lost, whether it came back or not yet (so the header
+   * never says "0 outages" while the badge says Reconnecting).
+   */
   outages: number;
+  /** The last outage is still going on. */
+  ongoing: boolean;
 }
 
 const LOOK: Record<TimelineCategory, { tone: Tone; icon: string }> = {
@@ -141,5 +146,11 @@ export function timelineModel(
     });
   });
   const hidden = Math.max(0, rows.length - maxRows);
-  return { rows: hidden > 0 ? rows.slice(hidden) : rows, hidden, outages };
+  const ongoing = lostAt !== undefined;
+  return {
+    rows: hidden > 0 ? rows.slice(hidden) : rows,
+    hidden,
+    outages: outages + (ongoing ? 1 : 0),
+    ongoing,
+  };
 }

@@ -126,7 +126,7 @@ export function mountHealthView(options: { panelOpen: boolean }): HealthView {
       );
       setText(
         timelineNote,
-        `${model.outages} outage${model.outages === 1 ? '' : 's'}${model.hidden > 0 ? ` · ${model.hidden} older entries not shown` : ''}`,
+        `${model.outages} outage${model.outages === 1 ? '' : 's'}${model.ongoing ? ' (one ongoing)' : ''}${model.hidden > 0 ? ` · ${model.hidden} older entries not shown` : ''}`,
       );
       if (atBottom) timelineScroll.scrollTop = timelineScroll.scrollHeight;
     },

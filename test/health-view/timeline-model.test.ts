@@ -78,10 +78,11 @@ describe('timelineModel', () => {
       ['connected', 'ok', '●', 'Connection quality recovered', '', '50 seconds ago'],
     ]);
     expect(model.outages).toBe(1);
+    expect(model.ongoing).toBe(false);
     expect(model.hidden).toBe(0);
   });
 
-  it('shows failures and app disconnects, and does not count a disconnect by the page as an outage', () => {
+  it('shows failures and app disconnects, counts a lost connection not yet back, but not a disconnect by the page', () => {
     const model = timelineModel(
       [
         { at: T0, kind: 'connected', reason: 'open', attempt: 0 },
@@ -108,7 +109,10 @@ describe('timelineModel', () => {
       ['reconnecting', 'info', '↻', 'heartbeat timeout · retry in 10 ms'],
       ['failed', 'bad', '✕', 'gave up after the last attempt'],
     ]);
-    expect(model.outages).toBe(0);
+    // The heartbeat loss at 4 s is an outage still going on (failed); the page's own
+    // disconnect at 1 s is none.
+    expect(model.outages).toBe(1);
+    expect(model.ongoing).toBe(true);
   });
 
   it('keeps only the latest rows and says how many are hidden', () => {

@@ -55,6 +55,18 @@ describe('GET / and the page assets', () => {
       expect((await app.inject('/health-view/health-view.css')).headers['content-type']).toBe(
         'text/css; charset=utf-8',
       );
+      // The page links its icon, and a browser's own /favicon.ico request gets it too.
+      expect(page.body).toContain(
+        '<link rel="icon" type="image/svg+xml" href="health-view/favicon.svg" />',
+      );
+      for (const url of ['/health-view/favicon.svg', '/favicon.ico']) {
+        const icon = await app.inject(url);
+        expect(icon.statusCode, url).toBe(200);
+        expect(icon.headers['content-type']).toBe('image/svg+xml');
+        expect(icon.body).toMatch(/^<svg /);
+      }
+      // One heading says what the page is; the panel says what it covers.
+      expect(page.body.match(/Connection health/g)).toHaveLength(2); // <title> and <h1>
     } finally {
       await app.close();
     }

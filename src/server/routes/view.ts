@@ -40,6 +40,7 @@ const ASSETS: Readonly<Record<string, string>> = {
   'health-view.bundle.js': 'text/javascript; charset=utf-8',
   'health-view.bundle.js.map': 'application/json; charset=utf-8',
   'health-view.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
 };
 
 // The page runs only its own bundle; it connects to the alert server and, with ?server= or
@@ -133,6 +134,8 @@ export function viewRoutes(ctx: AppContext, options: ViewRouteOptions) {
 
   return async (app: FastifyInstance): Promise<void> => {
     app.get('/', async (_request, reply) => sendAsset(reply, 'index.html'));
+    // Browsers ask for /favicon.ico whatever the page links: the same icon, not a 404.
+    app.get('/favicon.ico', async (_request, reply) => sendAsset(reply, 'favicon.svg'));
     app.get<{ Params: { file: string } }>('/health-view/:file', async (request, reply) =>
       sendAsset(reply, request.params.file),
     );
