@@ -22,12 +22,8 @@ export {
   type RunOutcome,
   type RunScenarioOptions,
 } from './run-scenario.js';
-export {
-  CLIENTS_PER_WORKER,
-  defaultWorkers,
-  RealHarness,
-  type RealHarnessOptions,
-} from './harness/real-harness.js';
+export { RealHarness, type RealHarnessOptions } from './harness/real-harness.js';
+export { CLIENTS_PER_WORKER, defaultWorkers } from './harness/topology.js';
 export type { Harness, FaultHandle } from './harness/types.js';
 export { Publisher, type PublishFn, type PublisherOptions } from './harness/publisher.js';
 export { reconnectStopped, scaledClientOptions, userOf } from './harness/fleet.js';

@@ -17,7 +17,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const wait = (ms: number) =>
+/** Resolves after `ms` on the system clock. */
+export const wait = (ms: number) =>
   new Promise((resolve) => systemClock.setTimeout(() => resolve(undefined), ms));
 
 /**

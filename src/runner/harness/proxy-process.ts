@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../protocol/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
-
-/** `bin/stormwatch`, the same file from `src/` (tests) and `dist/` (the CLI). */
-const BIN = fileURLToPath(new URL('../../../bin/stormwatch', import.meta.url));
+import { BIN } from './bin.js';
 
 /**
  * An embedded fault proxy in a process of its own (`stormwatch proxy --port 0`): a proxied

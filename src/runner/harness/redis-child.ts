@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { systemClock } from '../../protocol/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
-import { freePort } from './child-server.js';
+import { freePort, wait } from './child-server.js';
 
 /** Options of {@link RedisChild}. */
 export interface RedisChildOptions {
@@ -18,9 +18,6 @@ export interface RedisChildOptions {
   /** Working directory of a persisting server (required with `persist`). */
   dir?: string | undefined;
 }
-
-const wait = (ms: number) =>
-  new Promise((resolve) => systemClock.setTimeout(() => resolve(undefined), ms));
 
 /** True when a Redis at `port` answers PING within `timeoutMs`. */
 export function pingRedis(port: number, timeoutMs = 500): Promise<boolean> {

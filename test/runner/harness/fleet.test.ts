@@ -61,7 +61,7 @@ describe('how a large fleet is spread over processes', () => {
   });
 
   it('moves proxies to processes of their own and shards them under 12,000 descriptors', async () => {
-    const { proxyShards } = await import('../../../src/runner/harness/real-harness.js');
+    const { proxyShards } = await import('../../../src/runner/harness/topology.js');
     const scenario = (clients: number, instances: number) =>
       ({ config: config(clients, instances) }) as unknown as Parameters<typeof proxyShards>[0];
     expect(proxyShards(scenario(5000, 1), {})).toEqual({ shards: 1, separate: false });
