@@ -47,6 +47,8 @@ export { createSeededRandom, systemRandom } from './random.js';
 export type { Random } from './random.js';
 export { DEFAULT_TIMELINE } from './timeline.js';
 export type { TimelineEntry, TimelineKind, TimelineOptions } from './timeline.js';
+export { timelineStrip } from './strip.js';
+export type { StripSegment, StripState } from './strip.js';
 export { computeStats, percentile, summarize } from './stats.js';
 export type { ClientStats, Distribution, Sample, StatsInput } from './stats.js';
 export { buildEndpointUrl, BREACH_ALERTS_PATH } from './url.js';
