@@ -10,6 +10,11 @@ export interface HeartbeatOptions {
    * latency is slow, not dead, and a blackholed link is found within interval + deadAfter = 50 s.
    */
   deadAfterMs: number;
+  /**
+   * Ping once as a connection goes live (after the resume replay), so the first RTT is known at
+   * connect rather than a whole interval later. Default true.
+   */
+  pingOnConnect?: boolean;
 }
 
 /** Defaults from the original spec: ping every 30 s, pong timeout 10 s, dead after 20 s. */

@@ -4,8 +4,41 @@ import { createManualEnvironment } from '../../src/client/index.js';
 import { createHarness, T0 } from './helpers.js';
 
 describe('heartbeat', () => {
-  it('pings every 30 s and reports the RTT matched by ping id', () => {
+  it('pings once as the connection goes live, after the resume replay', () => {
     const { clock, server, client, events } = createHarness();
+    server.pongDelayMs = 25;
+    client.connect();
+    const first = server.sent('ping');
+    expect(first).toHaveLength(1);
+    // The resume went out before the ping: the server is live when the ping reaches it.
+    const kinds = (server.frames.get(server.last.id) ?? []).map((m) => m.type);
+    expect(kinds.indexOf('resume')).toBeLessThan(kinds.indexOf('ping'));
+    clock.advance(25);
+    expect(events.pong).toEqual([
+      expect.objectContaining({ id: first[0]!.id, rttMs: 25, onTime: true }),
+    ]);
+    // The period runs from the connect, not from that first ping.
+    clock.advance(30_000 - 25 - 1);
+    expect(server.sent('ping')).toHaveLength(1);
+    clock.advance(1);
+    expect(server.sent('ping')).toHaveLength(2);
+    client.dispose();
+  });
+
+  it('heartbeat.pingOnConnect false waits a whole interval for the first ping', () => {
+    const { clock, server, client } = createHarness({ heartbeat: { pingOnConnect: false } });
+    client.connect();
+    clock.advance(29_999);
+    expect(server.sent('ping')).toHaveLength(0);
+    clock.advance(1);
+    expect(server.sent('ping')).toHaveLength(1);
+    client.dispose();
+  });
+
+  it('pings every 30 s and reports the RTT matched by ping id', () => {
+    const { clock, server, client, events } = createHarness({
+      heartbeat: { pingOnConnect: false },
+    });
     server.pongDelayMs = 40;
     client.connect();
     clock.advance(29_999);
@@ -24,7 +57,9 @@ describe('heartbeat', () => {
   });
 
   it('turns poor exactly 10 s after an unanswered ping, probes at once, and recovers on an on-time pong', () => {
-    const { clock, server, client, events } = createHarness();
+    const { clock, server, client, events } = createHarness({
+      heartbeat: { pingOnConnect: false },
+    });
     client.connect();
     server.blackhole = true;
     clock.advance(30_000); // ping 1 goes unanswered
@@ -107,7 +142,10 @@ describe('heartbeat', () => {
 
   it('does not judge pong lateness while the page is hidden, and restarts the heartbeat on visible', () => {
     const environment = createManualEnvironment();
-    const { clock, server, client, events } = createHarness({ environment });
+    const { clock, server, client, events } = createHarness({
+      environment,
+      heartbeat: { pingOnConnect: false },
+    });
     client.connect();
     environment.emit('hidden');
     server.pongDelayMs = 15_000; // throttled: pongs look late

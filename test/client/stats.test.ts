@@ -135,7 +135,8 @@ describe('client.stats()', () => {
       failedAttempts: 1,
       disconnections: 1,
       reconnectMs: { count: 1, avg: 3000 },
-      pongRttMs: { count: 2, p50: 25, p95: 25 }, // pongs for the pings at 30 s and 93 s
+      // Pongs for the pings at connect (0 s and 63 s) and a period later (30 s and 93 s).
+      pongRttMs: { count: 4, p50: 25, p95: 25 },
     });
     expect(stats.uptimeRatio).toBeCloseTo(0.97, 12);
     const kinds = client.timeline().map((e) => [e.kind, e.at - T0]);

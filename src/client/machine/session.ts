@@ -112,6 +112,8 @@ function onMessage(step: Step, socketId: number, message: ServerMessage): void {
       step.update({ sequence: outcome.state });
       if (outcome.reset !== undefined) step.emit('gap', { ...outcome.reset, at: step.now });
       if (resume.enabled) step.send(socketId, outcome.resume);
+      // Without a resume the server is live at once: measure the link now.
+      else pingAtConnect(step, socketId);
       return;
     }
     case 'pong':
@@ -123,6 +125,9 @@ function onMessage(step: Step, socketId: number, message: ServerMessage): void {
       if (outcome.gap !== undefined) step.emit('gap', { ...outcome.gap, at: step.now });
       // The replay is over: what it delivered is acked now, not at the end of a window.
       if (resume.ack) applyAck(step, socketId, flush(step.state.ack, step.state.sequence));
+      // The replay is over and the server live: the first round trip is measured now, not a
+      // whole interval later.
+      pingAtConnect(step, socketId);
       return;
     }
     case 'breach_alert': {
@@ -174,6 +179,16 @@ function onPong(step: Step, id: string): void {
   const throttled = !step.state.visible;
   step.emit('pong', { id, rttMs: match.rttMs, onTime: match.onTime, throttled, at: step.now });
   if (match.onTime && !throttled) setQuality(step, 'good');
+  scheduleCheck(step);
+}
+
+// One ping as the connection goes live, unless one is out already. The `ping` timer keeps its
+// period.
+function pingAtConnect(step: Step, socketId: number): void {
+  const { heartbeat } = step.ctx.config;
+  if (heartbeat.intervalMs <= 0 || heartbeat.pingOnConnect === false || !step.state.visible) return;
+  if (step.state.pending.length > 0) return;
+  sendPing(step, socketId, false);
   scheduleCheck(step);
 }
 

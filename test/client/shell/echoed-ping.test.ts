@@ -48,6 +48,8 @@ function echoingHarness(take: boolean) {
     transport,
     environment: null,
     backoff: { jitter: 'none' },
+    // These tests follow the periodic pings alone.
+    heartbeat: { pingOnConnect: false },
   });
   const pongs = (sentAt: number[], arrivedAt: number[]) => pending?.pongs(sentAt, arrivedAt);
   const handBack = (how: 'replay' | 'rearm') => {
