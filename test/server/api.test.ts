@@ -112,7 +112,7 @@ describe('HTTP API', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json<{ message: string }>().message).toMatch(
-      /since: expected a non-negative integer/,
+      /since: expected an integer from 0 to/,
     );
   });
 

@@ -62,6 +62,14 @@ export interface AlertService {
   ): Promise<{ alert: BreachAlertMessage; replayed: boolean }>;
   /** The user's alerts with seq > `afterSeq` (polling fallback). */
   history(userId: string, afterSeq: number): Promise<HistorySlice>;
+  /**
+   * A long poll: the user's alerts with seq > `afterSeq` (at most `limit`), waiting up to
+   * `waitMs` for the first one when there is none yet. Returns early, with what is there, when
+   * `signal` aborts or the server closes its connections.
+   */
+  poll(userId: string, afterSeq: number, options: PollOptions): Promise<HistorySlice>;
+  /** Long polls waiting now. */
+  readonly waitingPolls: number;
   /** Closes every socket with `code` (1012 restart, 1001 going away). */
   closeAll(code: number, reason: string, metricReason: ServerDisconnectReason): void;
   /** Drops every socket without a close frame (hard restart). */
@@ -89,6 +97,16 @@ export interface AlertService {
   readonly heartbeat: HeartbeatAdvice;
 }
 
+/** How {@link AlertService.poll} waits. */
+export interface PollOptions {
+  /** Longest wait for a first alert, ms; 0 answers at once. */
+  waitMs: number;
+  /** At most this many alerts. Default: all. */
+  limit?: number | undefined;
+  /** Ends the wait early (the request went away). */
+  signal?: AbortSignal | undefined;
+}
+
 /** Builds an {@link AlertService}. */
 export function createAlertService(options: AlertServiceOptions): AlertService {
   const clock = options.clock ?? systemClock;
@@ -114,7 +132,45 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     }
   };
 
+  // Long polls waiting for a user's next alert: woken by it, by their timeout or by shutdown.
+  const waiters = new Map<string, Set<() => void>>();
+  let waiting = 0;
+  const wakeUser = (userId: string): void => {
+    const set = waiters.get(userId);
+    if (set === undefined) return;
+    waiters.delete(userId);
+    for (const wake of set) wake();
+  };
+  const wakeAll = (): void => {
+    for (const userId of [...waiters.keys()]) wakeUser(userId);
+  };
+  /** A promise settled by the user's next alert, `waitMs`, `signal` or shutdown. */
+  const waitForAlert = (userId: string, waitMs: number, signal: AbortSignal | undefined) => {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      wake = () => {
+        if (timer === undefined) return;
+        clock.clearTimeout(timer);
+        timer = undefined;
+        waiting -= 1;
+        waiters.get(userId)?.delete(wake);
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      };
+      timer = clock.setTimeout(wake, waitMs);
+      waiting += 1;
+      let set = waiters.get(userId);
+      if (set === undefined) waiters.set(userId, (set = new Set()));
+      set.add(wake);
+      if (signal?.aborted) wake();
+      else signal?.addEventListener('abort', wake);
+    });
+    return { woken, cancel: () => wake() };
+  };
+
   const unsubscribe = broker.subscribe((alert, epoch) => {
+    wakeUser(alert.userId);
     const sessions = byUser.get(alert.userId);
     if (sessions === undefined) return;
     // Backwards: a session that closes on a new epoch leaves the list while it is walked.
@@ -228,7 +284,27 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     history: (userId, afterSeq) => broker.history(userId, afterSeq),
 
+    async poll(userId, afterSeq, { waitMs, limit, signal }) {
+      if (waitMs <= 0) return broker.history(userId, afterSeq, limit);
+      // Waiting starts before the read: an alert stored between the two still wakes the poll.
+      const wait = waitForAlert(userId, waitMs, signal);
+      try {
+        const slice = await broker.history(userId, afterSeq, limit);
+        // Alerts are there, or the history is not the one `afterSeq` counts in: answer now.
+        if (slice.alerts.length > 0 || slice.lastSeq < afterSeq) return slice;
+        await wait.woken;
+        return await broker.history(userId, afterSeq, limit);
+      } finally {
+        wait.cancel();
+      }
+    },
+
+    get waitingPolls() {
+      return waiting;
+    },
+
     closeAll(code, reason, metricReason) {
+      wakeAll();
       for (const session of everySession()) session.close(code, reason, metricReason);
     },
 
@@ -243,6 +319,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     },
 
     terminateAll() {
+      wakeAll();
       for (const session of everySession()) session.terminate();
     },
 
@@ -255,6 +332,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     },
 
     dispose() {
+      wakeAll();
       unsubscribe();
       unsubscribeRevoke?.();
     },

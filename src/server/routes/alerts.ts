@@ -67,7 +67,34 @@ function readIdempotencyKey(
   );
 }
 
-/** `POST /api/alerts` (publisher) and `GET /api/alerts?since=` (polling fallback). */
+/** Largest `since` taken: a seq fits in 15 digits. */
+const MAX_SEQ = 999_999_999_999_999;
+/** Longest long poll, ms: below the idle timeouts of common proxies (60 s). */
+export const MAX_POLL_WAIT_MS = 30_000;
+/** Most alerts one poll returns. */
+export const MAX_POLL_LIMIT = 1000;
+
+/** A query parameter as an integer in [min, max]; undefined when absent; the 400 otherwise. */
+function readInteger(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+): number | undefined | ServerError {
+  if (raw === undefined) return undefined;
+  const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (value >= min && value <= max) return value;
+  return new ServerError(
+    ServerErrorCode.BAD_REQUEST,
+    400,
+    `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`,
+  );
+}
+
+/**
+ * `POST /api/alerts` (publisher) and `GET /api/alerts?since=&epoch=&wait=&limit=` (the polling
+ * fallback: `wait` ms of long polling for the first alert after `since`).
+ */
 export function alertRoutes(ctx: AppContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/alerts', async (request, reply) => {
@@ -106,32 +133,45 @@ export function alertRoutes(ctx: AppContext) {
       return reply.send({ revokedBefore: new Date(cutoffMs).toISOString(), closed });
     });
 
-    app.get<{ Querystring: { since?: string; epoch?: string } }>(
+    app.get<{ Querystring: { since?: string; epoch?: string; wait?: string; limit?: string } }>(
       '/api/alerts',
       async (request, reply) => {
         const principal = await authorize(ctx, request, reply, 'user');
         if (principal === undefined) return reply;
-        const raw = request.query.since ?? '0';
-        if (!/^\d{1,15}$/.test(raw)) {
-          return sendError(
-            reply,
-            new ServerError(
-              ServerErrorCode.BAD_REQUEST,
-              400,
-              `since: expected a non-negative integer, got ${JSON.stringify(raw.slice(0, 40))}`,
-            ),
-          );
+        const { query } = request;
+        const since = readInteger('since', query.since, 0, MAX_SEQ);
+        const waitMs = readInteger('wait', query.wait, 0, MAX_POLL_WAIT_MS);
+        const limit = readInteger('limit', query.limit, 0, MAX_POLL_LIMIT);
+        for (const value of [since, waitMs, limit]) {
+          if (value instanceof ServerError) return sendError(reply, value);
         }
         const head = await ctx.broker.head(principal.userId);
-        const epoch = request.query.epoch;
+        const epoch = query.epoch;
         const sameEpoch = epoch === undefined || epoch === head.epoch;
-        const since = sameEpoch ? Number(raw) : 0;
-        const slice = await ctx.service.history(principal.userId, since);
-        const missed = Math.max(0, slice.firstSeq - since - 1);
+        const after = sameEpoch ? ((since as number | undefined) ?? 0) : 0;
+        if (limit === 0) {
+          // Only where the stream stands (a polling client's handshake).
+          return reply.send({
+            epoch: head.epoch,
+            lastSeq: head.lastSeq,
+            gap: false,
+            missed: 0,
+            alerts: [],
+          });
+        }
+        // A long poll ends early when its request goes away (the client gave up or moved on).
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        const slice = await ctx.service.poll(principal.userId, after, {
+          waitMs: (waitMs as number | undefined) ?? 0,
+          limit: limit as number | undefined,
+          signal: gone.signal,
+        });
+        const missed = Math.max(0, slice.firstSeq - after - 1);
         return reply.send({
           epoch: slice.epoch,
           lastSeq: slice.lastSeq,
-          gap: missed > 0 || !sameEpoch,
+          gap: missed > 0 || !sameEpoch || slice.epoch !== head.epoch,
           missed,
           alerts: slice.alerts,
         });
