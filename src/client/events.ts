@@ -1,3 +1,4 @@
+import type { TransportKind } from './transports/types.js';
 import type { BreachAlertMessage } from '../protocol/index.js';
 import type { ClientError } from './errors.js';
 import type { StreamGap } from './resume.js';
@@ -104,6 +105,15 @@ export interface QualityChange {
 export type GapEvent = StreamGap & { at: number };
 
 /** Every event the client emits, by name. */
+/** The open connection's frames now travel another way (see the `fallback` option). */
+export interface TransportChange {
+  /** Undefined on the first connection. */
+  from: TransportKind | undefined;
+  to: TransportKind;
+  /** Clock time, epoch ms. */
+  at: number;
+}
+
 export interface ClientEventMap {
   /** Every state change. */
   state: StateChange;
@@ -117,6 +127,8 @@ export interface ClientEventMap {
   gap: GapEvent;
   /** Something went wrong; the client keeps running unless a `state` event says otherwise. */
   error: ClientError;
+  /** A connection opened on another transport than the last one, or moved while open. */
+  transport: TransportChange;
 }
 
 /** Name of a client event. */

@@ -14,7 +14,7 @@ export { createClient, DEFAULT_STATS_WINDOW_MS } from './shell/client.js';
 export type { Client } from './shell/client.js';
 export type { Listener } from './shell/emitter.js';
 export { DEFAULT_CONNECT_TIMEOUT_MS, resolveOptions } from './options.js';
-export type { ClientOptions, ResolvedOptions, TokenProvider } from './options.js';
+export type { ClientOptions, FallbackSettings, ResolvedOptions, TokenProvider } from './options.js';
 
 export { CLIENT_STATES } from './events.js';
 export type {
@@ -27,6 +27,7 @@ export type {
   QualityChange,
   StateChange,
   TransitionReason,
+  TransportChange,
 } from './events.js';
 export { ClientError, ClientErrorCode, isClientError } from './errors.js';
 export type { ClientErrorCodeValue } from './errors.js';
@@ -69,12 +70,22 @@ export type {
 } from './machine/types.js';
 
 export { ABNORMAL_CLOSURE } from './transports/types.js';
+export { createFallbackTransport, DEFAULT_FALLBACK } from './transports/fallback.js';
+export type { FallbackOptions, FallbackTransportOptions } from './transports/fallback.js';
+export { createPollingTransport, httpBaseOf } from './transports/polling.js';
+export type {
+  FetchLike,
+  PollingSocket,
+  PollingTransport,
+  PollingTransportOptions,
+} from './transports/polling.js';
 export type {
   CloseInfo,
   EchoedPing,
   OpenRequest,
   SocketHandlers,
   Transport,
+  TransportKind,
   TransportSocket,
 } from './transports/types.js';
 export { createBrowserTransport } from './transports/browser.js';

@@ -8,6 +8,12 @@ import { systemRandom, type Random } from './random.js';
 import { DEFAULT_RESUME, type ResumeOptions } from './resume.js';
 import { DEFAULT_TIMELINE, type TimelineOptions } from './timeline.js';
 import { createBrowserTransport } from './transports/browser.js';
+import {
+  createFallbackTransport,
+  DEFAULT_FALLBACK,
+  type FallbackOptions,
+} from './transports/fallback.js';
+import type { PollingTransportOptions } from './transports/polling.js';
 import type { Transport } from './transports/types.js';
 import { buildEndpointUrl } from './url.js';
 
@@ -52,6 +58,18 @@ export interface ClientOptions {
   transport?: Transport;
   /** Online/offline and visibility signals. Default: the browser's, none elsewhere; null: none. */
   environment?: Environment | null;
+  /**
+   * Fall back to HTTP long polling (`GET /api/alerts?wait=`) when WebSocket cannot get through,
+   * and move back when a background WebSocket probe opens. `true` for the defaults (after 2
+   * failed WebSocket attempts, probe every 15 s); an object to tune them or the polling requests
+   * (`polling.fetch`, `polling.waitMs`). Needs resume (the default). Default: off.
+   */
+  fallback?: boolean | FallbackSettings;
+}
+
+/** The `fallback` option as an object. */
+export interface FallbackSettings extends Partial<FallbackOptions> {
+  polling?: PollingTransportOptions;
 }
 
 /** Options after defaults and validation. */
@@ -83,6 +101,33 @@ function checkDuration(name: string, value: number, allowZero = false): void {
       `${name}: expected a ${allowZero ? 'non-negative' : 'positive'} number of ms, got ${String(value)}`,
     );
   }
+}
+
+function withFallback(
+  websocket: Transport,
+  fallback: ClientOptions['fallback'],
+  clock: Clock,
+): Transport {
+  if (fallback === undefined || fallback === false) return websocket;
+  if (fallback !== true && (typeof fallback !== 'object' || fallback === null)) {
+    throw invalid(`fallback: expected true, false or an object, got ${JSON.stringify(fallback)}`);
+  }
+  const settings: FallbackSettings = fallback === true ? {} : fallback;
+  const fallbackAfter = settings.fallbackAfter ?? DEFAULT_FALLBACK.fallbackAfter;
+  if (!Number.isInteger(fallbackAfter) || fallbackAfter < 1) {
+    throw invalid(`fallback.fallbackAfter: expected an integer >= 1, got ${String(fallbackAfter)}`);
+  }
+  const probeIntervalMs = settings.probeIntervalMs ?? DEFAULT_FALLBACK.probeIntervalMs;
+  checkDuration('fallback.probeIntervalMs', probeIntervalMs);
+  const waitMs = settings.polling?.waitMs;
+  if (waitMs !== undefined) checkDuration('fallback.polling.waitMs', waitMs, true);
+  return createFallbackTransport({
+    websocket,
+    clock,
+    fallbackAfter,
+    probeIntervalMs,
+    polling: { clock, ...settings.polling },
+  });
 }
 
 /**
@@ -163,12 +208,14 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   checkDuration('connectTimeoutMs', connectTimeoutMs);
 
-  const transport = options.transport ?? createBrowserTransport();
-  if (transport === undefined) {
+  const websocket = options.transport ?? createBrowserTransport();
+  if (websocket === undefined) {
     throw invalid(
       'transport: no global WebSocket here; in Node pass createNodeTransport() from stormwatch/client/node',
     );
   }
+  const clock = options.clock ?? systemClock;
+  const transport = withFallback(websocket, options.fallback, clock);
 
   return {
     machine: {
@@ -181,7 +228,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     },
     getToken: options.getToken,
     timeline,
-    clock: options.clock ?? systemClock,
+    clock,
     random: options.random ?? systemRandom,
     transport,
     environment:

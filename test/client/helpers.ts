@@ -6,6 +6,7 @@ import {
   createClient,
   createMemoryTransport,
   SimulatedClock,
+  type FetchLike,
   type Client,
   type ClientEventMap,
   type ClientOptions,
@@ -36,6 +37,12 @@ export class FakeAlertServer {
   admit: (connection: MemoryConnection) => Admission = () => ({ kind: 'accept' });
   /** Client frames received, parsed, per connection id. */
   readonly frames = new Map<number, ClientMessage[]>();
+  /** When true every HTTP request fails as on a network error (see `fetch`). */
+  httpDown = false;
+  /** HTTP requests made through `fetch`, path and query. */
+  readonly requests: string[] = [];
+  // Long polls waiting for the next publish.
+  readonly #waiting = new Set<() => void>();
   readonly #clock: SimulatedClock;
   readonly #memory: MemoryServer;
 
@@ -77,8 +84,80 @@ export class FakeAlertServer {
     for (const connection of this.#memory.live) {
       if (!this.blackhole && connection.state === 'open') connection.send(alert);
     }
+    for (const wake of [...this.#waiting]) wake();
     return alert;
   }
+
+  /**
+   * The server's HTTP side for polling clients, on the simulated clock: `GET /healthz` (after
+   * `pongDelayMs`) and `GET /api/alerts?since=&epoch=&wait=&limit=` as the real route answers
+   * it, long polls woken by `publish()`. Fails like a network error while `httpDown`, hangs
+   * while `blackhole`.
+   */
+  readonly fetch: FetchLike = (url, init) => {
+    const clock = this.#clock;
+    const parsed = new URL(url);
+    this.requests.push(parsed.pathname + parsed.search);
+    const answer = (body: unknown, status = 200) => ({
+      status,
+      headers: { get: () => null },
+      json: () => Promise.resolve(body),
+      text: () => Promise.resolve(JSON.stringify(body)),
+    });
+    return new Promise((resolve, reject) => {
+      const aborted = (): void =>
+        reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      if (this.httpDown) {
+        reject(new TypeError('fetch failed'));
+        return;
+      }
+      if (init.signal.aborted) return aborted();
+      if (this.blackhole) {
+        init.signal.addEventListener('abort', aborted);
+        return;
+      }
+      if (parsed.pathname === '/healthz') {
+        const timer = clock.setTimeout(() => resolve(answer({ status: 'ok' })), this.pongDelayMs);
+        init.signal.addEventListener('abort', () => {
+          clock.clearTimeout(timer);
+          aborted();
+        });
+        return;
+      }
+      if (parsed.pathname !== '/api/alerts') {
+        resolve(answer({ message: 'not found' }, 404));
+        return;
+      }
+      const q = parsed.searchParams;
+      const epoch = q.get('epoch');
+      const same = epoch === null || epoch === this.epoch;
+      const since = same ? Number(q.get('since') ?? 0) : 0;
+      const limit = q.has('limit') ? Number(q.get('limit')) : Infinity;
+      const reply = (): void => {
+        const alerts = limit === 0 ? [] : this.alerts.filter((a) => a.seq > since).slice(0, limit);
+        resolve(
+          answer({ epoch: this.epoch, lastSeq: this.alerts.length, gap: !same, missed: 0, alerts }),
+        );
+      };
+      const waitMs = Number(q.get('wait') ?? 0);
+      if (waitMs <= 0 || limit === 0 || this.alerts.length > since) {
+        reply();
+        return;
+      }
+      const wake = (): void => {
+        this.#waiting.delete(wake);
+        clock.clearTimeout(timer);
+        reply();
+      };
+      const timer = clock.setTimeout(wake, waitMs);
+      this.#waiting.add(wake);
+      init.signal.addEventListener('abort', () => {
+        this.#waiting.delete(wake);
+        clock.clearTimeout(timer);
+        aborted();
+      });
+    });
+  };
 
   /** Accepts a pending connection the way `admit` accepting would. */
   open(connection: MemoryConnection): void {
@@ -160,7 +239,15 @@ export type Captured = { [K in keyof ClientEventMap]: ClientEventMap[K][] };
 
 /** Records every event of `client`. */
 export function capture(client: Client): Captured {
-  const captured: Captured = { state: [], alert: [], pong: [], quality: [], gap: [], error: [] };
+  const captured: Captured = {
+    state: [],
+    alert: [],
+    pong: [],
+    quality: [],
+    gap: [],
+    error: [],
+    transport: [],
+  };
   const listen = <K extends keyof Captured>(name: K): void => {
     client.on(name, (payload) => {
       (captured[name] as ClientEventMap[K][]).push(payload);

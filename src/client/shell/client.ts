@@ -10,6 +10,7 @@ import type { StreamPosition } from '../resume.js';
 import type { ClientStats } from '../stats.js';
 import type { TimelineEntry } from '../timeline.js';
 import {
+  type TransportKind,
   ABNORMAL_CLOSURE,
   type EchoedPing,
   type SocketHandlers,
@@ -28,6 +29,11 @@ export interface Client {
   readonly quality: Quality | undefined;
   /** Retry number of the current or last attempt (0 after a stable connection). */
   readonly attempt: number;
+  /**
+   * How the open connection's frames travel (`polling` after a fallback), undefined while not
+   * connected.
+   */
+  readonly transport: TransportKind | undefined;
   /** Epoch and highest seq delivered; persist it and pass it as `resume.from` to pick up later. */
   readonly position: StreamPosition;
   /** True after {@link Client.dispose}. */
@@ -72,6 +78,8 @@ class ReconnectingClient implements Client {
   readonly #queue: MachineEvent[] = [];
   readonly #unsubscribeEnvironment: (() => void) | undefined;
   #state: MachineState;
+  /** Transport of the last connection that opened (kept after it ends, to report changes). */
+  #transport: TransportKind | undefined;
   #running = false;
   #disposed = false;
   /** The socket playing the heartbeat (see TransportSocket.echoPing). */
@@ -112,6 +120,10 @@ class ReconnectingClient implements Client {
 
   get attempt(): number {
     return this.#state.attempt;
+  }
+
+  get transport(): TransportKind | undefined {
+    return this.#state.phase.name === 'connected' ? this.#transport : undefined;
   }
 
   get position(): StreamPosition {
@@ -220,6 +232,16 @@ class ReconnectingClient implements Client {
         return;
       }
       case 'emit':
+        if (effect.event === 'state' && effect.payload.to === 'connected') {
+          const phase = this.#state.phase;
+          const socketId = phase.name === 'connected' ? phase.socketId : -1;
+          const from = this.#transport;
+          this.#transport = this.#sockets.get(socketId)?.kind ?? 'websocket';
+          this.#recorder.onState(effect.payload);
+          this.#emitter.emit('state', effect.payload);
+          if (from !== this.#transport) this.#emitTransport(from);
+          return;
+        }
         if (effect.event === 'state') this.#recorder.onState(effect.payload);
         else if (effect.event === 'quality') this.#recorder.onQuality(effect.payload);
         else if (effect.event === 'pong') this.#recorder.onPong(effect.payload);
@@ -262,6 +284,7 @@ class ReconnectingClient implements Client {
           onOpen: () => this.#dispatch({ type: 'open', socketId }),
           onMessage: (data) => this.#dispatch({ type: 'message', socketId, data }),
           onClose,
+          onTransport: (kind) => this.#noteTransport(socketId, kind),
         },
       );
       if (!closed) this.#sockets.set(socketId, socket);
@@ -274,6 +297,21 @@ class ReconnectingClient implements Client {
       );
       if (!closed) onClose({ code: ABNORMAL_CLOSURE, reason: 'transport failed', wasClean: false });
     }
+  }
+
+  // The live socket travels by `kind` now (a fallback socket moved): remembered and announced.
+  #noteTransport(socketId: number, kind: TransportKind): void {
+    const phase = this.#state.phase;
+    if (phase.name !== 'connected' || phase.socketId !== socketId) return;
+    const from = this.#transport;
+    this.#transport = kind;
+    if (from !== kind) this.#emitTransport(from);
+  }
+
+  #emitTransport(from: TransportKind | undefined): void {
+    const to = this.#transport;
+    if (to !== undefined)
+      this.#emitter.emit('transport', { from, to, at: this.#options.clock.now() });
   }
 
   // Offers the ping that is due to a transport that can play the heartbeat without frames.

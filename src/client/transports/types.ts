@@ -12,6 +12,9 @@ export interface CloseInfo {
   retryAfterMs?: number;
 }
 
+/** How a connection's frames travel: a WebSocket, or HTTP long polling standing in for one. */
+export type TransportKind = 'websocket' | 'polling';
+
 /** What a transport reports about one socket. Each socket reports `onClose` exactly once. */
 export interface SocketHandlers {
   /** The upgrade succeeded; frames may be sent. */
@@ -20,10 +23,17 @@ export interface SocketHandlers {
   onMessage(data: unknown): void;
   /** The socket is gone, whether it ever opened or not. No callback follows. */
   onClose(info: CloseInfo): void;
+  /**
+   * The open connection now travels another way (a fallback socket moved from polling to a
+   * WebSocket without interrupting the stream). Optional: only fallback transports call it.
+   */
+  onTransport?(kind: TransportKind): void;
 }
 
 /** One socket opened by a transport. */
 export interface TransportSocket {
+  /** How this socket's frames travel now. Absent: a WebSocket. */
+  readonly kind?: TransportKind;
   /** Sends a text frame; ignored when the socket is not open. */
   send(data: string): void;
   /** Starts the closing handshake (or aborts a pending upgrade). Idempotent. */
