@@ -23,7 +23,7 @@ describe('GET /api/alerts long polling', () => {
   });
 
   const poll = (query: string, signal?: AbortSignal) =>
-    fetch(`${server.httpUrl}/api/alerts?${query}`, { headers: auth, signal });
+    fetch(`${server.httpUrl}/api/alerts?${query}`, { headers: auth, signal: signal ?? null });
 
   it('holds an empty poll until the next alert and answers with it at once', async () => {
     await server.publish('alice', 'first');
