@@ -42,6 +42,7 @@ export function formatProgress(p: Progress): string {
   const s = p.snapshot;
   const states = [
     s.poor > 0 ? `${s.poor} poor` : '',
+    s.polling > 0 ? `${s.polling} polling` : '',
     s.byState.connecting > 0 ? `${s.byState.connecting} connecting` : '',
     s.byState.reconnecting > 0 ? `${s.byState.reconnecting} reconnecting` : '',
     s.byState.failed > 0 ? `${s.byState.failed} failed` : '',

@@ -20,6 +20,7 @@ export interface FleetMetrics {
   reconnectDuration: Histogram;
   pongRtt: Histogram;
   quality: Gauge<'quality'>;
+  transport: Gauge<'transport'>;
   alertsReceived: Counter;
   alertsDuplicate: Counter;
   alertsMissed: Counter;
@@ -37,6 +38,12 @@ export interface FleetMetrics {
 export function createFleetMetrics(registry: Registry): FleetMetrics {
   const registers = [registry];
   return {
+    transport: new Gauge({
+      name: MetricName.clientTransport,
+      help: 'Connected clients per transport: websocket, or polling (the long-polling fallback).',
+      labelNames: ['transport'],
+      registers,
+    }),
     connected: new Gauge({
       name: MetricName.clientConnected,
       help: 'Clients connected now.',

@@ -27,6 +27,7 @@ export const MetricName = {
   clientReconnectDuration: 'alert_client_reconnect_duration_seconds',
   clientPongRtt: 'alert_client_pong_rtt_seconds',
   clientQuality: 'alert_client_quality',
+  clientTransport: 'alert_client_transport',
   clientAlertsReceived: 'alert_client_alerts_received_total',
   clientAlertsDuplicate: 'alert_client_alerts_duplicate_total',
   clientAlertsMissed: 'alert_client_alerts_missed_total',

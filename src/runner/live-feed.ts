@@ -20,7 +20,13 @@ export interface LiveFeedSnapshot {
   phase: Progress['phase'] | 'done';
   /** Scenario seconds since the fleet started connecting. */
   elapsedSeconds: number;
-  clients: { total: number; byState: Record<ClientStateName, number>; poor: number };
+  clients: {
+    total: number;
+    byState: Record<ClientStateName, number>;
+    poor: number;
+    /** Connected over the long-polling fallback. */
+    polling: number;
+  };
   activeFaults: string[];
   alerts: { published: number; delivered: number };
   /** Every threshold of the scenario, judged on what was measured so far. */
@@ -186,7 +192,12 @@ export class LiveFeed {
       scenario: this.#scenario.title,
       phase: this.#verdict !== null ? 'done' : (progress?.phase ?? 'warmup'),
       elapsedSeconds: Math.max(0, progress?.elapsedSeconds ?? 0),
-      clients: { total: snapshot.total, byState: { ...snapshot.byState }, poor: snapshot.poor },
+      clients: {
+        total: snapshot.total,
+        byState: { ...snapshot.byState },
+        poor: snapshot.poor,
+        polling: snapshot.polling,
+      },
       activeFaults: progress?.activeFaults ?? this.#recorder.activeFaults(),
       alerts: {
         published: progress?.published ?? this.#recorder.publishedCount,

@@ -44,6 +44,8 @@ export class LiveMetrics {
     m.alertsUndelivered.set(r.undelivered());
     m.quality.set({ quality: 'good' }, s.byState.connected - s.poor);
     m.quality.set({ quality: 'poor' }, s.poor);
+    m.transport.set({ transport: 'websocket' }, s.byState.connected - s.polling);
+    m.transport.set({ transport: 'polling' }, s.polling);
     const { connected, observed } = r.uptime();
     const connectedS = (connected.steady + connected.fault) / 1000 / scale;
     const disconnectedS = (observed.steady + observed.fault) / 1000 / scale - connectedS;

@@ -11,6 +11,8 @@ export function readProbe(probe: Probe, recorder: FleetRecorder): number {
       return snapshot.byState.connected;
     case 'alert_client_poor':
       return snapshot.poor;
+    case 'alert_client_polling':
+      return snapshot.polling;
     case 'alert_client_reconnecting':
       return snapshot.byState.reconnecting + snapshot.byState.connecting;
     case 'alert_client_failed':

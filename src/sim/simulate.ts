@@ -1,3 +1,4 @@
+import { STAGE_FACTORIES } from './toxics/index.js';
 import { SimulatedClock } from '../client/index.js';
 import {
   FleetRecorder,
@@ -128,6 +129,21 @@ function refuseRunOnly(scenario: Scenario): void {
     throw new RunnerError(
       RunnerErrorCode.SCENARIO_INVALID,
       `${scenario.file}:${step.line}: ${step.action === 'fault' ? `fault.${step.toxic}` : step.action} acts on Redis, which the simulator does not model: use stormwatch run`,
+    );
+  }
+  if (scenario.config.client.fallback !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${scenario.file}: config.client.fallback is run-only (the simulated clients have no HTTP side to poll): use stormwatch run`,
+    );
+  }
+  const blocked = [...scenario.method, ...scenario.rollbacks].find(
+    (s) => s.action === 'fault' && !(s.toxic in STAGE_FACTORIES),
+  );
+  if (blocked !== undefined && blocked.action === 'fault') {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${scenario.file}:${blocked.line}: fault.${blocked.toxic} acts on HTTP requests and the polling fallback, which the simulator does not model: use stormwatch run`,
     );
   }
 }

@@ -32,6 +32,7 @@ describe('scenario library', () => {
       'slow-network.yaml',
       'steady.yaml',
       'token-expiry.yaml',
+      'websocket-blocked.yaml',
     ]);
   });
 

@@ -24,6 +24,8 @@ const TIME_SCALE: Record<string, number> = {
   // Redis's command timeout (2 s) and reconnects are real time too.
   'redis-outage.yaml': 0.25,
   'redis-restart.yaml': 0.25,
+  // Each long poll and probe is a real HTTP round trip that the scale would magnify 20-fold.
+  'websocket-blocked.yaml': 0.25,
 };
 
 /** The CI time scale of `file` (a name in scenarios/): 0.05 unless listed above. */

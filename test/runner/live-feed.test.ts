@@ -24,6 +24,7 @@ const progress = (over: Partial<Progress> = {}): Progress => ({
     total: 4,
     byState: { connecting: 0, connected: 3, reconnecting: 1, disconnected: 0, failed: 0 },
     poor: 1,
+    polling: 0,
   },
   activeFaults: ['latency'],
   published: 7,

@@ -79,8 +79,12 @@ export function createFallbackTransport(options: FallbackTransportOptions): Tran
           websocket: options.websocket,
           clock,
           probeIntervalMs: settings.probeIntervalMs,
-          // Plain HTTP failed too: the next attempt tries WebSocket again.
-          onFailedBeforeOpen: () => setMode('websocket'),
+          // Plain HTTP failed too: the next attempt tries WebSocket again, and one more failed
+          // upgrade is enough to poll again (attempts alternate until one of them opens).
+          onFailedBeforeOpen: () => {
+            setMode('websocket');
+            state.failures = settings.fallbackAfter - 1;
+          },
           onUpgraded: () => setMode('websocket'),
         });
       }

@@ -11,7 +11,14 @@ import type { ForwardedEvent, FromWorker, ToWorker, WorkerInit } from './fleet-p
 const FLUSH_MS = 20;
 /** A batch is sent at once when it holds this many events. */
 const BATCH = 2000;
-const FORWARDED: readonly ClientEventName[] = ['state', 'pong', 'quality', 'alert', 'gap'];
+const FORWARDED: readonly ClientEventName[] = [
+  'state',
+  'pong',
+  'quality',
+  'alert',
+  'gap',
+  'transport',
+];
 
 // The worker's own loop delay: a busy worker delays its clients' timers and frames as a busy
 // runner would, so the run's uncertainty takes it in.

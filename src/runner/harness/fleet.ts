@@ -57,6 +57,14 @@ export function scaledClientOptions(config: ScenarioConfig) {
       deadAfterMs: c.deadAfterMs === undefined ? 2 * pongTimeoutMs : c.deadAfterMs * s,
     },
     connectTimeoutMs: 20_000 * s,
+    ...(c.fallback === undefined
+      ? {}
+      : {
+          fallback: {
+            fallbackAfter: c.fallback.after,
+            probeIntervalMs: c.fallback.probeIntervalMs * s,
+          },
+        }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { EMBEDDED_ONLY_TOXICS } from '../scenario/toxics.js';
 import { Toxiproxy, type Proxy, type Toxic } from 'toxiproxy-node-client';
 import { createToxiproxyServer, type ToxiproxyServer } from '../../proxy/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
@@ -96,7 +97,8 @@ export class ProxyFaults {
         toxics.push(
           await this.#proxy.addToxic({
             name: `${step.toxic}_${stream}_${++this.#counter}`,
-            type: step.toxic,
+            // websocket_block is the embedded proxy's own: the client's type list lacks it.
+            type: step.toxic as Toxic<Record<string, number>>['type'],
             stream,
             toxicity: step.toxicity,
             attributes,
@@ -107,7 +109,7 @@ export class ProxyFaults {
       for (const toxic of toxics) await toxic.remove().catch(() => undefined);
       throw new RunnerError(
         RunnerErrorCode.FAULT_FAILED,
-        `fault.${step.toxic} (line ${step.line}) was refused by the proxy ${this.#name}: ${describe(error)}`,
+        `fault.${step.toxic} (line ${step.line}) was refused by the proxy ${this.#name}: ${describe(error)}${EMBEDDED_ONLY_TOXICS.has(step.toxic) ? ` (${step.toxic} is a toxic of stormwatch's embedded proxy; Toxiproxy itself has none)` : ''}`,
       );
     }
     return async () => {

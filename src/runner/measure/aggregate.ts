@@ -107,6 +107,8 @@ export class Measurements {
         return inWindow(r.policyCloses);
       case 'history_resets':
         return inWindow(r.historyResets);
+      case 'fallbacks':
+        return inWindow(r.fallbacks);
       default:
         return this.summary(metric, window).count;
     }
@@ -142,6 +144,7 @@ export class Measurements {
   gauge(metric: ThresholdMetric, window: ThresholdWindow): number | undefined {
     const r = this.#recorder;
     if (metric === 'clients_failed') return r.failedClients;
+    if (metric === 'clients_polling') return r.pollingClients;
     if (metric === 'instance_connections_peak') {
       const known = (r.instancePeaks ?? []).filter((n): n is number => n !== null);
       return known.length === 0 ? undefined : Math.max(...known);

@@ -47,6 +47,8 @@ interface ClientTrack {
   /** Alert ids delivered to this client, with when the first copy arrived (clock ms). */
   delivered: Map<string, number>;
   everConnected: boolean;
+  /** How the connection travels (the last connection's, once one opened). */
+  transport: 'websocket' | 'polling' | undefined;
 }
 
 /** What happened to one reconnect episode. */
@@ -61,6 +63,8 @@ export interface FleetSnapshot {
   total: number;
   byState: Record<ClientStateName, number>;
   poor: number;
+  /** Connected clients whose connection travels by long polling. */
+  polling: number;
 }
 
 /** A reconnect that ended an episode: when the loss and the reconnect happened. */
@@ -144,6 +148,8 @@ export class FleetRecorder {
   readonly epochs = new Set<string>();
   /** Times a client learned the server's history was lost (a new epoch). */
   readonly historyResets: number[] = [];
+  /** Times a connection opened over long polling (the fallback: WebSocket did not get through). */
+  readonly fallbacks: number[] = [];
   /**
    * Deliveries of alerts published before this run (history a long-lived server replayed):
    * not this run's to judge, so never counted as delivered, late or duplicated.
@@ -219,6 +225,7 @@ export class FleetRecorder {
       downSince: undefined,
       delivered: new Map(),
       everConnected: false,
+      transport: undefined,
     };
     this.#tracks.push(track);
     this.#unsubscribers.push(
@@ -235,6 +242,10 @@ export class FleetRecorder {
         if (change.to === 'poor') this.poorTransitions.push(change.at);
       }),
       client.on('alert', (alert, receivedAt?: number) => this.#onAlert(track, alert, receivedAt)),
+      client.on('transport', (change) => {
+        track.transport = change.to;
+        if (change.to === 'polling') this.fallbacks.push(change.at);
+      }),
       client.on('gap', (gap) => {
         if (gap.kind === 'history-reset') {
           this.historyResets.push(gap.at);
@@ -295,11 +306,13 @@ export class FleetRecorder {
       failed: 0,
     };
     let poor = 0;
+    let polling = 0;
     for (const track of this.#tracks) {
       byState[track.state] += 1;
       if (track.state === 'connected' && track.poor) poor += 1;
+      if (track.state === 'connected' && track.transport === 'polling') polling += 1;
     }
-    return { total: this.#tracks.length, byState, poor };
+    return { total: this.#tracks.length, byState, poor, polling };
   }
 
   /**
@@ -407,6 +420,11 @@ export class FleetRecorder {
   /** Clients currently failed. */
   get failedClients(): number {
     return this.#tracks.filter((t) => t.state === 'failed').length;
+  }
+
+  /** Connected clients whose connection travels by long polling now. */
+  get pollingClients(): number {
+    return this.snapshot().polling;
   }
 
   /** Alerts delivered at least once, counted per client. */

@@ -112,6 +112,8 @@ export function buildReport(input: ReportInput): RunReport {
       policy_closes: m.count('policy_closes', 'all'),
       peak_reconnects_per_second: m.gauge('peak_reconnects_per_second', 'all') ?? 0,
       clients_failed: r.failedClients,
+      fallbacks: m.count('fallbacks', 'all'),
+      clients_polling: r.pollingClients,
     },
     server: {
       closes: input.serverCloses ?? null,

@@ -65,6 +65,10 @@ export interface RunReport {
     policy_closes: number;
     peak_reconnects_per_second: number;
     clients_failed: number;
+    /** Connections that opened over long polling (WebSocket did not get through). */
+    fallbacks: number;
+    /** Clients still on long polling at the end. */
+    clients_polling: number;
   };
   /**
    * How much the machine distorted a real run (null in simulation): the runner's event-loop

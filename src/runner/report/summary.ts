@@ -96,6 +96,14 @@ function rows(report: RunReport): Array<[string, string]> {
       : []),
     ['peak reconnects/s', String(m.peak_reconnects_per_second)],
     ['clients failed at end', String(m.clients_failed)],
+    ...(m.fallbacks > 0
+      ? ([
+          [
+            'fallbacks to long polling',
+            `${m.fallbacks} (${m.clients_polling} clients still polling at end)`,
+          ],
+        ] as Array<[string, string]>)
+      : []),
     ...(report.host === null
       ? []
       : ([

@@ -3,7 +3,7 @@ import type { ToxicType } from './types.js';
 /** How a toxic attribute is written in a scenario and sent to Toxiproxy. */
 export interface AttributeSpec {
   /** `ms`/`us`: a duration ("12s") or a number in that unit; scaled by timeScale. */
-  unit: 'ms' | 'us' | 'bytes' | 'KB/s';
+  unit: 'ms' | 'us' | 'bytes' | 'KB/s' | 'flag';
   required: boolean;
   fallback: number;
   /** Smallest value accepted. */
@@ -26,7 +26,22 @@ export const TOXIC_ATTRIBUTES: Record<ToxicType, Record<string, AttributeSpec>> 
   },
   limit_data: { bytes: { unit: 'bytes', required: true, fallback: 0, min: 0 } },
   slow_close: { delay: { unit: 'ms', required: true, fallback: 0, min: 0 } },
+  // The embedded proxy's own: upgrades stripped (0) or reset (1) on the way in.
+  websocket_block: { reset: { unit: 'flag', required: false, fallback: 0, min: 0 } },
 };
+
+/**
+ * Streams a toxic may act on, the first being its default, where not every stream makes sense:
+ * a blocked upgrade is a request on its way in.
+ */
+export const TOXIC_STREAMS: Partial<
+  Record<ToxicType, readonly ('upstream' | 'downstream' | 'both')[]>
+> = {
+  websocket_block: ['upstream'],
+};
+
+/** Toxics only the embedded proxy has (a real Toxiproxy answers them with an error). */
+export const EMBEDDED_ONLY_TOXICS: ReadonlySet<ToxicType> = new Set(['websocket_block']);
 
 /** The toxic types a scenario may name after `fault.`. */
 export const TOXIC_TYPES = Object.keys(TOXIC_ATTRIBUTES) as ToxicType[];

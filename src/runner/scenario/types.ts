@@ -17,6 +17,11 @@ export interface ScenarioClientConfig {
   pongTimeoutMs?: number;
   deadAfterMs?: number;
   minUptimeMs?: number;
+  /**
+   * Fall back to long polling when WebSocket does not get through (`client.fallback`): after
+   * `after` failed upgrades in a row, probing WebSocket every `probeIntervalMs` to move back.
+   */
+  fallback?: { after: number; probeIntervalMs: number };
 }
 
 /** Server settings a scenario may set (milliseconds, before timeScale). */
@@ -74,6 +79,7 @@ export interface ScenarioConfig {
 export type ProbeMetric =
   | 'alert_client_connected'
   | 'alert_client_poor'
+  | 'alert_client_polling'
   | 'alert_client_reconnecting'
   | 'alert_client_failed'
   | 'alert_client_disconnected'
@@ -93,7 +99,14 @@ export interface Probe {
 
 /** Toxics the proxy knows. */
 export type ToxicType =
-  'latency' | 'timeout' | 'reset_peer' | 'bandwidth' | 'slicer' | 'limit_data' | 'slow_close';
+  | 'latency'
+  | 'timeout'
+  | 'reset_peer'
+  | 'bandwidth'
+  | 'slicer'
+  | 'limit_data'
+  | 'slow_close'
+  | 'websocket_block';
 
 /** Fields every method step may carry. */
 interface StepBase {

@@ -3,7 +3,7 @@
 import { parseDuration } from '../duration.js';
 import type { Reader, Path } from './reader.js';
 import { SIM_FAULT_ATTRIBUTES, SIM_FAULT_MODELS } from './sim-faults.js';
-import { TOXIC_ATTRIBUTES, TOXIC_TYPES } from './toxics.js';
+import { TOXIC_ATTRIBUTES, TOXIC_STREAMS, TOXIC_TYPES } from './toxics.js';
 import type { FaultTarget, SimFaultModel, Step, ToxicType } from './types.js';
 
 const ACTIONS = [
@@ -109,7 +109,11 @@ export function readStep(
           );
         else n = spec.unit === 'us' ? ms * 1000 : ms;
       } else {
-        n = r.number(value, p, { min: spec.min, integer: spec.unit === 'bytes' });
+        n = r.number(value, p, {
+          min: spec.min,
+          integer: spec.unit === 'bytes' || spec.unit === 'flag',
+          ...(spec.unit === 'flag' ? { max: 1 } : {}),
+        });
       }
       if (n !== undefined && n < spec.min) r.issue(p, `expected at least ${spec.min}, got ${n}`);
       attributes[name] = n ?? spec.fallback;
@@ -122,8 +126,8 @@ export function readStep(
       stream: r.oneOf(
         s.stream,
         [...path, 'stream'],
-        ['upstream', 'downstream', 'both'] as const,
-        'downstream',
+        TOXIC_STREAMS[toxic] ?? (['upstream', 'downstream', 'both'] as const),
+        TOXIC_STREAMS[toxic]?.[0] ?? 'downstream',
       ),
       toxicity: r.number(s.toxicity, [...path, 'toxicity'], { min: 0, max: 1, fallback: 1 }) ?? 1,
       attributes,

@@ -23,6 +23,7 @@ import type {
 const PROBE_METRICS: readonly ProbeMetric[] = [
   'alert_client_connected',
   'alert_client_poor',
+  'alert_client_polling',
   'alert_client_reconnecting',
   'alert_client_failed',
   'alert_client_disconnected',
@@ -195,6 +196,7 @@ function readConfig(
     'pongTimeout',
     'deadAfter',
     'minUptime',
+    'fallback',
   ]);
   const clientConfig: ScenarioClientConfig = {};
   const set = <K extends keyof ScenarioClientConfig>(
@@ -217,6 +219,7 @@ function readConfig(
   set('pongTimeoutMs', r.duration(client.pongTimeout, [...cp, 'pongTimeout'], { min: 1 }));
   set('deadAfterMs', r.duration(client.deadAfter, [...cp, 'deadAfter'], { min: 1 }));
   set('minUptimeMs', r.duration(client.minUptime, [...cp, 'minUptime'], { min: 0 }));
+  set('fallback', readFallback(r, client.fallback, [...cp, 'fallback']));
 
   const server = r.mapping(c.server, [...path, 'server']) ?? {};
   const sp = [...path, 'server'];
@@ -442,4 +445,26 @@ function readThresholds(r: Reader, raw: unknown, line: (p: Path) => number): Thr
     });
   }
   return out;
+}
+
+/** `client.fallback`: true, false, or `{ after, probeInterval }`. */
+function readFallback(
+  r: Reader,
+  value: unknown,
+  path: Path,
+): ScenarioClientConfig['fallback'] | undefined {
+  if (value === undefined || value === null || value === false) return undefined;
+  const defaults = { after: 2, probeIntervalMs: 15_000 };
+  if (value === true) return defaults;
+  const mapping = r.mapping(value, path);
+  if (mapping === undefined) return undefined;
+  r.onlyKeys(mapping, path, ['after', 'probeInterval']);
+  return {
+    after:
+      r.number(mapping.after, [...path, 'after'], { min: 1, max: 100, integer: true }) ??
+      defaults.after,
+    probeIntervalMs:
+      r.duration(mapping.probeInterval, [...path, 'probeInterval'], { min: 1 }) ??
+      defaults.probeIntervalMs,
+  };
 }

@@ -60,7 +60,15 @@ export const THRESHOLD_METRICS = {
     kind: 'counter',
     help: 'connections the server closed by policy (1008: flood guard)',
   },
+  fallbacks: {
+    kind: 'counter',
+    help: 'connections that opened over long polling because WebSocket did not get through',
+  },
   clients_failed: { kind: 'gauge', help: 'clients in state failed at the end' },
+  clients_polling: {
+    kind: 'gauge',
+    help: 'clients connected over long polling at the end (not back on WebSocket)',
+  },
   instance_connections_peak: {
     kind: 'gauge',
     help: 'the most sockets any one server instance held at once (its own count)',

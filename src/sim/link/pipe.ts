@@ -100,7 +100,8 @@ export class Pipe {
   addToxic(toxic: SimToxic): void {
     if (this.#closed) return;
     if (!(this.#env.random() < toxic.toxicity)) return;
-    const stage = STAGE_FACTORIES[toxic.type](toxic.attributes, this.#context);
+    const factory = STAGE_FACTORIES[toxic.type as keyof typeof STAGE_FACTORIES];
+    const stage = factory(toxic.attributes, this.#context);
     this.#slots.push({ name: toxic.name, stage });
   }
 

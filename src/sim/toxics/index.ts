@@ -8,8 +8,13 @@ import { createSlowCloseStage } from './slow-close.js';
 import type { StageFactory } from './stage.js';
 import { createTimeoutStage } from './timeout.js';
 
-/** The stage of every toxic the scenario format knows, by Toxiproxy type. */
-export const STAGE_FACTORIES: Readonly<Record<ToxicType, StageFactory>> = {
+/**
+ * The stage of every toxic the simulator models, by Toxiproxy type: all but `websocket_block`
+ * (the simulated clients have no HTTP side to fall back to).
+ */
+export const STAGE_FACTORIES: Readonly<
+  Record<Exclude<ToxicType, 'websocket_block'>, StageFactory>
+> = {
   latency: createLatencyStage,
   bandwidth: createBandwidthStage,
   slicer: createSlicerStage,

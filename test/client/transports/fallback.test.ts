@@ -86,20 +86,19 @@ describe('fallback to long polling', () => {
     h.client.dispose();
   });
 
-  it('goes back to WebSocket attempts when plain HTTP fails too', async () => {
+  it('when plain HTTP fails too, attempts alternate between WebSocket and polling', async () => {
     const h = blockedHarness();
     h.server.httpDown = true;
     h.client.connect();
-    await advance(h.clock, 3_500);
-    // ws, ws, poll (fails) …
-    expect(h.server.requests.length).toBeGreaterThanOrEqual(1);
-    const wsBefore = h.server.connections.length;
+    // Attempts at 0, 1, 3, 7, 15, 31 and 61 s (no jitter): ws, ws, poll, ws, poll, ws, poll.
+    await advance(h.clock, 62_000);
+    const polls = h.server.requests.filter((r) => r.includes('limit=0')).length;
+    expect([h.server.connections.length, polls]).toEqual([4, 3]);
     h.server.admit = () => ({ kind: 'accept' });
     h.server.httpDown = false;
-    await advance(h.clock, 30_000);
+    await advance(h.clock, 130_000);
     expect(h.client.state).toBe('connected');
     expect(h.client.transport).toBe('websocket');
-    expect(h.server.connections.length).toBeGreaterThan(wsBefore);
     h.client.dispose();
   });
 
