@@ -86,6 +86,20 @@ describe('instances sharing one Redis', () => {
     await (await connect(b, 'bob')).next(isType('hello'));
   });
 
+  it('wake a long poll on one instance with an alert published on the other', async () => {
+    const [a, b] = [await instance(), await instance()];
+    const token = await b.token('alice');
+    const started = performance.now();
+    const poll = fetch(`${b.httpUrl}/api/alerts?since=0&wait=20000`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await vi.waitFor(() => expect(b.app.alertServer.service.waitingPolls).toBe(1));
+    await a.publish('alice', 'published on a');
+    const body = (await (await poll).json()) as { alerts: BreachAlertMessage[] };
+    expect(body.alerts.map((alert) => [alert.seq, alert.title])).toEqual([[1, 'published on a']]);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
   it('never admit more than the limit when attempts on both race, and keep a cutoff from falling', async () => {
     const [x, y] = await Promise.all(
       [0, 1].map(() => createRedisBroker({ url: redis.url, keyPrefix: prefix })),
