@@ -10,6 +10,8 @@ export const MetricName = {
   serverCloses: 'alert_server_ws_closes_total',
   serverRejected: 'alert_server_ws_rejected_total',
   serverPings: 'alert_server_pings_total',
+  serverPolls: 'alert_server_polls_total',
+  serverPollsWaiting: 'alert_server_polls_waiting',
   serverAlertsPublished: 'alert_server_alerts_published_total',
   serverAlertDeliveries: 'alert_server_alert_deliveries_total',
   serverAlertDeliveryDuration: 'alert_server_alert_delivery_duration_seconds',

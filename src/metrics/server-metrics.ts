@@ -42,6 +42,8 @@ export interface ServerMetrics {
   closes: Counter<'code'>;
   rejected: Counter<'reason'>;
   pings: Counter;
+  polls: Counter<'outcome'>;
+  pollsWaiting: Gauge;
   alertsPublished: Counter<'severity'>;
   alertDeliveries: Counter<'outcome'>;
   alertDeliveryDuration: Histogram;
@@ -55,6 +57,17 @@ export function createServerMetrics(registry: Registry, version: string): Server
     connections: new Gauge({
       name: MetricName.serverConnections,
       help: 'Open WebSocket connections.',
+      registers,
+    }),
+    polls: new Counter({
+      name: MetricName.serverPolls,
+      help: 'Polls of GET /api/alerts (the polling fallback) by outcome: alerts (answered with some), empty (the wait ended without one).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    pollsWaiting: new Gauge({
+      name: MetricName.serverPollsWaiting,
+      help: 'Long polls waiting for a first alert now.',
       registers,
     }),
     connectionsOpened: new Counter({

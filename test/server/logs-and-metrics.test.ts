@@ -73,7 +73,7 @@ describe('/metrics', () => {
       const serverNames = Object.entries(MetricName)
         .filter(([key]) => key.startsWith('server'))
         .map(([, name]) => name);
-      expect(serverNames).toHaveLength(10);
+      expect(serverNames).toHaveLength(12);
       for (const name of serverNames) expect(text).toContain(`# TYPE ${name}`);
       expect(text).toMatch(/^alert_server_ws_connections 0$/m);
       expect(text).toMatch(/^alert_server_ws_connections_opened_total 1$/m);

@@ -41,6 +41,9 @@ describe('GET /api/alerts long polling', () => {
     expect(body).toMatchObject({ lastSeq: 2, gap: false, missed: 0 });
     expect(elapsed).toBeLessThan(15_000);
     expect(server.app.alertServer.service.waitingPolls).toBe(0);
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^alert_server_polls_total\{outcome="alerts"\} 1$/m);
+    expect(metrics).toMatch(/^alert_server_polls_waiting 0$/m);
   });
 
   it('answers at once when alerts are already there, and after the wait with none', async () => {

@@ -154,12 +154,14 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
         clock.clearTimeout(timer);
         timer = undefined;
         waiting -= 1;
+        metrics?.pollsWaiting.dec();
         waiters.get(userId)?.delete(wake);
         signal?.removeEventListener('abort', wake);
         resolve();
       };
       timer = clock.setTimeout(wake, waitMs);
       waiting += 1;
+      metrics?.pollsWaiting.inc();
       let set = waiters.get(userId);
       if (set === undefined) waiters.set(userId, (set = new Set()));
       set.add(wake);
@@ -167,6 +169,25 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
       else signal?.addEventListener('abort', wake);
     });
     return { woken, cancel: () => wake() };
+  };
+
+  const longPoll = async (
+    userId: string,
+    afterSeq: number,
+    { waitMs, limit, signal }: PollOptions,
+  ): Promise<HistorySlice> => {
+    if (waitMs <= 0) return broker.history(userId, afterSeq, limit);
+    // Waiting starts before the read: an alert stored between the two still wakes the poll.
+    const wait = waitForAlert(userId, waitMs, signal);
+    try {
+      const slice = await broker.history(userId, afterSeq, limit);
+      // Alerts are there, or the history is not the one `afterSeq` counts in: answer now.
+      if (slice.alerts.length > 0 || slice.lastSeq < afterSeq) return slice;
+      await wait.woken;
+      return await broker.history(userId, afterSeq, limit);
+    } finally {
+      wait.cancel();
+    }
   };
 
   const unsubscribe = broker.subscribe((alert, epoch) => {
@@ -284,19 +305,10 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     history: (userId, afterSeq) => broker.history(userId, afterSeq),
 
-    async poll(userId, afterSeq, { waitMs, limit, signal }) {
-      if (waitMs <= 0) return broker.history(userId, afterSeq, limit);
-      // Waiting starts before the read: an alert stored between the two still wakes the poll.
-      const wait = waitForAlert(userId, waitMs, signal);
-      try {
-        const slice = await broker.history(userId, afterSeq, limit);
-        // Alerts are there, or the history is not the one `afterSeq` counts in: answer now.
-        if (slice.alerts.length > 0 || slice.lastSeq < afterSeq) return slice;
-        await wait.woken;
-        return await broker.history(userId, afterSeq, limit);
-      } finally {
-        wait.cancel();
-      }
+    async poll(userId, afterSeq, options) {
+      const slice = await longPoll(userId, afterSeq, options);
+      metrics?.polls.inc({ outcome: slice.alerts.length > 0 ? 'alerts' : 'empty' });
+      return slice;
     },
 
     get waitingPolls() {
