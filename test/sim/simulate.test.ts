@@ -101,10 +101,8 @@ describe('simulate', () => {
       ),
     );
     const rtt = result.report.metrics.pong_rtt_seconds;
-    // The pings at connect ran before the latency began; every later one is between 2 × base and
-    // 2 × peak.
-    expect(rtt.min).toBeLessThan(0.002);
-    expect(rtt.p50).toBeGreaterThanOrEqual(0.02);
+    // The pings at connect ran in the warm-up, which is not measured.
+    expect(rtt.min).toBeGreaterThanOrEqual(0.02);
     expect(rtt.max).toBeGreaterThan(0.39);
     expect(rtt.max).toBeLessThanOrEqual(0.401);
   });

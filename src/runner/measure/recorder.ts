@@ -231,7 +231,8 @@ export class FleetRecorder {
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
       client.on('pong', (pong) => {
-        if (pong.throttled) return;
+        // Warm-up pongs (each client's first, at connect, in the herd) are not the run's.
+        if (pong.throttled || !this.#observing(pong.at)) return;
         this.pongRtts.push(
           pong.at,
           this.#rttOf === undefined ? pong.rttMs : this.#rttOf(pong.rttMs),
