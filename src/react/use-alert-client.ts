@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   createClient,
+  DEFAULT_BACKOFF,
+  DEFAULT_STATS_WINDOW_MS,
   systemClock,
   type Client,
   type ClientEventMap,
@@ -8,7 +10,9 @@ import {
   type ClientStats,
   type ClientStateName,
   type Quality,
+  type StateChange,
   type TimelineEntry,
+  type TransportKind,
 } from '../client/index.js';
 
 /** A breach alert as the client delivers it. */
@@ -24,6 +28,8 @@ export interface UseAlertClientOptions extends ClientOptions {
   statsIntervalMs?: number;
   /** Alerts kept in `alerts`, newest first. Default 100. */
   maxAlerts?: number;
+  /** Window of `stats`, ms. Default 24 h ({@link DEFAULT_STATS_WINDOW_MS}). */
+  statsWindowMs?: number;
 }
 
 /** What {@link useAlertClient} returns; re-rendered on every client event. */
@@ -34,7 +40,23 @@ export interface AlertClientView {
   quality: Quality | undefined;
   /** Retry number of the current or last attempt. */
   attempt: number;
-  /** Health over the last 24 h (uptime, downtime, success rate, reconnect times, RTT…). */
+  /**
+   * The backoff's retry count (`backoff.maxAttempts`, default 10; Infinity never gives up), for
+   * "attempt n of max".
+   */
+  maxAttempts: number;
+  /** While `reconnecting`: when the next attempt starts, epoch ms on the client's clock. */
+  nextRetryAt: number | undefined;
+  /** The latest `state` event (reason, close code, delay…); undefined before the first. */
+  lastChange: StateChange | undefined;
+  /** Round-trip time of the latest pong, ms (pongs measured in a hidden tab are skipped). */
+  lastPongRttMs: number | undefined;
+  /** While connected: `websocket`, or `polling` on the long-polling fallback (`fallback` option). */
+  transport: TransportKind | undefined;
+  /**
+   * Health over the last `statsWindowMs` (default 24 h): uptime, downtime, success rate,
+   * reconnect times, RTT…; `stats.to` is the clock time it was computed at.
+   */
   stats: ClientStats | undefined;
   /** The bounded 24 h timeline, oldest first. */
   timeline: TimelineEntry[];
@@ -46,38 +68,67 @@ export interface AlertClientView {
   disconnect: () => void;
 }
 
-interface Snapshot {
-  state: ClientStateName;
-  quality: Quality | undefined;
-  attempt: number;
-  stats: ClientStats | undefined;
-  timeline: TimelineEntry[];
+type Snapshot = Omit<AlertClientView, 'alerts' | 'reconnect' | 'disconnect'>;
+
+/** What the client's events told the hook beyond the client's own getters. */
+interface Heard {
+  lastChange: StateChange | undefined;
+  lastPongRttMs: number | undefined;
 }
 
-const IDLE: Snapshot = {
-  state: 'disconnected',
-  quality: undefined,
-  attempt: 0,
-  stats: undefined,
-  timeline: [],
-};
+function maxAttemptsOf(options: UseAlertClientOptions): number {
+  return options.backoff?.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts;
+}
 
-function snapshotOf(client: Client): Snapshot {
+function idleSnapshot(options: UseAlertClientOptions): Snapshot {
+  return {
+    state: 'disconnected',
+    quality: undefined,
+    attempt: 0,
+    maxAttempts: maxAttemptsOf(options),
+    nextRetryAt: undefined,
+    lastChange: undefined,
+    lastPongRttMs: undefined,
+    transport: undefined,
+    stats: undefined,
+    timeline: [],
+  };
+}
+
+function snapshotOf(
+  client: Client,
+  heard: Heard,
+  maxAttempts: number,
+  statsWindowMs: number,
+): Snapshot {
+  const { lastChange } = heard;
   return {
     state: client.state,
     quality: client.quality,
     attempt: client.attempt,
-    stats: client.stats(),
+    maxAttempts,
+    nextRetryAt:
+      client.state === 'reconnecting' &&
+      lastChange?.to === 'reconnecting' &&
+      lastChange.delayMs !== undefined
+        ? lastChange.at + lastChange.delayMs
+        : undefined,
+    lastChange,
+    lastPongRttMs: heard.lastPongRttMs,
+    transport: client.transport,
+    stats: client.stats(statsWindowMs),
     timeline: client.timeline(),
   };
 }
 
 /**
  * Runs a stormwatch reconnecting client for the component's lifetime and returns its state,
- * link quality, attempt, 24 h stats and timeline, the alerts received, and `reconnect` /
- * `disconnect`. The client is created on mount and disposed on unmount; it is re-created when
- * the endpoint (`url`/`urls`) or `userId` changes. Other options are read when it is created;
- * `getToken` is always the latest one passed, so an inline arrow function is fine.
+ * link quality, attempt (of `maxAttempts`) and when the next one starts, the latest state
+ * change and pong RTT, stats (over `statsWindowMs`, 24 h by default) and the timeline, the
+ * alerts received, and `reconnect` / `disconnect`. The client is created on mount and disposed
+ * on unmount; it is re-created when the endpoint (`url`/`urls`) or `userId` changes. Other
+ * options are read when it is created; `getToken` is always the latest one passed, so an
+ * inline arrow function is fine.
  *
  * @example
  * const { state, attempt, alerts, reconnect } = useAlertClient({
@@ -88,7 +139,7 @@ export function useAlertClient(options: UseAlertClientOptions): AlertClientView 
   const latest = useRef(options);
   latest.current = options;
   const clientRef = useRef<Client | undefined>(undefined);
-  const [snapshot, setSnapshot] = useState<Snapshot>(IDLE);
+  const [snapshot, setSnapshot] = useState<Snapshot>(() => idleSnapshot(options));
   const [alerts, setAlerts] = useState<BreachAlert[]>([]);
   const endpoint = options.urls?.join('\n') ?? options.url ?? '';
   const { userId } = options;
@@ -98,6 +149,7 @@ export function useAlertClient(options: UseAlertClientOptions): AlertClientView 
       autoConnect = true,
       statsIntervalMs = 1000,
       maxAlerts = 100,
+      statsWindowMs = DEFAULT_STATS_WINDOW_MS,
       getToken,
       ...clientOptions
     } = latest.current;
@@ -108,10 +160,22 @@ export function useAlertClient(options: UseAlertClientOptions): AlertClientView 
       ...(getToken === undefined ? {} : { getToken: () => latest.current.getToken!() }),
     });
     clientRef.current = client;
-    const refresh = (): void => setSnapshot(snapshotOf(client));
+    const maxAttempts = maxAttemptsOf(latest.current);
+    const heard: Heard = { lastChange: undefined, lastPongRttMs: undefined };
+    const refresh = (): void => setSnapshot(snapshotOf(client, heard, maxAttempts, statsWindowMs));
     const off = [
-      client.on('state', refresh),
+      client.on('state', (change) => {
+        heard.lastChange = change;
+        refresh();
+      }),
       client.on('quality', refresh),
+      client.on('transport', refresh),
+      client.on('pong', (pong) => {
+        // A hidden tab's timers are throttled: its RTTs measure the browser, not the link.
+        if (pong.throttled) return;
+        heard.lastPongRttMs = pong.rttMs;
+        refresh();
+      }),
       // The client delivers each alert once (resume + dedupe by seq); the list only bounds it.
       client.on('alert', (alert) => setAlerts((list) => [alert, ...list].slice(0, maxAlerts))),
     ];
