@@ -98,7 +98,8 @@ export function describeGap(gap: GapEvent): string {
     case 'resume-gap':
       return `Gap detected: ${alerts(gap.missed)} missed; the server no longer holds them`;
     case 'history-reset':
-      return `Gap detected: the server’s alert history was reset after #${gap.lastSeq}; alerts published meanwhile may be lost`;
+      // Before the first alert there is no "#0" to speak of.
+      return `Gap detected: the server’s alert history was reset${gap.lastSeq > 0 ? ` after #${gap.lastSeq}` : ''}; alerts published meanwhile may be lost`;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ClientStateName, Quality, StateChange } from '../client/index.js';
+import type { TransportKind, ClientStateName, Quality, StateChange } from '../client/index.js';
 import { describeCloseCode, formatDuration } from './format.js';
 
 /** Colour family of a status; the page never shows it without text and an icon shape. */
@@ -29,6 +29,8 @@ export interface BadgeInput {
   change: StateChange | undefined;
   /** Clock time, epoch ms, for the countdown to the next attempt. */
   now: number;
+  /** `polling` while the connection runs on the long-polling fallback. */
+  transport?: TransportKind | undefined;
 }
 
 // "attempt 3 of 10" while within the spec's count; the budget is time, so a client with short
@@ -82,7 +84,10 @@ export function badgeModel(input: BadgeInput): BadgeModel {
             tone: 'ok',
             icon: '●',
             label: 'Connected',
-            detail: 'Receiving alerts live.',
+            detail:
+              input.transport === 'polling'
+                ? 'Receiving alerts live by long polling (WebSocket is blocked on the way).'
+                : 'Receiving alerts live.',
             pulse: true,
             canReconnect: false,
           };

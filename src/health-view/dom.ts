@@ -36,3 +36,23 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 export function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
+
+/** Sets an attribute only when it changed (a hovered element keeps its tooltip steady). */
+export function setAttr(element: Element, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+/**
+ * Makes `parent` have exactly `count` children, adding ones made by `create` at the end or
+ * removing the last ones, and returns them: parts redrawn every second update these in place
+ * instead of being rebuilt.
+ */
+export function syncChildren(
+  parent: Element,
+  count: number,
+  create: () => HTMLElement,
+): HTMLElement[] {
+  while (parent.children.length > count) parent.lastElementChild?.remove();
+  while (parent.children.length < count) parent.append(create());
+  return Array.from(parent.children) as HTMLElement[];
+}

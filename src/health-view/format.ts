@@ -32,8 +32,10 @@ export function formatRelativeTime(atMs: number, nowMs: number): string {
  */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return '0 s';
-  if (ms < SECOND_MS) return `${Math.round(ms)} ms`;
-  if (ms < 10 * SECOND_MS) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  // 999.6 ms reads `1.0 s`, not `1000 ms`.
+  if (ms < SECOND_MS - 0.5) return `${Math.round(ms)} ms`;
+  if (ms < 10 * SECOND_MS)
+    return `${(Math.floor(Math.max(ms, SECOND_MS) / 100) / 10).toFixed(1)} s`;
   if (ms < MINUTE_MS) return `${Math.floor(ms / SECOND_MS)} s`;
   if (ms < HOUR_MS) {
     const s = Math.floor((ms % MINUTE_MS) / SECOND_MS);
@@ -89,4 +91,39 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
 /** `server restarting (1012)`; unknown codes read `closed (4999)`. */
 export function describeCloseCode(code: number): string {
   return `${CLOSE_REASONS[code] ?? 'closed'} (${code})`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/**
+ * A clock time, `14:05:09` (24-hour, seconds kept: a short outage is seconds long). `offsetMs`
+ * is the local time zone's offset from UTC at `atMs` (east positive); 0 reads UTC, so tests pin
+ * exact text wherever they run.
+ */
+export function formatClockTime(atMs: number, offsetMs = 0): string {
+  const local = new Date(atMs + offsetMs);
+  return `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())}`;
+}
+
+/**
+ * A window length in its largest whole unit: `24 h`, `90 min`, `30 s` (the strip's edge label
+ * reads `24 h ago`). Lengths that are no whole number of seconds round to one.
+ */
+export function formatSpan(ms: number): string {
+  if (ms >= HOUR_MS && ms % HOUR_MS === 0) return `${ms / HOUR_MS} h`;
+  if (ms >= MINUTE_MS && ms % MINUTE_MS === 0) return `${ms / MINUTE_MS} min`;
+  return `${Math.max(1, Math.round(ms / SECOND_MS))} s`;
+}
+
+/** A heading for a window: `Last 24 hours`, `Last hour`, `Last 15 minutes`, `Last 30 seconds`. */
+export function windowTitle(ms: number): string {
+  const [count, unit] =
+    ms >= HOUR_MS && ms % HOUR_MS === 0
+      ? [ms / HOUR_MS, 'hour']
+      : ms >= MINUTE_MS && ms % MINUTE_MS === 0
+        ? [ms / MINUTE_MS, 'minute']
+        : [Math.max(1, Math.round(ms / SECOND_MS)), 'second'];
+  return count === 1 ? `Last ${unit}` : `Last ${plural(count, unit)}`;
 }

@@ -6,6 +6,7 @@
 import {
   createBrowserTransport,
   createClient,
+  createFallbackTransport,
   DEFAULT_BACKOFF,
   systemClock,
   type Client,
@@ -24,6 +25,18 @@ import {
 } from './token.js';
 import { mountHealthView, type HealthView } from './view.js';
 
+/** The browser's time zone offset from UTC at `atMs`, ms east (Date counts minutes west). */
+function localOffsetMs(atMs: number): number {
+  return -new Date(atMs).getTimezoneOffset() * 60_000;
+}
+
+/** Keeps the picked window in the URL, so a reload or a shared link shows the same one. */
+function rememberWindow(value: string): void {
+  const url = new URL(globalThis.location.href);
+  url.searchParams.set('window', value);
+  globalThis.history.replaceState(null, '', url);
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -36,7 +49,17 @@ function startClient(
   getToken: TokenProvider,
   onFailed?: (change: StateChange) => void,
 ): Client {
-  const replay = createReplayTracker(createBrowserTransport());
+  // Behind a proxy that does not pass WebSocket, alerts keep coming by long polling (same
+  // origin: the server serves this page).
+  const replay = createReplayTracker(
+    createFallbackTransport({
+      websocket: createBrowserTransport(),
+      clock: systemClock,
+      ...(params.timings.probeIntervalMs === undefined
+        ? {}
+        : { probeIntervalMs: params.timings.probeIntervalMs }),
+    }),
+  );
   const client = createClient({
     url: serverUrl,
     userId,
@@ -51,6 +74,8 @@ function startClient(
     replay,
     clock: systemClock,
     maxAttempts: params.timings.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts,
+    windowMs: params.windowMs,
+    offsetOf: localOffsetMs,
     ...(onFailed === undefined ? {} : { onFailed }),
   });
   view.onReconnect(() => client.reconnect());
@@ -95,6 +120,7 @@ function askForToken(params: ViewParams, view: HealthView, serverUrl: string): v
 async function boot(): Promise<void> {
   const params = parseViewParams(globalThis.location.search);
   const view = mountHealthView({ panelOpen: params.panelOpen });
+  view.onWindowChange(rememberWindow);
   const problems = [...params.problems];
   view.showProblems(problems);
   if (params.feed !== undefined) {

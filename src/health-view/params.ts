@@ -11,6 +11,8 @@ export interface ViewTimings {
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** While long-polling, how often WebSocket is tried again. */
+  probeIntervalMs?: number;
 }
 
 /** What the page's URL asks for. */
@@ -23,6 +25,8 @@ export interface ViewParams {
   feed: string | undefined;
   /** Start with the health panel collapsed (`?panel=closed`). */
   panelOpen: boolean;
+  /** What the health panel covers (`?window=15m`), ms; default 24 h. */
+  windowMs: number;
   timings: ViewTimings;
   /** One line per parameter that was ignored, naming what was expected and what arrived. */
   problems: string[];
@@ -38,7 +42,34 @@ const NUMBERS: ReadonlyArray<[keyof Omit<ViewTimings, 'jitter'>, number, number,
   ['pingIntervalMs', 0, 3_600_000, true],
   ['pongTimeoutMs', 1, 3_600_000, true],
   ['connectTimeoutMs', 1, 3_600_000, true],
+  ['probeIntervalMs', 1, 3_600_000, true],
 ];
+
+/** The window the health panel covers unless `?window=` says otherwise: 24 hours, ms. */
+export const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The shortest and longest `?window=`, ms: the client keeps 24 h of timeline. */
+export const WINDOW_RANGE_MS: readonly [number, number] = [10_000, DEFAULT_WINDOW_MS];
+
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A window as written in the URL (`30s`, `15m`, `24h`) in ms; undefined when it is not a whole
+ * number of seconds, minutes or hours within {@link WINDOW_RANGE_MS}.
+ */
+export function parseWindow(raw: string): number | undefined {
+  const match = /^(\d{1,6})([smh])$/.exec(raw);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
+  return ms >= WINDOW_RANGE_MS[0] && ms <= WINDOW_RANGE_MS[1] ? ms : undefined;
+}
+
+/** The URL form of a window, in its largest whole unit: `24h`, `90m`, `30s`. */
+export function formatWindowParam(ms: number): string {
+  if (ms % UNIT_MS.h! === 0) return `${ms / UNIT_MS.h!}h`;
+  if (ms % UNIT_MS.m! === 0) return `${ms / UNIT_MS.m!}m`;
+  return `${Math.round(ms / UNIT_MS.s!)}s`;
+}
 
 function readUrl(raw: string | null, name: string, problems: string[]): string | undefined {
   if (raw === null || raw === '') return undefined;
@@ -56,10 +87,12 @@ function readUrl(raw: string | null, name: string, problems: string[]): string |
  * Reads the page's query string. Bad values are reported in `problems` and ignored, so a typo
  * never stops the page from connecting with defaults.
  *
- * Parameters: `server`, `user`, `feed`, `panel=closed`, and the client timings
+ * Parameters: `server`, `user`, `feed`, `panel=closed`, `window` (`15m`, `1h`, `24h`: what
+ * the health panel and its strip cover, 10s..24h, default 24h), and the client timings
  * `initialDelayMs`, `maxDelayMs`, `multiplier`, `maxAttempts` (`Infinity` allowed), `jitter`
  * (none | full | equal | decorrelated), `minUptimeMs`, `pingIntervalMs` (0 disables),
- * `pongTimeoutMs`, `connectTimeoutMs`.
+ * `pongTimeoutMs`, `connectTimeoutMs`, and `probeIntervalMs` (how often a page on the
+ * long-polling fallback tries WebSocket again).
  */
 export function parseViewParams(search: string): ViewParams {
   const query = new URLSearchParams(search);
@@ -99,11 +132,22 @@ export function parseViewParams(search: string): ViewParams {
   if (panel !== null && panel !== 'open' && panel !== 'closed') {
     problems.push(`panel: expected open or closed, got ${JSON.stringify(panel)}`);
   }
+  const window = query.get('window');
+  let windowMs = DEFAULT_WINDOW_MS;
+  if (window !== null && window !== '') {
+    const parsed = parseWindow(window);
+    if (parsed === undefined) {
+      problems.push(
+        `window: expected a whole number of s, m or h within 10s..24h (e.g. 15m), got ${JSON.stringify(window)}`,
+      );
+    } else windowMs = parsed;
+  }
   return {
     server: readUrl(query.get('server'), 'server', problems),
     user: user === null || user === '' ? undefined : user,
     feed: readUrl(query.get('feed'), 'feed', problems),
     panelOpen: panel !== 'closed',
+    windowMs,
     timings,
     problems,
   };

@@ -1,6 +1,8 @@
 import type { TimelineEntry } from '../client/index.js';
 import type { Tone } from './badge.js';
-import { describeCloseCode, formatDuration, formatRelativeTime } from './format.js';
+import { describeCause } from './entry-cause.js';
+import { formatDuration, formatRelativeTime } from './format.js';
+import { findOutages, type Outage } from './outages.js';
 
 /** The timeline's categories, each with its own colour, icon shape and word. */
 export type TimelineCategory = 'connected' | 'disconnected' | 'poor' | 'reconnecting' | 'failed';
@@ -23,11 +25,11 @@ export interface TimelineRow {
 /** The rendered timeline: rows oldest first (the latest at the bottom) and what was left out. */
 export interface TimelineModel {
   rows: TimelineRow[];
-  /** Rows older than the ones shown. */
+  /** Rows older than the ones shown (0 unless `maxRows` cut some). */
   hidden: number;
   /**
-   * Outages in the rows: every connection lost, whether it came back or not yet (so the header
-   * never says "0 outages" while the badge says Reconnecting).
+   * Outages in the rows ({@link findOutages}): every connection lost, whether it came back or
+   * not yet (so the header never says "0 outages" while the badge says Reconnecting).
    */
   outages: number;
   /** The last outage is still going on. */
@@ -42,14 +44,10 @@ const LOOK: Record<TimelineCategory, { tone: Tone; icon: string }> = {
   failed: { tone: 'bad', icon: '✕' },
 };
 
-function cause(entry: TimelineEntry): string {
-  if (entry.reason === 'heartbeat-timeout') return 'heartbeat timeout';
-  if (entry.reason === 'connect-timeout') return 'attempt timed out';
-  if (entry.reason === 'offline') return 'device offline';
-  if (entry.reason === 'rate-limited') return 'rate limited';
-  if (entry.httpStatus !== undefined) return `refused with HTTP ${entry.httpStatus}`;
-  if (entry.closeCode !== undefined) return describeCloseCode(entry.closeCode);
-  return '';
+function backAfter(outage: Outage | undefined): string {
+  return outage?.to === undefined
+    ? ''
+    : `back after an outage of ${formatDuration(outage.to - outage.from)}`;
 }
 
 function join(...parts: string[]): string {
@@ -57,20 +55,28 @@ function join(...parts: string[]): string {
 }
 
 /**
- * Turns the client's timeline into rows for people, oldest first, at most `maxRows` (the
- * latest). Retries that merely start an attempt (`connecting` after a backoff) are folded into
- * the `reconnecting` row before them; a `connected` row after a loss says how long the outage
- * lasted. Pure: the same entries and `nowMs` give the same rows.
+ * Whether an entry gets a row of its own: every entry but a retry merely starting its attempt
+ * (`connecting` after a backoff), which folds into the `reconnecting` row before it.
+ */
+export function isListed(entry: TimelineEntry): boolean {
+  return entry.kind !== 'connecting' || entry.reason !== 'retry';
+}
+
+/**
+ * Turns the client's timeline into rows for people, oldest first: all of them unless `maxRows`
+ * (default no limit: the client's timeline is bounded already, and the page's list scrolls)
+ * keeps only the latest. Retries that merely start an attempt are folded into the
+ * `reconnecting` row before them (see {@link isListed}); a `connected` row after a loss says how
+ * long the outage lasted. Pure: the same entries and `nowMs` give the same rows.
  */
 export function timelineModel(
   entries: readonly TimelineEntry[],
   nowMs: number,
-  maxRows = 200,
+  maxRows = Number.POSITIVE_INFINITY,
 ): TimelineModel {
   const rows: TimelineRow[] = [];
-  let lostAt: number | undefined;
-  let outages = 0;
-  let wasConnected = false;
+  const outages = findOutages(entries);
+  const endedAt = new Map(outages.map((outage) => [outage.endIndex, outage]));
   entries.forEach((entry, index) => {
     let category: TimelineCategory | undefined;
     let label = '';
@@ -79,12 +85,7 @@ export function timelineModel(
       case 'connected':
         category = 'connected';
         label = 'Connected';
-        if (lostAt !== undefined) {
-          outages++;
-          detail = `back after an outage of ${formatDuration(entry.at - lostAt)}`;
-          lostAt = undefined;
-        }
-        wasConnected = true;
+        detail = backAfter(endedAt.get(index));
         break;
       case 'good':
         category = 'connected';
@@ -97,9 +98,7 @@ export function timelineModel(
         break;
       case 'connecting':
         // The first attempt or one the user asked for; retries are the reconnecting rows.
-        if (entry.reason === 'retry') return;
-        // reconnect() by the user is not a lost connection (as in the client's stats).
-        wasConnected = false;
+        if (!isListed(entry)) return;
         category = 'reconnecting';
         label = entry.reason === 'reconnect' ? 'Reconnect requested' : 'Connecting';
         break;
@@ -107,31 +106,22 @@ export function timelineModel(
         category = 'reconnecting';
         label = `Reconnecting (attempt ${entry.attempt ?? 1})`;
         detail = join(
-          cause(entry),
+          describeCause(entry),
           entry.delayMs === undefined ? '' : `retry in ${formatDuration(entry.delayMs)}`,
         );
-        if (wasConnected) {
-          lostAt ??= entry.at;
-          wasConnected = false;
-        }
         break;
       case 'disconnected':
         category = 'disconnected';
         label = 'Disconnected';
-        detail = entry.reason === 'client' ? 'closed by this page' : cause(entry);
-        if (entry.reason === 'client' || entry.reason === 'disposed') lostAt = undefined;
-        else if (wasConnected) lostAt ??= entry.at;
-        wasConnected = false;
+        detail = entry.reason === 'client' ? 'closed by this page' : describeCause(entry);
         break;
       case 'failed':
         category = 'failed';
         label = 'Failed';
         detail = join(
           entry.reason === 'max-attempts' ? 'gave up after the last attempt' : '',
-          cause(entry),
+          describeCause(entry),
         );
-        if (wasConnected) lostAt ??= entry.at;
-        wasConnected = false;
         break;
     }
     if (category === undefined) return;
@@ -146,11 +136,11 @@ export function timelineModel(
     });
   });
   const hidden = Math.max(0, rows.length - maxRows);
-  const ongoing = lostAt !== undefined;
+  const last = outages.at(-1);
   return {
     rows: hidden > 0 ? rows.slice(hidden) : rows,
     hidden,
-    outages: outages + (ongoing ? 1 : 0),
-    ongoing,
+    outages: outages.length,
+    ongoing: last !== undefined && last.to === undefined,
   };
 }

@@ -2,15 +2,22 @@ import type { BadgeModel } from './badge.js';
 import { byId, h, setText } from './dom.js';
 import { fleetStateRows, formatActual, type FleetSnapshot } from './fleet.js';
 import type { AlertFeed } from './alert-feed.js';
-import { formatRelativeTime } from './format.js';
+import { formatRelativeTime, formatSpan } from './format.js';
+import { formatWindowParam } from './params.js';
 import type { StatItem } from './stats-model.js';
+import type { StripModel } from './strip-model.js';
+import { mountStrip } from './strip-view.js';
 import type { TimelineModel } from './timeline-model.js';
+import { mountTimelineList } from './timeline-view.js';
 
 /** The page's DOM, behind named render calls. Holds no connection state of its own. */
 export interface HealthView {
   renderBadge(model: BadgeModel): void;
   renderStats(items: readonly StatItem[], summary: string): void;
-  renderTimeline(model: TimelineModel): void;
+  /** The strip over the chosen window; also names the window in the panel heading. */
+  renderStrip(model: StripModel): void;
+  /** The event list; `dropped` counts older events the client no longer keeps. */
+  renderTimeline(model: TimelineModel, dropped: number): void;
   renderAlerts(feed: AlertFeed, nowMs: number): void;
   renderFleet(snapshot: FleetSnapshot): void;
   /** Shows the fleet panel with a status line (waiting, feed lost…). */
@@ -25,6 +32,8 @@ export interface HealthView {
   hideTokenForm(): void;
   /** Calls `listener` when the Reconnect button is pressed. */
   onReconnect(listener: () => void): void;
+  /** Calls `listener` with the window picked (its URL form, e.g. `15m`). */
+  onWindowChange(listener: (value: string) => void): void;
 }
 
 /** Binds to the ids of index.html. */
@@ -38,9 +47,17 @@ export function mountHealthView(options: { panelOpen: boolean }): HealthView {
   const body = byId('health-body');
   const summary = byId('health-summary');
   const stats = byId('stats');
-  const timeline = byId('timeline');
   const timelineScroll = byId('timeline-scroll');
   const timelineNote = byId('timeline-note');
+  const windowTitle = byId('window-title');
+  const windowSelect = byId<HTMLSelectElement>('window-select');
+  const drawRows = mountTimelineList(byId('timeline'), timelineScroll);
+  const drawStrip = mountStrip({
+    bar: byId('strip'),
+    ticks: byId('strip-ticks'),
+    startLabel: byId('strip-start'),
+    endLabel: byId('strip-end'),
+  });
   const alertList = byId('alert-list');
   const alertsEmpty = byId('alerts-empty');
   const alertsCount = byId('alerts-count');
@@ -61,7 +78,6 @@ export function mountHealthView(options: { panelOpen: boolean }): HealthView {
   setOpen(options.panelOpen);
   toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
 
-  let lastTimelineKey = '';
   let tokenSubmit: ((token: string) => string | undefined) | undefined;
   tokenForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -97,38 +113,24 @@ export function mountHealthView(options: { panelOpen: boolean }): HealthView {
       stats.replaceChildren(...rows);
     },
 
-    renderTimeline(model) {
-      const key = model.rows.map((r) => `${r.key}|${r.relative}|${r.detail}`).join('\n');
-      if (key === lastTimelineKey) return;
-      lastTimelineKey = key;
-      // Stay at the latest entry unless the reader scrolled up to look at older ones.
-      const atBottom =
-        timelineScroll.scrollHeight - timelineScroll.scrollTop - timelineScroll.clientHeight < 24;
-      timeline.replaceChildren(
-        ...model.rows.map((row) =>
-          h(
-            'li',
-            { class: 'entry', 'data-tone': row.tone, 'data-category': row.category },
-            h('span', { class: 'entry-icon', 'aria-hidden': 'true' }, row.icon),
-            h(
-              'div',
-              { class: 'entry-text' },
-              h('span', { class: 'entry-label' }, row.label),
-              row.detail === '' ? null : h('span', { class: 'entry-detail' }, row.detail),
-            ),
-            h(
-              'time',
-              { datetime: new Date(row.at).toISOString(), class: 'entry-time' },
-              row.relative,
-            ),
-          ),
-        ),
-      );
+    renderStrip(model) {
+      setText(windowTitle, model.title);
+      const value = formatWindowParam(model.windowMs);
+      // A window given in the URL that the menu lacks gets an entry of its own.
+      if (!Array.from(windowSelect.options).some((option) => option.value === value)) {
+        windowSelect.append(h('option', { value }, formatSpan(model.windowMs)));
+      }
+      if (windowSelect.value !== value) windowSelect.value = value;
+      drawStrip(model);
+    },
+
+    renderTimeline(model, dropped) {
+      drawRows(model.rows);
+      const older = model.hidden + dropped;
       setText(
         timelineNote,
-        `${model.outages} outage${model.outages === 1 ? '' : 's'}${model.ongoing ? ' (one ongoing)' : ''}${model.hidden > 0 ? ` · ${model.hidden} older entries not shown` : ''}`,
+        `${model.outages} outage${model.outages === 1 ? '' : 's'}${model.ongoing ? ' (one ongoing)' : ''}${older > 0 ? ` · ${older} older event${older === 1 ? '' : 's'} no longer kept` : ''}`,
       );
-      if (atBottom) timelineScroll.scrollTop = timelineScroll.scrollHeight;
     },
 
     renderAlerts(feed, nowMs) {
@@ -288,6 +290,10 @@ export function mountHealthView(options: { panelOpen: boolean }): HealthView {
 
     onReconnect(listener) {
       reconnect.addEventListener('click', listener);
+    },
+
+    onWindowChange(listener) {
+      windowSelect.addEventListener('change', () => listener(windowSelect.value));
     },
   };
 }

@@ -7,12 +7,15 @@ import { signToken } from '../../src/server/index.js';
 import {
   alertRows,
   buildHealthViewBundle,
+  ChildServer,
   launchChromium,
   RestartableServer,
   screenshotPath,
   statValues,
+  stripSegments,
   textOf,
   waitForBadge,
+  waitForLastStretch,
 } from '../health-view/browser-harness.js';
 import { SECRET } from '../helpers/server.js';
 
@@ -22,7 +25,7 @@ const FAST =
 
 describe('health view in Chromium', () => {
   let browser: Browser;
-  const servers: RestartableServer[] = [];
+  const servers: Array<RestartableServer | ChildServer> = [];
   const pages: Page[] = [];
 
   beforeAll(async () => {
@@ -39,7 +42,7 @@ describe('health view in Chromium', () => {
     await browser?.close();
   });
 
-  async function open(server: RestartableServer, query: string): Promise<Page> {
+  async function open(server: { url: string }, query: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     pages.push(page);
     await page.goto(`${server.url}/?${query}`);
@@ -127,6 +130,156 @@ describe('health view in Chromium', () => {
   );
 
   it(
+    'draws the outage of a server killed with SIGKILL as a reconnecting stretch between two connected ones, and counts it once',
+    { timeout: 45_000 },
+    async () => {
+      const server = await ChildServer.start();
+      servers.push(server);
+      // The client's default first retry (1 s), capped at 1 s so the page is back within a
+      // second of the restart; a 30-second strip, so a few seconds of outage are wide.
+      const page = await open(
+        server,
+        'window=30s&maxDelayMs=1000&jitter=none&maxAttempts=Infinity',
+      );
+
+      await waitForBadge(page, 'Connected', 15_000);
+      await server.publish('demo', 'Password found in breach', 'HIGH');
+      await page.waitForFunction(() => document.querySelectorAll('#alert-list li').length === 1);
+      // A couple of seconds connected: a green stretch wide enough to see, redrawn each second.
+      await waitForLastStretch(page, 'connected', 40);
+      expect(await textOf(page, '#window-title')).toBe('Last 30 seconds');
+      expect(await page.locator('#window-select').inputValue()).toBe('30s');
+      expect(await page.locator('#strip').getAttribute('role')).toBe('img');
+      expect(await page.locator('#strip').getAttribute('aria-label')).toMatch(
+        /^Last 30 seconds: \d+(\.\d)? % connected, 0 outages$/,
+      );
+      expect(await textOf(page, '#strip-start')).toBe('30 s ago');
+      expect(await textOf(page, '#strip-end')).toBe('now');
+      // Before the page opened the strip has no data; the stretches never take focus.
+      expect((await stripSegments(page))[0]!.state).toBe('unknown');
+      expect(await page.locator('#strip [tabindex]').count()).toBe(0);
+      await page.screenshot({
+        path: await screenshotPath('health-view-connected.png'),
+        fullPage: true,
+      });
+
+      await server.kill();
+      await waitForBadge(page, 'Reconnecting…', 15_000);
+      expect(await textOf(page, '#badge-detail')).toMatch(
+        /^attempt \d+ · (next try in|trying now)/,
+      );
+      expect(await page.locator('#badge').getAttribute('data-tone')).toBe('info');
+      // The server stays down through a second attempt; the strip grows a reconnecting stretch
+      // at its right edge as the outage goes on.
+      await page.waitForFunction(
+        () => /^attempt [2-9]/.test(document.getElementById('badge-detail')?.textContent ?? ''),
+        undefined,
+        { timeout: 15_000 },
+      );
+      await waitForLastStretch(page, 'reconnecting', 2);
+      expect(await textOf(page, '#health-summary')).toMatch(/ · 1 outage \(one ongoing\)$/);
+      expect(await textOf(page, '#timeline-note')).toBe('1 outage (one ongoing)');
+      await page.screenshot({
+        path: await screenshotPath('health-view-reconnecting.png'),
+        fullPage: true,
+      });
+
+      await server.start();
+      await waitForBadge(page, 'Connected', 15_000);
+      await page.waitForFunction(
+        () => {
+          const states = Array.from(document.querySelectorAll('#strip .strip-seg'), (segment) =>
+            segment.getAttribute('data-state'),
+          );
+          const [before, during, after] = states.slice(-3);
+          return (
+            before === 'connected' &&
+            (during === 'reconnecting' || during === 'disconnected') &&
+            after === 'connected'
+          );
+        },
+        undefined,
+        { timeout: 15_000 },
+      );
+      const segments = await stripSegments(page);
+      const outage = segments.at(-2)!;
+      expect(segments.slice(1, -3).every((s) => s.state !== 'connected')).toBe(true);
+      // Attempts, local from–to times and duration, and the cause: no close frame from a
+      // killed process, so the browser reports 1006.
+      expect(outage.title).toMatch(
+        /^Reconnecting · \d+ attempts?\n\d\d:\d\d:\d\d – \d\d:\d\d:\d\d · [\d.]+ s\nconnection lost \(1006\)$/,
+      );
+      expect(outage.widthPx).toBeGreaterThan(10);
+      expect(segments.at(-1)!.title).toMatch(/^Connected\n\d\d:\d\d:\d\d – now · /);
+      // One outage, read the same in the strip, the panel summary, the list and the stats.
+      expect(await page.locator('#strip').getAttribute('aria-label')).toMatch(
+        /^Last 30 seconds: \d+(\.\d)? % connected, 1 outage$/,
+      );
+      expect(await textOf(page, '#health-summary')).toMatch(/ · 1 outage$/);
+      expect(await textOf(page, '#timeline-note')).toBe('1 outage');
+      expect(await textOf(page, '#timeline li:last-child')).toMatch(/back after an outage of/);
+      expect((await statValues(page)).disconnections).toBe('1');
+      // The killed process's memory broker took its history along: the page says so.
+      await server.publish('demo', 'Card number for sale', 'CRITICAL');
+      await page.waitForFunction(
+        () => document.querySelectorAll('#alert-list li[data-kind="alert"]').length === 2,
+      );
+      expect(await textOf(page, '#alert-list li[data-kind="gap"]')).toMatch(
+        /history was reset after #1/,
+      );
+      await waitForLastStretch(page, 'connected', 30);
+      await page.screenshot({
+        path: await screenshotPath('health-view-recovered.png'),
+        fullPage: true,
+      });
+    },
+  );
+
+  it(
+    'keeps every event in a scrolling list pinned to the newest, unless the reader scrolled up',
+    { timeout: 30_000 },
+    async () => {
+      const server = await RestartableServer.start({ demoToken: true });
+      servers.push(server);
+      const page = await open(
+        server,
+        'initialDelayMs=50&maxDelayMs=100&jitter=none&connectTimeoutMs=3000&maxAttempts=Infinity',
+      );
+      await waitForBadge(page, 'Connected');
+      await server.stop();
+      const rowsAtLeast = (count: number) =>
+        page.waitForFunction((n) => document.querySelectorAll('#timeline li').length >= n, count, {
+          timeout: 15_000,
+        });
+      const scroll = () =>
+        page.$eval('#timeline-scroll', (box) => ({
+          top: box.scrollTop,
+          max: box.scrollHeight - box.clientHeight,
+        }));
+      // A retry every 100 ms adds a row each: soon more than the box shows.
+      await rowsAtLeast(16);
+      const pinned = await scroll();
+      expect(pinned.max).toBeGreaterThan(0);
+      expect(pinned.max - pinned.top).toBeLessThan(2);
+
+      // The reader scrolls to the top: new rows do not pull the list away from what they read.
+      await page.$eval('#timeline-scroll', (box) => box.scrollTo({ top: 0 }));
+      const count = await page.locator('#timeline li').count();
+      await rowsAtLeast(count + 2);
+      expect((await scroll()).top).toBe(0);
+      // Nothing was cut: the first row is still the first connect.
+      expect(await textOf(page, '#timeline li:first-child .entry-label')).toBe('Connecting');
+      expect(await textOf(page, '#timeline-note')).toBe('1 outage (one ongoing)');
+
+      // Back at the bottom, it follows the newest again.
+      await page.$eval('#timeline-scroll', (box) => box.scrollTo({ top: box.scrollHeight }));
+      await rowsAtLeast((await page.locator('#timeline li').count()) + 2);
+      const followed = await scroll();
+      expect(followed.max - followed.top).toBeLessThan(2);
+    },
+  );
+
+  it(
     'goes to Failed when the attempts run out, and the Reconnect button, pressed from the keyboard, recovers',
     { timeout: 30_000 },
     async () => {
@@ -206,7 +359,10 @@ describe('health view in Chromium', () => {
       await page.keyboard.press('Space');
       expect(await page.locator('#health-toggle').getAttribute('aria-expanded')).toBe('true');
       expect(await page.locator('#health-body').isVisible()).toBe(true);
-      // Next stop: the scrollable timeline, so it can be read with the arrow keys.
+      // Next stops: the window menu, then the scrollable timeline (read with the arrow keys);
+      // the strip between them is one image, none of its stretches takes focus.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('window-select');
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('timeline-scroll');
     },
@@ -236,6 +392,7 @@ describe('health view in Chromium', () => {
             total: 10,
             byState: { connecting: 1, connected: 6, reconnecting: 3, disconnected: 0, failed: 0 },
             poor: 2,
+            polling: 0,
           },
           activeFaults: ['latency'],
           published: 12,

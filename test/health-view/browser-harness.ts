@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -130,6 +130,94 @@ export class RestartableServer {
   }
 }
 
+/**
+ * The alert server as a real child process (`node bin/stormwatch serve --demo`, from dist/, so
+ * run `npm run build` first) that can be killed with SIGKILL and started again on the same
+ * port: a crash, with no close frame and no graceful shutdown, and a memory broker whose
+ * history dies with it.
+ */
+export class ChildServer {
+  #child: ChildProcess | undefined;
+  #port = 0;
+  #output = '';
+
+  private constructor() {}
+
+  /** Starts the server on a free port. */
+  static async start(): Promise<ChildServer> {
+    const server = new ChildServer();
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** Starts the process (on the port it had, if it ran before); resolves once it listens. */
+  async start(timeoutMs = 15_000): Promise<void> {
+    if (this.#child !== undefined) return;
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'stormwatch'), 'serve', '--demo', '--port', String(this.#port)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, STORMWATCH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.#child = child;
+    this.#output = '';
+    const listening = await new Promise<string | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        this.#output = (this.#output + chunk.toString()).slice(-4000);
+        const match = /listening on (http:\/\/\S+)/.exec(this.#output);
+        if (match === null) return;
+        clearTimeout(timer);
+        resolve(match[1]);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+    if (listening === undefined) {
+      await this.kill();
+      throw new Error(`stormwatch serve did not start: ${this.#output.trim().slice(-500)}`);
+    }
+    this.#port = Number(new URL(listening).port);
+  }
+
+  /** SIGKILL: the process dies at once; the kernel resets its sockets (browsers see 1006). */
+  async kill(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Publishes through the HTTP API (the process must be up). */
+  async publish(userId: string, title: string, severity: Severity = 'HIGH'): Promise<number> {
+    const token = await signToken({ sub: 'pub', role: 'publisher' }, SECRET);
+    const response = await fetch(`${this.url}/api/alerts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, severity, title, source: 'e2e' }),
+    });
+    if (response.status !== 201) throw new Error(`publish: HTTP ${response.status}`);
+    return ((await response.json()) as { seq: number }).seq;
+  }
+
+  close(): Promise<void> {
+    return this.kill();
+  }
+}
+
 /** Text of an element (trimmed), '' when absent. */
 export async function textOf(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').trim();
@@ -167,5 +255,39 @@ export async function statValues(page: Page): Promise<Record<string, string>> {
         el.querySelector('dd')?.firstChild?.textContent ?? '',
       ]),
     ),
+  );
+}
+
+/** The strip's stretches as drawn, oldest first: state, hover text and on-screen width (px). */
+export async function stripSegments(
+  page: Page,
+): Promise<Array<{ state: string; title: string; widthPx: number }>> {
+  return page.$$eval('#strip .strip-seg', (segments) =>
+    segments.map((segment) => ({
+      state: segment.getAttribute('data-state') ?? '',
+      title: segment.getAttribute('title') ?? '',
+      widthPx: segment.getBoundingClientRect().width,
+    })),
+  );
+}
+
+/** Waits until the strip's newest stretch is in `state` and drawn at least `minWidthPx` wide. */
+export async function waitForLastStretch(
+  page: Page,
+  state: string,
+  minWidthPx = 0,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await page.waitForFunction(
+    ([wanted, width]) => {
+      const last = document.querySelector('#strip .strip-seg:last-child');
+      return (
+        last !== null &&
+        last.getAttribute('data-state') === wanted &&
+        last.getBoundingClientRect().width >= Number(width)
+      );
+    },
+    [state, String(minWidthPx)],
+    { timeout: timeoutMs },
   );
 }

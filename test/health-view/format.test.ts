@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeCloseCode,
+  formatClockTime,
   formatDuration,
   formatMs,
   formatPercent,
   formatRelativeTime,
+  formatSpan,
+  windowTitle,
 } from '../../src/health-view/format.js';
 
 const NOW = Date.UTC(2025, 0, 1, 12);
@@ -36,6 +39,8 @@ describe('formatDuration', () => {
     [0, '0 s'],
     [Number.NaN, '0 s'],
     [850, '850 ms'],
+    [999.4, '999 ms'],
+    [999.6, '1.0 s'], // a countdown from 1 s read "1000 ms"
     [3_249, '3.2 s'],
     [9_999, '9.9 s'],
     [45_000, '45 s'],
@@ -68,5 +73,26 @@ describe('formatPercent and formatMs', () => {
     expect(describeCloseCode(1012)).toBe('server restarting (1012)');
     expect(describeCloseCode(4000)).toBe('heartbeat timeout (4000)');
     expect(describeCloseCode(4999)).toBe('closed (4999)');
+  });
+});
+
+describe('clock times and windows', () => {
+  it('reads a clock time with seconds, in UTC unless given the local offset', () => {
+    expect(formatClockTime(NOW + 5 * MIN + 9 * S)).toBe('12:05:09');
+    expect(formatClockTime(NOW, 2 * H)).toBe('14:00:00');
+    expect(formatClockTime(NOW, -13 * H)).toBe('23:00:00'); // the day before, west
+    expect(formatClockTime(NOW + 450, 5 * H + 30 * MIN)).toBe('17:30:00');
+  });
+
+  it.each([
+    [24 * H, '24 h', 'Last 24 hours'],
+    [H, '1 h', 'Last hour'],
+    [90 * MIN, '90 min', 'Last 90 minutes'],
+    [15 * MIN, '15 min', 'Last 15 minutes'],
+    [MIN, '1 min', 'Last minute'],
+    [30 * S, '30 s', 'Last 30 seconds'],
+  ])('a window of %d ms is "%s" long, headed "%s"', (ms, span, title) => {
+    expect(formatSpan(ms)).toBe(span);
+    expect(windowTitle(ms)).toBe(title);
   });
 });

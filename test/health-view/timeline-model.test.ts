@@ -115,6 +115,26 @@ describe('timelineModel', () => {
     expect(model.ongoing).toBe(true);
   });
 
+  it('lists every row by default: a day of flapping is scrolled through, not cut', () => {
+    const flaps: TimelineEntry[] = [];
+    for (let i = 0; i < 600; i++) {
+      flaps.push(
+        { at: T0 + i * 60 * S, kind: 'connected', reason: 'open', attempt: i === 0 ? 0 : 1 },
+        {
+          at: T0 + i * 60 * S + 30 * S,
+          kind: 'reconnecting',
+          reason: 'close',
+          attempt: 1,
+          closeCode: 1006,
+        },
+      );
+    }
+    const model = timelineModel(flaps, T0 + 600 * 60 * S);
+    expect(model.rows).toHaveLength(1200);
+    expect(model.hidden).toBe(0);
+    expect([model.outages, model.ongoing]).toEqual([600, true]);
+  });
+
   it('keeps only the latest rows and says how many are hidden', () => {
     const model = timelineModel(ENTRIES, T0 + 180 * S, 3);
     expect(model.rows.map((r) => r.label)).toEqual([

@@ -8,7 +8,12 @@ import {
 } from '../../src/client/index.js';
 import { addAlert, addGap, createAlertFeed } from '../../src/health-view/alert-feed.js';
 import { announcement, badgeModel, type BadgeInput } from '../../src/health-view/badge.js';
-import { parseViewParams, timingOptions } from '../../src/health-view/params.js';
+import {
+  formatWindowParam,
+  parseViewParams,
+  parseWindow,
+  timingOptions,
+} from '../../src/health-view/params.js';
 import { createReplayTracker } from '../../src/health-view/replay-tracker.js';
 import { createCachedTokenProvider, readTokenClaims } from '../../src/health-view/token.js';
 import type { BreachAlertMessage } from '../../src/protocol/index.js';
@@ -135,6 +140,27 @@ describe('parseViewParams', () => {
     ]);
     expect(parseViewParams('').timings).toEqual({});
   });
+
+  it('reads the window the panel covers: 24 h unless ?window= names 10s..24h', () => {
+    expect(parseViewParams('').windowMs).toBe(24 * 3_600_000);
+    expect(parseViewParams('?window=15m').windowMs).toBe(15 * 60_000);
+    expect(parseViewParams('?window=1h').windowMs).toBe(3_600_000);
+    expect(parseViewParams('?window=30s').windowMs).toBe(30_000);
+    for (const bad of ['2d', '25h', '5s', '15', '1.5h', '-1m']) {
+      const params = parseViewParams(`?window=${bad}`);
+      expect(params.windowMs).toBe(24 * 3_600_000);
+      expect(params.problems).toEqual([
+        `window: expected a whole number of s, m or h within 10s..24h (e.g. 15m), got "${bad}"`,
+      ]);
+    }
+    expect([86_400_000, 5_400_000, 60_000, 30_000].map(formatWindowParam)).toEqual([
+      '24h',
+      '90m',
+      '1m',
+      '30s',
+    ]);
+    expect(parseWindow(formatWindowParam(5_400_000))).toBe(5_400_000);
+  });
 });
 
 const alert = (seq: number, id = `id-${seq}`): BreachAlertMessage => ({
@@ -173,6 +199,17 @@ describe('alert feed', () => {
     ).toMatchObject({
       missed: undefined,
       text: expect.stringMatching(/history was reset after #9/),
+    });
+    expect(
+      addGap(createAlertFeed(), {
+        kind: 'history-reset',
+        previousEpoch: 'a',
+        epoch: 'b',
+        lastSeq: 0,
+        at: T0,
+      }).items[0],
+    ).toMatchObject({
+      text: 'Gap detected: the server’s alert history was reset; alerts published meanwhile may be lost',
     });
   });
 });
