@@ -65,7 +65,10 @@ describe('health view on the long-polling fallback in Chromium', () => {
       await server.publish('demo', 'Password found in breach', 'HIGH');
       await server.publish('demo', 'Session token leaked', 'CRITICAL');
       await expect.poll(async () => (await alertRows(page)).length, { timeout: 10_000 }).toBe(2);
-      await page.screenshot({ path: await screenshotPath('health-view-polling.png'), fullPage: true });
+      await page.screenshot({
+        path: await screenshotPath('health-view-polling.png'),
+        fullPage: true,
+      });
 
       await toxic.remove();
       await page.waitForFunction(
