@@ -24,7 +24,16 @@ export type Admission =
   | { kind: 'close'; code: number; reason?: string }
   | { kind: 'pending' };
 
-/** A scripted alert server speaking protocol v1 over the memory transport. */
+/**
+ * A scripted alert server speaking protocol v1 over the memory transport, on the simulated
+ * clock: for the client machine's own rules (backoff, heartbeat, dedupe, timeline, fallback
+ * decisions), where what the server does matters only as a script. It is not the server: it
+ * replays everything on resume at once, ignores acks, has no flood guard, no resume wait and no
+ * broker. What the client does *to a server* (acks under the flood guard, a full-history replay
+ * over a slow link, failover between instances on Redis) is tested against the real one:
+ * test/client/real-server.test.ts, test/client/transports/polling.test.ts,
+ * test/server/multi-instance.test.ts and test/e2e/busy-user.test.ts.
+ */
 export class FakeAlertServer {
   epoch = 'epoch-1';
   /** Alerts published, by seq (index seq − 1). */
