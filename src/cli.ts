@@ -1,4 +1,4 @@
-import { UsageError } from './cli/args.js';
+import { quoteValue, UsageError } from './cli/args.js';
 
 /** One `stormwatch <verb>`: returns the process exit code. */
 export type Verb = (argv: string[]) => Promise<number>;
@@ -20,11 +20,16 @@ const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     summary: 'run the embedded Toxiproxy-compatible fault proxy',
     load: async () => (await import('./cli/proxy.js')).proxy,
   },
+  token: {
+    summary: 'print a signed token (HS256, STORMWATCH_JWT_SECRET) for a user or a publisher',
+    load: async () => (await import('./cli/token.js')).token,
+  },
 };
 
 const HELP = `stormwatch — prove a real-time alert channel survives bad networks
 
 Usage: stormwatch <verb> [flags]   (stormwatch <verb> --help for details)
+       stormwatch --version
 
 Verbs:
 ${Object.entries(verbs)
@@ -39,10 +44,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return name === undefined ? 1 : 0;
   }
-  const verb = verbs[name];
+  if (name === '--version') {
+    const { VERSION } = await import('./server/index.js');
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const verb = Object.hasOwn(verbs, name) ? verbs[name] : undefined;
   if (verb === undefined) {
+    const what = name.startsWith('-') ? 'option' : 'verb';
     process.stderr.write(
-      `stormwatch: unknown verb "${name}" (expected ${Object.keys(verbs).join(', ')})\n`,
+      `stormwatch: unknown ${what} ${quoteValue(name)} (expected ${Object.keys(verbs).join(', ')} or --version); see stormwatch --help\n`,
     );
     return 1;
   }
@@ -58,7 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     // Usage errors name their verb already; say it once.
     const text = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
-    process.stderr.write(`stormwatch ${name}: ${text}\n`);
+    // A usage error points at the verb's help, where every flag is listed.
+    const hint = error instanceof UsageError ? `; see stormwatch ${name} --help` : '';
+    process.stderr.write(`stormwatch ${name}: ${text}${hint}\n`);
     if (!(error instanceof UsageError) && process.env.STORMWATCH_DEBUG) console.error(error);
     return 1;
   }

@@ -42,7 +42,9 @@ export const proxy: Verb = async (argv) => {
   const port = readIntFlag('port', values.port ?? process.env.PORT, DEFAULT_API_PORT, 0, 65535);
   const config = values.config === undefined ? undefined : await readConfig(values.config);
 
-  const server = createToxiproxyServer();
+  const server = createToxiproxyServer({
+    onWarning: (message) => process.stderr.write(`stormwatch proxy: warning: ${message}\n`),
+  });
   try {
     if (config !== undefined) {
       const result = await server.populate(config);

@@ -17,7 +17,7 @@ import {
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
-import { parseFlags, readIntFlag, UsageError } from './args.js';
+import { parseFlags, quoteValue, readIntFlag, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
 
 const USAGE = `Usage: stormwatch run <scenario.yaml> [flags]
@@ -84,7 +84,7 @@ export const run: Verb = async (argv) => {
   const proxyListen = values['proxy-listen'];
   if (proxyListen !== undefined && !/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]*):\d{1,5}$/.test(proxyListen)) {
     throw new UsageError(
-      `--proxy-listen: expected host:port such as 0.0.0.0:20000, got "${proxyListen}"`,
+      `--proxy-listen: expected host:port such as 0.0.0.0:20000, got ${quoteValue(proxyListen)}`,
     );
   }
   if (values.redis !== undefined) {
@@ -193,9 +193,9 @@ export const run: Verb = async (argv) => {
           out.write(`${formatProgress(p)}\n`);
         }
       },
-      onEvent: (line) => {
+      onEvent: (line, elapsedMs) => {
         if (values.quiet) return;
-        const elapsed = ((systemClock.now() - recorder.startAt) / 1000 / c.timeScale).toFixed(1);
+        const elapsed = (elapsedMs / 1000 / c.timeScale).toFixed(1);
         out.write(`${live ? '\r\x1b[2K' : ''}[${elapsed.padStart(6)}s] ${line}\n`);
       },
     });

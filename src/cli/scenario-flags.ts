@@ -1,5 +1,5 @@
 import type { ScenarioOverrides } from '../runner/index.js';
-import { readIntFlag, UsageError } from './args.js';
+import { quoteValue, readIntFlag, UsageError } from './args.js';
 
 /** Flags `run` and `sim` share: overrides of the scenario's config, reports, output. */
 export const SCENARIO_FLAGS = {
@@ -27,7 +27,9 @@ function readScale(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!/^\d*\.?\d+$/.test(raw) || value < 0.001 || value > 100) {
-    throw new UsageError(`--time-scale: expected a number within 0.001..100, got "${raw}"`);
+    throw new UsageError(
+      `--time-scale: expected a number within 0.001..100, got ${quoteValue(raw)}`,
+    );
   }
   return value;
 }

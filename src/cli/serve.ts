@@ -11,7 +11,7 @@ import {
   type Broker,
   type ShutdownMode,
 } from '../server/index.js';
-import { parseFlags, readIntFlag, UsageError } from './args.js';
+import { parseFlags, quoteValue, readIntFlag, UsageError } from './args.js';
 
 const USAGE = `Usage: stormwatch serve [--host 127.0.0.1] [--port 8080] [--demo] [--history-size 1000]
                        [--broker memory|redis://host:port[/db]]
@@ -42,6 +42,7 @@ Flags:
 
 Environment:
   STORMWATCH_JWT_SECRET  HS256 secret; without it a random one is made and --demo is implied
+                         (with it, stormwatch token --sub USER mints tokens this server takes)
   STORMWATCH_BROKER      --broker when the flag is not given
   STORMWATCH_KEY_PREFIX  --key-prefix when the flag is not given
   LOG_LEVEL              pino level (default info)
@@ -213,7 +214,9 @@ function readScaleFlag(raw: string | undefined): number {
   if (raw === undefined) return 1;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0.001 || value > 100) {
-    throw new UsageError(`--time-scale: expected a number within 0.001..100, got "${raw}"`);
+    throw new UsageError(
+      `--time-scale: expected a number within 0.001..100, got ${quoteValue(raw)}`,
+    );
   }
   return value;
 }

@@ -8,7 +8,7 @@ import {
 } from '../runner/index.js';
 import { extendMethod, simulateInWorker } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
-import { parseFlags, UsageError } from './args.js';
+import { parseFlags, quoteValue, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
 import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
 
@@ -63,7 +63,7 @@ export const sim: Verb = async (argv) => {
     durationMs = parseDuration(values.duration);
     if (durationMs === undefined || durationMs <= 0) {
       throw new UsageError(
-        `--duration: expected a duration such as "90m" or "24h", got "${values.duration}"`,
+        `--duration: expected a duration such as "90m" or "24h", got ${quoteValue(values.duration)}`,
       );
     }
   }

@@ -10,6 +10,8 @@ export const ProtocolErrorCode = {
   UNKNOWN_TYPE: 'PROTO_UNKNOWN_TYPE',
   /** A field is missing or has the wrong type or range. */
   INVALID_FIELD: 'PROTO_INVALID_FIELD',
+  /** A body carries a field its schema does not know (a typo would otherwise pass unseen). */
+  UNKNOWN_FIELD: 'PROTO_UNKNOWN_FIELD',
 } as const;
 
 /** One of {@link ProtocolErrorCode}. */

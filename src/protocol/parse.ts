@@ -174,13 +174,38 @@ function parseBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
   });
 }
 
+/** The fields of `POST /api/alerts`, in the order its errors list them. */
+const ALERT_INPUT_FIELDS: readonly string[] = [
+  'userId',
+  'severity',
+  'title',
+  'source',
+  'detectedAt',
+];
+
+/** Quotes the first few names (each cut to 40 characters) and counts the rest. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((name) => describe(name.slice(0, 40)));
+  const rest = names.length - shown.length;
+  return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
+}
+
 /**
  * Validates the body of `POST /api/alerts`. `detectedAt` is optional and defaults to
- * `now` (an ISO string the caller passes, so the core stays free of clock reads).
+ * `now` (an ISO string the caller passes, so the core stays free of clock reads). Any other
+ * field is refused with UNKNOWN_FIELD.
  */
 export function parseAlertInput(body: unknown, now: string): ParseResult<AlertInput> {
   if (!isJsonObject(body)) {
     return fail(ProtocolErrorCode.NOT_A_MESSAGE, `expected a JSON object, got ${describe(body)}`);
+  }
+  const unknown = Object.keys(body).filter((key) => !ALERT_INPUT_FIELDS.includes(key));
+  if (unknown.length > 0) {
+    return fail(
+      ProtocolErrorCode.UNKNOWN_FIELD,
+      `alert: unknown ${unknown.length === 1 ? 'field' : 'fields'} ${listNames(unknown)}; ` +
+        `expected only ${ALERT_INPUT_FIELDS.join(', ')}`,
+    );
   }
   const withDefault = body.detectedAt === undefined ? { ...body, detectedAt: now } : body;
   return collect('alert', {

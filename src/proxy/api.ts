@@ -3,7 +3,7 @@ import { parseJson, readBody, send, sendEmpty, sendError, sendJson } from './htt
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 import type { ProxyJson } from './proxy.js';
 import type { ProxyRegistry } from './registry.js';
-import { toxicToJson } from './toxic-entry.js';
+import { toxicToJson, type ToxicEntry } from './toxic-entry.js';
 
 /** The Toxiproxy release whose API and semantics this proxy reproduces. */
 export const TOXIPROXY_VERSION = '2.12.0';
@@ -21,13 +21,32 @@ interface Request {
   readonly json: () => Promise<unknown>;
 }
 
+/** Options of {@link createApiHandler}. */
+export interface ApiOptions {
+  /**
+   * Called with a one-line warning when a request does what Toxiproxy 2.12 accepts but is
+   * likely a mistake (a toxicity outside 0..1). Default `process.emitWarning`.
+   */
+  readonly onWarning?: (message: string) => void;
+}
+
 /**
  * Builds the Toxiproxy 2.12 HTTP API over `registry`: same paths, bodies, status codes and
  * error bodies. Requests from browsers (`User-Agent: Mozilla/…`) are refused with 403, as
  * Toxiproxy does to keep web pages from driving it.
  */
-export function createApiHandler(registry: ProxyRegistry): RequestHandler {
-  const routes = buildRoutes(registry);
+export function createApiHandler(
+  registry: ProxyRegistry,
+  options: ApiOptions = {},
+): RequestHandler {
+  const onWarning =
+    options.onWarning ??
+    ((message: string) => process.emitWarning(message, { code: 'STORMWATCH_PROXY_TOXICITY' }));
+  const routes = buildRoutes(registry, (proxy, entry) => {
+    const warning = toxicityWarning(proxy, entry);
+    if (warning !== undefined) onWarning(warning);
+    return entry;
+  });
   return (request, response) => {
     void handle(routes, request, response);
   };
@@ -72,7 +91,22 @@ type RouteTable = ReadonlyArray<{
   readonly methods: Readonly<Record<string, Route>>;
 }>;
 
-function buildRoutes(registry: ProxyRegistry): RouteTable {
+/**
+ * Toxiproxy 2.12 takes any toxicity (it compares a random number in [0, 1) with it), so the API
+ * accepts one outside 0..1 as Toxiproxy does and says what it means instead of refusing it.
+ */
+function toxicityWarning(proxy: string, entry: ToxicEntry): string | undefined {
+  const { toxicity } = entry;
+  if (toxicity >= 0 && toxicity <= 1) return undefined;
+  const effect =
+    toxicity > 1 ? 'applies to every connection, as 1 would' : 'never applies, as 0 would';
+  return `proxy ${proxy}, toxic ${entry.name}: toxicity ${toxicity} is outside 0..1; it ${effect}`;
+}
+
+/** Checks a toxic the API has just stored; returns it. */
+type ToxicCheck = (proxy: string, entry: ToxicEntry) => ToxicEntry;
+
+function buildRoutes(registry: ProxyRegistry, checked: ToxicCheck): RouteTable {
   const proxyJson = (name: string): ProxyJson => registry.get(name).toJSON();
   const updateProxy: Route = async ({ params, response, json }) => {
     const name = params[0]!;
@@ -83,7 +117,8 @@ function buildRoutes(registry: ProxyRegistry): RouteTable {
   const updateToxic: Route = async ({ params, response, json }) => {
     const proxy = registry.get(params[0]!);
     proxy.toxics.get(params[1]!);
-    sendJson(response, 200, toxicToJson(proxy.toxics.update(params[1]!, await json())));
+    const entry = proxy.toxics.update(params[1]!, await json());
+    sendJson(response, 200, toxicToJson(checked(proxy.name, entry)));
   };
   return [
     {
@@ -142,7 +177,8 @@ function buildRoutes(registry: ProxyRegistry): RouteTable {
         },
         POST: async ({ params, response, json }) => {
           const proxy = registry.get(params[0]!);
-          sendJson(response, 200, toxicToJson(proxy.toxics.add(await json())));
+          const entry = proxy.toxics.add(await json());
+          sendJson(response, 200, toxicToJson(checked(proxy.name, entry)));
         },
       },
     },

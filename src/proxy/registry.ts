@@ -92,12 +92,13 @@ export class ProxyRegistry {
     });
   }
 
-  /** Stops and removes a proxy; 404 when absent. */
+  /** Stops and removes a proxy and its byte counters; 404 when absent. */
   remove(name: string): Promise<void> {
     return this.#exclusive(async () => {
       const proxy = this.get(name);
       await proxy.stop();
       this.#proxies.delete(name);
+      this.traffic.forget(name);
     });
   }
 
@@ -124,6 +125,8 @@ export class ProxyRegistry {
     if (existing !== undefined) {
       if (existing.listen === input.listen && existing.upstream === input.upstream) return existing;
       await existing.stop();
+      // A replacement is a new proxy: the old one's series (other listener labels) go with it.
+      this.traffic.forget(input.name);
     }
     const proxy = this.#build(input);
     if (input.enabled) await proxy.start();

@@ -11,6 +11,11 @@ export interface ToxiproxyServerOptions {
   readonly clock?: Clock;
   /** Random source for toxicity, jitter and slicing; default `Math.random`. */
   readonly random?: RandomSource;
+  /**
+   * Called with a one-line warning when the API accepts what Toxiproxy accepts but is likely a
+   * mistake (a toxicity outside 0..1); default `process.emitWarning`.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Where the API listens. */
@@ -67,7 +72,10 @@ class EmbeddedToxiproxy implements ToxiproxyServer {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
-    this.handler = createApiHandler(this.proxies);
+    this.handler = createApiHandler(
+      this.proxies,
+      options.onWarning === undefined ? {} : { onWarning: options.onWarning },
+    );
   }
 
   get address(): ServerAddress | undefined {

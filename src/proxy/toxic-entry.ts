@@ -21,7 +21,7 @@ export interface ToxicEntry {
   /** The `stream` string as the client sent it (Toxiproxy echoes it back unchanged). */
   readonly stream: string;
   readonly direction: Direction;
-  /** Probability, per connection and direction, that the toxic applies (0..1). */
+  /** Probability, per connection and direction, that the toxic applies (0..1; above 1 always, below 0 never, as Toxiproxy takes any number). */
   readonly toxicity: number;
   readonly attributes: Attributes;
   readonly kind: ToxicKind;

@@ -15,8 +15,10 @@ export interface LabelledCounter extends TrafficCounter {
 }
 
 /**
- * Byte counters per (direction, proxy, listener, upstream), kept for the server's lifetime like
- * Prometheus counters: deleting and re-creating a proxy does not reset them.
+ * Byte counters per (direction, proxy, listener, upstream). A proxy's counters live as long as
+ * the proxy: deleting it drops its series from /metrics (a dashboard would otherwise show a
+ * deleted proxy forever), and one created again under the name starts at zero, which
+ * Prometheus's `rate()` reads as a counter reset.
  */
 export class TrafficMeter {
   readonly #counters = new Map<string, LabelledCounter>();
@@ -30,6 +32,13 @@ export class TrafficMeter {
       this.#counters.set(key, counter);
     }
     return counter;
+  }
+
+  /** Drops every counter of the proxy named `proxy`. */
+  forget(proxy: string): void {
+    for (const [key, counter] of this.#counters) {
+      if (counter.labels.proxy === proxy) this.#counters.delete(key);
+    }
   }
 
   /** Every counter, in creation order. */

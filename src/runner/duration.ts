@@ -2,6 +2,12 @@
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
+ * The longest duration a scenario may give, in ms (7 days): longer ones are typos ("600h" for
+ * "600s"), and past 2^31 - 1 ms (24.8 days) Node fires a timer at once.
+ */
+export const MAX_SCENARIO_DURATION_MS = 7 * 86_400_000;
+
+/**
  * Parses a duration: `"500ms"`, `"10s"`, `"1m30s"`, `"1.5h"`, `"24h"`. Returns milliseconds,
  * or undefined when the text is not a duration. Bare numbers are refused: a unit must be said.
  */

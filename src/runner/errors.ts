@@ -57,7 +57,16 @@ export class ScenarioError extends RunnerError {
   }
 }
 
-/** `file:line:column: field: message`. */
+/**
+ * `file:line:column: field: message`. The field is cut to 100 characters and the message to 300:
+ * both may carry the file's own text (a key, a YAML parser's quote), and a garbage file must not
+ * come back as a line as long as itself.
+ */
 export function formatLocation(p: ScenarioLocation): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.field === '' ? '' : `${p.field}: `}${p.message}`;
+  const field = clip(p.field, 100);
+  return `${p.file}:${p.line}:${p.column}: ${field === '' ? '' : `${field}: `}${clip(p.message, 300)}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../protocol/index.js';
+import type { Clock, TimerHandle } from '../protocol/index.js';
 import { formatDuration } from './duration.js';
 import { RunnerError, RunnerErrorCode } from './errors.js';
 import type { FaultHandle, Harness, RedisAction } from './harness/types.js';
@@ -30,6 +30,9 @@ function instanceSuffix(instance: number | undefined): string {
   return instance === undefined ? '' : `:${instance}`;
 }
 
+/** The longest delay a Node timer keeps, in ms (2^31 - 1, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Resolves after `ms` on `clock`, or at once when `signal` aborts. */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -37,12 +40,20 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       resolve();
       return;
     }
+    let remainingMs = ms;
+    let handle: TimerHandle | undefined;
     const done = () => {
-      clock.clearTimeout(handle);
+      if (handle !== undefined) clock.clearTimeout(handle);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const handle = clock.setTimeout(done, ms);
+    // A longer delay is waited in pieces: Node fires a timer over MAX_TIMER_MS at once.
+    const arm = () => {
+      const stepMs = Math.min(remainingMs, MAX_TIMER_MS);
+      remainingMs -= stepMs;
+      handle = clock.setTimeout(remainingMs > 0 ? arm : done, stepMs);
+    };
+    arm();
     signal?.addEventListener('abort', done, { once: true });
   });
 }

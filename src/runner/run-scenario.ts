@@ -28,8 +28,12 @@ export interface RunScenarioOptions {
   /** Called every `progressEveryMs` of clock time. */
   onProgress?: (progress: Progress) => void;
   progressEveryMs?: number;
-  /** Called with one line per notable event (fault on/off, restart, probe met). */
-  onEvent?: (line: string) => void;
+  /**
+   * Called with one line per notable event (fault on/off, restart, probe met) and the clock ms
+   * since the fleet started connecting: the same origin as {@link Progress.elapsedSeconds}, so
+   * the times of progress and event lines only ever grow.
+   */
+  onEvent?: (line: string, elapsedMs: number) => void;
   /** Aborts the method (Ctrl-C); rollbacks still run. */
   signal?: AbortSignal;
   /** Inconclusive thresholds fail the run (exit 99 rather than 97). */
@@ -122,7 +126,11 @@ export async function runScenario(
   const { clock } = harness;
   const scale = scenario.config.timeScale;
   const scaled = (ms: number) => ms * scale;
-  const log = options.onEvent ?? (() => undefined);
+  // Every printed time counts from here, through warm-up, method, settle and rollbacks; the
+  // recorder's own start moves to the method's start, so it cannot be the origin.
+  const runStartAt = clock.now();
+  const onEvent = options.onEvent;
+  const log = (line: string): void => onEvent?.(line, clock.now() - runStartAt);
   const probes = scenario.probes.length > 0 ? scenario.probes : defaultProbes(scenario);
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort(options.signal?.reason);
@@ -147,7 +155,7 @@ export async function runScenario(
   let ticker: ReturnType<typeof clock.setTimeout> | undefined;
   const tick = () => {
     options.onProgress?.({
-      elapsedSeconds: (clock.now() - recorder.startAt) / 1000 / scale,
+      elapsedSeconds: (clock.now() - runStartAt) / 1000 / scale,
       snapshot: recorder.snapshot(),
       activeFaults: recorder.activeFaults(),
       published: recorder.publishedCount,

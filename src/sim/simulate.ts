@@ -24,8 +24,8 @@ export interface SimulateOptions {
   onProgress?: ((progress: Progress) => void) | undefined;
   progressEveryMs?: number | undefined;
   /**
-   * Called with one line per notable event and the virtual ms since the recording started
-   * (the fleet's first connect, then the start of the method), as `run` stamps its lines.
+   * Called with one line per notable event and the virtual ms since the fleet started
+   * connecting (the origin of the progress lines too), as `run` stamps its lines.
    */
   onEvent?: ((line: string, elapsedMs: number) => void) | undefined;
   /** Aborts the method (Ctrl-C); rollbacks still run. */
@@ -86,9 +86,7 @@ export async function simulate(
         ...(options.progressEveryMs === undefined
           ? {}
           : { progressEveryMs: options.progressEveryMs }),
-        ...(onEvent === undefined
-          ? {}
-          : { onEvent: (line) => onEvent(line, clock.now() - recorder.startAt) }),
+        ...(onEvent === undefined ? {} : { onEvent }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       }),
     );

@@ -73,7 +73,7 @@ describe('stormwatch run', () => {
     const flag = await runCli(['run', 'scenarios/steady.yaml', '--time-scale', 'fast']);
     expect(flag.code).toBe(1);
     expect(flag.stderr.trim()).toBe(
-      'stormwatch run: --time-scale: expected a number within 0.001..100, got "fast"',
+      'stormwatch run: --time-scale: expected a number within 0.001..100, got "fast"; see stormwatch run --help',
     );
   });
 

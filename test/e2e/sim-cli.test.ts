@@ -133,7 +133,7 @@ describe('stormwatch sim', () => {
     const duration = await runCli(['sim', 'scenarios/steady.yaml', '--duration', 'forever']);
     expect(duration.code).toBe(1);
     expect(duration.stderr.trim()).toBe(
-      'stormwatch sim: --duration: expected a duration such as "90m" or "24h", got "forever"',
+      'stormwatch sim: --duration: expected a duration such as "90m" or "24h", got "forever"; see stormwatch sim --help',
     );
     const malformed = await runCli(['sim', 'test/fixtures/malformed.yaml']);
     expect(malformed.code).toBe(1);

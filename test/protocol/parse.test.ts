@@ -147,6 +147,26 @@ describe('parseAlertInput', () => {
       },
     });
   });
+
+  it('refuses unknown fields, naming them, and quotes at most a few of them', () => {
+    const valid = { userId: 'u', severity: 'HIGH', title: 't', source: 's' };
+    expect(parseAlertInput({ ...valid, priority: 1 }, '2026-02-02T00:00:00.000Z')).toEqual({
+      ok: false,
+      error: {
+        code: 'PROTO_UNKNOWN_FIELD',
+        message:
+          'alert: unknown field "priority"; expected only userId, severity, title, source, detectedAt',
+      },
+    });
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, i]));
+    const result = parseAlertInput({ ...valid, ...many }, '2026-02-02T00:00:00.000Z');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toMatch(
+        /^alert: unknown fields "f0", "f1", "f2", "f3", "f4" and 45 more; expected only /,
+      );
+    }
+  });
 });
 
 describe('close codes', () => {

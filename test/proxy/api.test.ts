@@ -230,3 +230,38 @@ describe('Toxiproxy API status codes and error bodies', () => {
     expect(text).toContain('stormwatch_proxy_toxics_active{direction="downstream",proxy="p"} 1');
   });
 });
+
+describe('Toxiproxy API: what Toxiproxy 2.12 accepts but is likely a mistake', () => {
+  it('accepts toxicity 5 as Toxiproxy does, and warns once per create or update', async () => {
+    const warnings: string[] = [];
+    const api = await startApi({ onWarning: (message) => warnings.push(message) });
+    try {
+      await api.server.proxies.create({
+        name: 'p',
+        listen: '127.0.0.1:0',
+        upstream: '127.0.0.1:1',
+      });
+      const created = await fetch(`${api.url}/proxies/p/toxics`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'latency', toxicity: 5 }),
+      });
+      expect(created.status).toBe(200);
+      expect(await created.json()).toMatchObject({ name: 'latency_downstream', toxicity: 5 });
+      const updated = await fetch(`${api.url}/proxies/p/toxics/latency_downstream`, {
+        method: 'POST',
+        body: JSON.stringify({ toxicity: -1 }),
+      });
+      expect(updated.status).toBe(200);
+      await fetch(`${api.url}/proxies/p/toxics/latency_downstream`, {
+        method: 'POST',
+        body: JSON.stringify({ toxicity: 0.5 }),
+      });
+      expect(warnings).toEqual([
+        'proxy p, toxic latency_downstream: toxicity 5 is outside 0..1; it applies to every connection, as 1 would',
+        'proxy p, toxic latency_downstream: toxicity -1 is outside 0..1; it never applies, as 0 would',
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -14,7 +14,7 @@ describe('stormwatch proxy', () => {
 
   it('rejects a bad port and a missing config file with one-line errors', async () => {
     await expect(proxy(['--port', 'http'])).rejects.toThrow(
-      '--port: expected an integer, got "http"',
+      '--port: expected an integer within 0..65535, got "http"',
     );
     await expect(proxy(['--config', '/nonexistent/proxies.json'])).rejects.toThrow(
       '--config /nonexistent/proxies.json: cannot read file (ENOENT)',

@@ -31,6 +31,17 @@ describe('proxy data path', () => {
     expect(metrics).toContain('stormwatch_proxy_connections_open{proxy="test"} 1');
   });
 
+  it('drops a deleted proxy’s byte counters from /metrics', async () => {
+    const socket = await fixture.connect();
+    socket.write(payload(1000));
+    await readBytes(socket, 1000);
+    const metrics = async () => (await fetch(`${fixture.api.url}/metrics`)).text();
+    expect(await metrics()).toMatch(/^toxiproxy_proxy_received_bytes_total\{[^}]*proxy="test"/m);
+    const deleted = await fetch(`${fixture.api.url}/proxies/test`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(await metrics()).not.toContain('proxy="test"');
+  });
+
   it('passes a server FIN on to the client as a FIN', async () => {
     const socket = await fixture.connect();
     const server = await fixture.upstream.nextSocket();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../../src/protocol/index.js';
 import { FleetRecorder, parseScenario, type Harness } from '../../src/runner/index.js';
-import { MethodRunner } from '../../src/runner/execute.js';
+import { MethodRunner, sleep } from '../../src/runner/execute.js';
 
 /** A harness that writes down what the method asked of it, at what virtual time. */
 function recordingHarness(clock: SimulatedClock) {
@@ -211,5 +211,37 @@ describe('MethodRunner', () => {
     await expect(drive(clock, runner.run(s.method))).rejects.toThrow(
       /redis\.pause \(line 8\) needs a Redis the run owns/,
     );
+  });
+});
+
+describe('sleep', () => {
+  it('waits out a delay longer than a Node timer holds (24.8 days) in pieces, not at once', async () => {
+    const clock = new SimulatedClock(0);
+    const delays: number[] = [];
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (callback, delayMs) => {
+      delays.push(delayMs);
+      return setTimeout(callback, delayMs);
+    };
+    const thirtyDaysMs = 30 * 86_400_000;
+    let woke = false;
+    const slept = sleep(clock, thirtyDaysMs).then(() => (woke = true));
+    clock.advance(thirtyDaysMs - 1);
+    expect(woke).toBe(false);
+    clock.advance(1);
+    await slept;
+    expect(woke).toBe(true);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(delays.reduce((a, b) => a + b, 0)).toBe(thirtyDaysMs);
+  });
+
+  it('stops a long sleep at once when aborted, leaving no timer behind', async () => {
+    const clock = new SimulatedClock(0);
+    const abort = new AbortController();
+    const slept = sleep(clock, 40 * 86_400_000, abort.signal);
+    clock.advance(30 * 86_400_000);
+    abort.abort();
+    await slept;
+    expect(clock.pendingTimers).toBe(0);
   });
 });

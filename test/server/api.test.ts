@@ -72,6 +72,16 @@ describe('HTTP API', () => {
       JSON.stringify({ ...valid, title: 'x'.repeat(501) }),
       /title: expected at most 500/,
     ],
+    [
+      'an unknown field',
+      JSON.stringify({ ...valid, priority: 'urgent' }),
+      /^alert: unknown field "priority"; expected only userId, severity, title, source, detectedAt$/,
+    ],
+    [
+      'unknown fields',
+      JSON.stringify({ ...valid, user: 'alice', sevrity: 'LOW' }),
+      /^alert: unknown fields "user", "sevrity"; expected only /,
+    ],
   ];
   for (const [name, body, message] of badBodies) {
     it(`answers ${name} with 400 and a JSON error`, async () => {
@@ -160,7 +170,7 @@ describe('token revocation', () => {
     }
   });
 
-  it('needs a publisher token', async () => {
+  it('needs a publisher token and says so for revoking, not publishing', async () => {
     const server = await startServer();
     try {
       const response = await fetch(`${server.httpUrl}/api/tokens/revoke`, {
@@ -168,6 +178,10 @@ describe('token revocation', () => {
         headers: { authorization: `Bearer ${await server.token('alice')}` },
       });
       expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({
+        code: 'SRV_FORBIDDEN',
+        message: 'revoking tokens needs a token with role publisher',
+      });
     } finally {
       await server.close();
     }

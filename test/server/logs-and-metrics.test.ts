@@ -87,3 +87,32 @@ describe('/metrics', () => {
     }
   });
 });
+
+describe('a frame over the size limit', () => {
+  it('is logged and counted as 1009 (too_big), not 1006', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const server = await startServer({ logger: { level: 'info', stream } });
+    try {
+      const peer = await openPeer(server.wsUrl('alice'), { token: await server.token('alice') });
+      await peer.next(isType('hello'));
+      peer.send({ type: 'ping', id: 'x'.repeat(17 * 1024) });
+      expect((await peer.closed).code).toBe(1009);
+      const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      expect(text).toMatch(/^alert_server_ws_closes_total\{code="1009"\} 1$/m);
+      expect(text).not.toMatch(/^alert_server_ws_closes_total\{code="1006"\}/m);
+      expect(text).toMatch(/^alert_server_ws_disconnections_total\{reason="too_big"\} 1$/m);
+    } finally {
+      await server.close();
+    }
+    const closes = lines
+      .map((line) => JSON.parse(line) as { event?: string; code?: number; reason?: string })
+      .filter((e) => e.event === 'ws_close');
+    expect(closes).toEqual([expect.objectContaining({ code: 1009, reason: 'too_big' })]);
+  });
+});

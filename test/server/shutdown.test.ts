@@ -127,7 +127,10 @@ describe('stormwatch serve', () => {
     [['--time-scale', '0'], /--time-scale: expected a number within 0\.001\.\.100, got "0"/],
     [['--key-prefix', 'p:'], /--key-prefix: only with a Redis broker/],
     [['--broker', 'redis://127.0.0.1:1', '--key-prefix', 'a b'], /--key-prefix: expected 1-200/],
-    [['--ping-interval', 'soon'], /--ping-interval: expected an integer, got "soon"/],
+    [
+      ['--ping-interval', 'soon'],
+      /--ping-interval: expected an integer within \d+\.\.\d+, got "soon"; see stormwatch serve --help$/m,
+    ],
   ] as const) {
     it(`refuses ${args.join(' ')} with one line`, async () => {
       const bin = fileURLToPath(new URL('../../bin/stormwatch', import.meta.url));

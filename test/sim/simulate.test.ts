@@ -16,6 +16,32 @@ thresholds:
   );
 
 describe('simulate', () => {
+  it('stamps progress and event lines on one clock that never goes back (warm-up included)', async () => {
+    const stamps: Array<{ what: string; seconds: number }> = [];
+    await simulate(
+      scenario(
+        '  - { at: 2s, action: fault.latency, latency: 500ms, duration: 2s }',
+        '{ clients: 20, seed: 4, timeScale: 1 }',
+      ),
+      {
+        baseLatencyMs: 50,
+        progressEveryMs: 10,
+        onProgress: (p) => stamps.push({ what: p.phase, seconds: p.elapsedSeconds }),
+        onEvent: (line, elapsedMs) => stamps.push({ what: line, seconds: elapsedMs / 1000 }),
+      },
+    );
+    const warmup = stamps.filter((s) => s.what === 'warmup');
+    expect(warmup.at(-1)?.seconds).toBeGreaterThan(0);
+    const started = stamps.find((s) => s.what.startsWith('steady state met'));
+    expect(started?.seconds).toBeGreaterThanOrEqual(warmup.at(-1)?.seconds ?? Infinity);
+    for (const [i, stamp] of stamps.entries()) {
+      if (i > 0) expect(stamp.seconds, stamp.what).toBeGreaterThanOrEqual(stamps[i - 1]!.seconds);
+    }
+    // The fault's offset counts from the method's start, after the warm-up.
+    const fault = stamps.find((s) => s.what.startsWith('fault latency'));
+    expect(fault?.seconds).toBeCloseTo((started?.seconds ?? 0) + 2, 1);
+  });
+
   it('gives a byte-identical report for the same scenario and seed, and a different one for another seed', async () => {
     const file = await loadScenario('scenarios/mixed-chaos.yaml');
     const first = await simulate(file);

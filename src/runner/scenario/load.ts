@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { RunnerError, RunnerErrorCode, ScenarioError, type ScenarioLocation } from '../errors.js';
 import { formatPath, type Path } from './reader.js';
 import type { Scenario } from './types.js';
 import { validateScenario, type ScenarioOverrides } from './validate.js';
+
+/** The largest scenario file read, in bytes (1 MiB). */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 /** Parses and validates scenario text; throws a {@link ScenarioError} naming file and line. */
 export function parseScenario(
@@ -13,6 +16,18 @@ export function parseScenario(
 ): Scenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length === 0 && (doc.contents === null || doc.contents === undefined)) {
+    // Nothing but blanks or comments: say so rather than "version is required".
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        field: '',
+        message: 'the file is empty (expected a scenario: version, title, method, …)',
+      },
+    ]);
+  }
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       doc.errors.map((error) => {
@@ -87,8 +102,14 @@ export async function loadScenario(
 ): Promise<Scenario> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      text = await readBounded(handle, file);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof RunnerError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new RunnerError(
       RunnerErrorCode.SCENARIO_UNREADABLE,
@@ -96,4 +117,28 @@ export async function loadScenario(
     );
   }
   return parseScenario(text, file, overrides);
+}
+
+/**
+ * Reads at most {@link MAX_SCENARIO_BYTES}: a scenario is a page of YAML, not whatever a path
+ * points at (a log, an image, /dev/zero). A regular file is measured before it is read.
+ */
+async function readBounded(handle: FileHandle, file: string): Promise<string> {
+  const stats = await handle.stat();
+  const tooBig = (size: number | undefined) =>
+    new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${file}: scenario file is ${size === undefined ? 'over 1 MiB' : `${size} bytes`}, ` +
+        `expected at most ${MAX_SCENARIO_BYTES} bytes (1 MiB)`,
+    );
+  if (stats.isFile() && stats.size > MAX_SCENARIO_BYTES) throw tooBig(stats.size);
+  const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+    if (length > MAX_SCENARIO_BYTES) throw tooBig(undefined);
+  }
+  return buffer.toString('utf8', 0, length);
 }

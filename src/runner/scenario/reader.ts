@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.js';
+import { MAX_SCENARIO_DURATION_MS, parseDuration } from '../duration.js';
 
 /** A path into the scenario document: keys and indexes. */
 export type Path = ReadonlyArray<string | number>;
@@ -16,11 +16,25 @@ export function formatPath(path: Path): string {
     .join('');
 }
 
+/** The most characters of a scenario's own text an error quotes. */
+const MAX_QUOTED = 100;
+
+/**
+ * `value` as JSON for an error message, cut to 100 characters: a garbage file must not come
+ * back as a line as long as itself.
+ */
+export function quoteInput(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_QUOTED
+    ? `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)`
+    : text;
+}
+
 const describe = (value: unknown): string => {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return JSON.stringify(value);
+  return quoteInput(value);
 };
 
 /**
@@ -153,7 +167,7 @@ export class Reader {
     return n;
   }
 
-  /** A duration such as "10s" or "1m30s", in ms. */
+  /** A duration such as "10s" or "1m30s", in ms; at most {@link MAX_SCENARIO_DURATION_MS}. */
   duration(
     value: unknown,
     path: Path,
@@ -173,6 +187,10 @@ export class Reader {
     }
     if (options.min !== undefined && ms < options.min) {
       this.issue(path, `expected at least ${options.min} ms, got ${ms} ms`);
+      return options.fallback;
+    }
+    if (ms > MAX_SCENARIO_DURATION_MS) {
+      this.issue(path, `expected a duration of at most 7d, got ${describe(value)}`);
       return options.fallback;
     }
     return ms;

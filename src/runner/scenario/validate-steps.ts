@@ -1,7 +1,7 @@
 // The method's and the rollbacks' steps of a scenario file: one action each, its fields
 // checked, durations read in ms (before timeScale).
-import { parseDuration } from '../duration.js';
-import type { Reader, Path } from './reader.js';
+import { MAX_SCENARIO_DURATION_MS, parseDuration } from '../duration.js';
+import { quoteInput, type Path, type Reader } from './reader.js';
 import { SIM_FAULT_ATTRIBUTES, SIM_FAULT_MODELS } from './sim-faults.js';
 import { TOXIC_ATTRIBUTES, TOXIC_STREAMS, TOXIC_TYPES } from './toxics.js';
 import type { FaultTarget, SimFaultModel, Step, ToxicType } from './types.js';
@@ -42,7 +42,7 @@ export function readStep(
   if (!ACTIONS.includes(action)) {
     r.issue(
       [...path, 'action'],
-      `unknown action ${JSON.stringify(action)} (expected one of ${ACTIONS.join(', ')})`,
+      `unknown action ${quoteInput(action)} (expected one of ${ACTIONS.join(', ')})`,
     );
     return undefined;
   }
@@ -105,9 +105,11 @@ export function readStep(
         if (ms === undefined)
           r.issue(
             p,
-            `expected a duration such as "12s" or a number of ${spec.unit}, got ${JSON.stringify(value)}`,
+            `expected a duration such as "12s" or a number of ${spec.unit}, got ${quoteInput(value)}`,
           );
-        else n = spec.unit === 'us' ? ms * 1000 : ms;
+        else if (ms > MAX_SCENARIO_DURATION_MS) {
+          r.issue(p, `expected a duration of at most 7d, got ${quoteInput(value)}`);
+        } else n = spec.unit === 'us' ? ms * 1000 : ms;
       } else {
         n = r.number(value, p, {
           min: spec.min,
@@ -229,7 +231,7 @@ export function readStep(
       if (probe !== '' && !probes.has(probe)) {
         r.issue(
           [...path, 'probe'],
-          `no probe named ${JSON.stringify(probe)} in steady_state.probes or probes`,
+          `no probe named ${quoteInput(probe)} in steady_state.probes or probes`,
         );
       }
       const timeoutMs =

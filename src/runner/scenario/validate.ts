@@ -4,7 +4,7 @@ import {
   THRESHOLD_METRICS,
 } from '../thresholds/catalog.js';
 import { aggregationName, parseThresholdExpression, type Operator } from '../thresholds/parse.js';
-import { Reader, type Issue, type Path } from './reader.js';
+import { Reader, type Issue, type Path, quoteInput } from './reader.js';
 import { readStep } from './validate-steps.js';
 import type {
   JitterMode,
@@ -116,7 +116,7 @@ export function validateScenario(
     ],
   );
   if (root.version !== 1)
-    r.issue(['version'], `expected 1, got ${JSON.stringify(root.version ?? null)}`);
+    r.issue(['version'], `expected 1, got ${quoteInput(root.version ?? null)}`);
   const title = r.string(root.title, ['title'], true);
   const description = r.string(root.description, ['description']);
   const config = readConfig(r, rawConfig, clients, users);

@@ -1,3 +1,4 @@
+import { quoteInput } from '../scenario/reader.js';
 import type { Aggregation } from './catalog.js';
 
 /** Comparison operators of k6 threshold expressions. */
@@ -25,7 +26,7 @@ export function parseThresholdExpression(
   if (match === null) {
     return {
       ok: false,
-      message: `expected "<aggregation><operator><number>" such as "p(95)<0.1" or "rate>0.95", got ${JSON.stringify(source)}`,
+      message: `expected "<aggregation><operator><number>" such as "p(95)<0.1" or "rate>0.95", got ${quoteInput(source)}`,
     };
   }
   const name = match[1]!.toLowerCase();

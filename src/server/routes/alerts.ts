@@ -5,12 +5,16 @@ import type { AppContext } from '../context.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import { sendError } from '../http-errors.js';
 
-/** Verifies the request's bearer token and role; replies with the error when it fails. */
+/**
+ * Verifies the request's bearer token and role; replies with the error when it fails. `action`
+ * names what the role is needed for in the 403's message ("publishing").
+ */
 async function authorize(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
   role: Role,
+  action = 'this request',
 ): Promise<Principal | undefined> {
   const token = extractToken({
     authorization: request.headers.authorization,
@@ -33,7 +37,7 @@ async function authorize(
         new ServerError(
           ServerErrorCode.FORBIDDEN,
           403,
-          'publishing needs a token with role publisher',
+          `${action} needs a token with role publisher`,
         ),
       );
       return undefined;
@@ -98,7 +102,9 @@ function readInteger(
 export function alertRoutes(ctx: AppContext) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post('/api/alerts', async (request, reply) => {
-      if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
+      if ((await authorize(ctx, request, reply, 'publisher', 'publishing')) === undefined) {
+        return reply;
+      }
       const parsed = parseAlertInput(request.body, new Date(ctx.clock.now()).toISOString());
       if (!parsed.ok) {
         return sendError(
@@ -124,7 +130,9 @@ export function alertRoutes(ctx: AppContext) {
 
     // Revokes every token issued until now: open sockets close with 4401, clients refresh.
     app.post('/api/tokens/revoke', async (request, reply) => {
-      if ((await authorize(ctx, request, reply, 'publisher')) === undefined) return reply;
+      if ((await authorize(ctx, request, reply, 'publisher', 'revoking tokens')) === undefined) {
+        return reply;
+      }
       const now = ctx.clock.now();
       const cutoffMs = Math.floor(now);
       // Revoked here at once; with a shared broker every other instance follows. When the

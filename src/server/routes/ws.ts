@@ -195,10 +195,33 @@ function attachSession(
     // Binary frames reach the session as bytes so it can refuse them with an error frame.
     void session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
   });
-  socket.on('close', (code) => session.handleTransportClosed(code));
+  // The code ws closed with after a bad frame. Its 'close' event reports the peer's code, and a
+  // peer's close frame cannot be read after a frame error, so that event says 1006.
+  let sentCode: number | undefined;
+  socket.on('close', (code) => session.handleTransportClosed(sentCode ?? code));
   socket.on('error', (error) => {
     // ws closes the socket itself after an error (1009 on oversize, 1002 on bad frames);
     // the 'close' event that follows ends the session.
+    sentCode ??= closeCodeOfFrameError(error);
     ctx.log.debug({ connectionId: session.connectionId, err: error.message }, 'socket error');
   });
+}
+
+/**
+ * The close code ws sends after a frame error, from the error's documented `code`
+ * (ws `doc/ws.md`, "Error codes"); undefined for errors of the TCP socket itself.
+ */
+function closeCodeOfFrameError(error: Error): number | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  if (
+    code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ||
+    code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
+  ) {
+    return CloseCode.TOO_BIG;
+  }
+  // RFC 6455 §7.4.1: 1007 is for data that does not match its type (text that is not UTF-8).
+  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
+  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return CloseCode.POLICY;
+  return 1002;
 }

@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScenario, ScenarioError } from '../../../src/runner/index.js';
+import { loadScenario, parseScenario, ScenarioError } from '../../../src/runner/index.js';
 
 const VALID = `version: 1
 title: Server restart during an alert burst
@@ -318,5 +321,60 @@ describe('scenario loader', () => {
   it('refuses a document that is not a mapping', () => {
     expect(problemOf('- 1\n- 2\n')).toContain('expected a mapping');
     expect(problemOf('')).toContain('bad.yaml:1:1');
+  });
+
+  it('refuses a wait of 600h (past what a timer holds) at parse time, with the line', () => {
+    const text = 'version: 1\ntitle: long\nmethod:\n  - { at: 1s, action: wait, duration: 600h }\n';
+    expect(problemOf(text)).toBe(
+      'bad.yaml:4:29: method[0].duration: expected a duration of at most 7d, got "600h"',
+    );
+    expect(problemOf(VALID.replace('latency: 12s', 'latency: 30d'))).toBe(
+      'bad.yaml:8:39: method[0].latency: expected a duration of at most 7d, got "30d"',
+    );
+    expect(parseScenario(text.replace('600h', '7d'), 'ok.yaml').method[0]).toMatchObject({
+      durationMs: 7 * 86_400_000,
+    });
+  });
+
+  it('quotes at most about 100 characters of a garbage file, whatever its shape', () => {
+    const line = problemOf('x'.repeat(5_000_000));
+    expect(line).toBe(
+      `bad.yaml:1:1: expected a mapping, got "${'x'.repeat(99)}… (5000002 characters)`,
+    );
+    const key = problemOf(
+      `version: 1\ntitle: t\nmethod: [{ action: wait, duration: 1s }]\n${'k'.repeat(1000)}: 1\n`,
+    );
+    expect(key.length).toBeLessThan(500);
+    expect(key).toMatch(/^bad\.yaml:4:1: k{100}…: unknown field/);
+    const garbage = problemOf(
+      Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(
+        '',
+      ),
+    );
+    expect(garbage.length).toBeLessThan(500);
+  });
+
+  it('refuses a scenario file over 1 MiB without reading all of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stormwatch-load-'));
+    try {
+      const file = join(dir, 'huge.yaml');
+      await writeFile(file, `version: 1\n#${'x'.repeat(2 * 1024 * 1024)}\n`);
+      await expect(loadScenario(file)).rejects.toThrow(
+        `${file}: scenario file is 2097165 bytes, expected at most 1048576 bytes (1 MiB)`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // A device that never ends is read no further than the limit.
+    await expect(loadScenario('/dev/zero')).rejects.toThrow(
+      '/dev/zero: scenario file is over 1 MiB, expected at most 1048576 bytes (1 MiB)',
+    );
+  });
+
+  it('says an empty file is empty, not that its fields are required', () => {
+    const empty =
+      'bad.yaml:1:1: the file is empty (expected a scenario: version, title, method, …)';
+    expect(problemOf('')).toBe(empty);
+    expect(problemOf('\n  \n# only a comment\n')).toBe(empty);
   });
 });
