@@ -11,6 +11,7 @@ import {
   type Broker,
   type ShutdownMode,
 } from '../server/index.js';
+import { checkCorsOrigin } from '../server/cors.js';
 import { parseFlags, quoteValue, readIntFlag, UsageError } from './args.js';
 
 const USAGE = `Usage: stormwatch serve [--host 127.0.0.1] [--port 8080] [--demo] [--history-size 1000]
@@ -39,6 +40,9 @@ Flags:
   --ping-interval MS       heartbeat interval advertised in hello, before --time-scale
                            (default 30000)
   --pong-timeout MS        pong timeout advertised in hello, before --time-scale (default 10000)
+  --cors-origin O          let pages from origin O (or *) poll GET /api/alerts and /healthz from
+                           the browser: the polling fallback of a dashboard served elsewhere;
+                           repeat for several (env STORMWATCH_CORS_ORIGINS, comma-separated)
 
 Environment:
   STORMWATCH_JWT_SECRET  HS256 secret; without it a random one is made and --demo is implied
@@ -65,6 +69,7 @@ export const serve: Verb = async (argv) => {
     'time-scale': { type: 'string' },
     'ping-interval': { type: 'string' },
     'pong-timeout': { type: 'string' },
+    'cors-origin': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -98,6 +103,16 @@ export const serve: Verb = async (argv) => {
     throw new UsageError(
       `--key-prefix: expected 1-200 printable characters without spaces, got ${JSON.stringify(keyPrefix)}`,
     );
+  }
+  const corsOrigins =
+    values['cors-origin'] ??
+    (process.env.STORMWATCH_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
+  for (const origin of corsOrigins) {
+    const problem = checkCorsOrigin(origin);
+    if (problem !== undefined) throw new UsageError(`--cors-origin: ${problem}`);
   }
   const envSecret = process.env.STORMWATCH_JWT_SECRET;
   const secret =
@@ -133,6 +148,7 @@ export const serve: Verb = async (argv) => {
       limits: { ...timings.limits, connectsPerMinute, maxConnections },
       logger: true,
       demoToken: demo,
+      corsOrigins,
       ...(broker === undefined ? {} : { broker }),
     });
   } catch (error) {

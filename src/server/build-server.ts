@@ -17,6 +17,7 @@ import { ServerErrorCode } from './errors.js';
 import { httpReason, type ErrorBody } from './http-errors.js';
 import type { ServerOptions } from './options.js';
 import { REDACT_PATHS, redactUrl } from './redact.js';
+import { registerCors } from './cors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { viewRoutes } from './routes/view.js';
@@ -190,6 +191,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // The API speaks JSON only: other bodies get 415 rather than being read as strings.
   app.removeContentTypeParser('text/plain');
 
+  registerCors(app, options.corsOrigins ?? []);
   await app.register(wsRoutes(ctx));
   await app.register(alertRoutes(ctx));
   await app.register(healthRoutes(ctx));

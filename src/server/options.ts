@@ -41,4 +41,9 @@ export interface ServerOptions {
    * the route answers 404.
    */
   demoToken?: boolean | DemoTokenOptions | undefined;
+  /**
+   * Origins whose pages may poll `GET /api/alerts` and `GET /healthz` from the browser (the
+   * polling fallback of a dashboard served elsewhere): exact origins, or `*`. Default none.
+   */
+  corsOrigins?: readonly string[] | undefined;
 }
