@@ -73,25 +73,8 @@ export function formatMs(ms: number | null | undefined): string {
   return formatDuration(ms);
 }
 
-/** Meanings of the close codes a user may see in the timeline (RFC 6455 §7.4.1 and ours). */
-const CLOSE_REASONS: Readonly<Record<number, string>> = {
-  1000: 'closed normally',
-  1001: 'server going away',
-  1006: 'connection lost',
-  1008: 'policy violation',
-  1009: 'message too big',
-  1011: 'server error',
-  1012: 'server restarting',
-  1013: 'server busy, try later',
-  4000: 'heartbeat timeout',
-  4401: 'token expired',
-  4403: 'forbidden',
-};
-
-/** `server restarting (1012)`; unknown codes read `closed (4999)`. */
-export function describeCloseCode(code: number): string {
-  return `${CLOSE_REASONS[code] ?? 'closed'} (${code})`;
-}
+/** `server restarting (1012)`; an unknown code reads `closed (4999)`. */
+export { describeCloseCode } from '../protocol/index.js';
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');

@@ -54,3 +54,23 @@ export function parseRetryAfterReason(reason: string): number | undefined {
   }
   return undefined;
 }
+
+/** What the close codes a user may see mean, in words (RFC 6455 §7.4.1 and protocol v1's own). */
+const CLOSE_MEANINGS: Readonly<Record<number, string>> = {
+  1000: 'closed normally',
+  1001: 'server going away',
+  1006: 'connection lost',
+  1008: 'policy violation',
+  1009: 'message too big',
+  1011: 'server error',
+  1012: 'server restarting',
+  1013: 'server busy, try later',
+  4000: 'heartbeat timeout',
+  4401: 'token expired',
+  4403: 'forbidden',
+};
+
+/** `server restarting (1012)`; an unknown code reads `closed (4999)`. */
+export function describeCloseCode(code: number): string {
+  return `${CLOSE_MEANINGS[code] ?? 'closed'} (${code})`;
+}

@@ -6,7 +6,7 @@ import type { ClientStateName, StateChange, TransitionReason } from '../client/i
 import { formatDuration, plural } from './format.js';
 import { describeCause } from './timeline-words.js';
 
-/** `lost`: a live connection dropped; `restored`: back after an outage; `failed`: gave up. */
+/** `lost`: a live connection lost; `restored`: back after an outage; `failed`: gave up. */
 export type ToastKind = 'lost' | 'restored' | 'failed';
 
 /** What one toast says. */

@@ -27,8 +27,8 @@ describe('recentEvents', () => {
       ['connected', 'Link good again', ''],
       ['poor', 'Link poor', 'pongs are late'],
       ['connected', 'Connected', 'on attempt 2'],
-      ['reconnecting', 'Attempt failed', 'connection dropped (1006) · retry 2 in 1.0 s'],
-      ['reconnecting', 'Connection lost', 'connection dropped (1006) · retry 1 in 500 ms'],
+      ['reconnecting', 'Attempt failed', 'connection lost (1006) · retry 2 in 1.0 s'],
+      ['reconnecting', 'Connection lost', 'connection lost (1006) · retry 1 in 500 ms'],
       ['connected', 'Connected', ''],
       ['reconnecting', 'Connecting', ''],
     ]);
@@ -50,7 +50,7 @@ describe('recentEvents', () => {
     ]);
     expect(events.map((e) => `${e.label}: ${e.detail}`)).toEqual([
       'Gave up: after 3 attempts',
-      'Attempt failed: connection dropped (1006) · retry 1 in 300 ms',
+      'Attempt failed: connection lost (1006) · retry 1 in 300 ms',
       'Reconnecting now: reconnect requested',
       'Disconnected: closed by this page',
       'Connected: ',
@@ -79,7 +79,7 @@ describe('describeSegment', () => {
       'No data · 13:59:30–14:00:00 (30 s)',
       'Connecting · 14:00:00–14:00:00 (200 ms)',
       'Connected · 14:00:00–14:00:10 (9.8 s)',
-      'Reconnecting · 14:00:10–14:00:11 (1.7 s) · 2 attempts · connection dropped (1006)',
+      'Reconnecting · 14:00:10–14:00:11 (1.7 s) · 2 attempts · connection lost (1006)',
       'Connected · 14:00:11–14:00:20 (8.3 s)',
       'Poor link · 14:00:20–14:00:25 (5.0 s)',
       'Connected · 14:00:25–now (5.0 s)',
