@@ -160,7 +160,7 @@ describe('React dashboard example in Chromium', () => {
         );
         await outage.first().waitFor({ timeout: 15_000 });
         expect(await outage.last().getAttribute('title')).toMatch(
-          /^Reconnecting · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(.+\) · \d attempts? · connection dropped \(1006\)$/,
+          /^Reconnecting · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(.+\) · \d attempts? · connection lost \(1006\)$/,
         );
         expect(
           await page.locator('.sw-strip__segment[data-state="connected"]').count(),
