@@ -120,8 +120,8 @@ export class Session implements AlertSink {
       type: 'hello',
       connectionId: this.connectionId,
       epoch,
-      serverTime: 0,
-      heartbeat: { intervalMs: 30_000, timeoutMs: 10_000 },
+      serverTime: this.#env.clock.now(),
+      heartbeat: this.#env.heartbeat,
     });
     this.#phase = 'awaiting-resume';
     if (this.#epochBeforeHello !== undefined && this.#epochBeforeHello !== epoch) {
@@ -463,7 +463,7 @@ export class Session implements AlertSink {
 
   // What the watchdog waking at `now` does: close (and why) or sleep this long.
   #sleepAt(now: number, lastFrameAt: number): number | 'expired' | 'idle' {
-    const expiresAt = (this.#tokenExpiresAtMs ?? Infinity) + 1000;
+    const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
     if (expiresAt <= now) return 'expired';
     const idleMs = this.#env.limits.idleTimeoutMs;
     const silentFor = now - lastFrameAt;
