@@ -30,8 +30,7 @@ describe('GET /api/alerts long polling', () => {
     const started = performance.now();
     const pending = poll('since=1&wait=20000');
     // Nothing yet after seq 1: the request waits, and the alert below ends the wait.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(server.app.alertServer.service.waitingPolls).toBe(1);
+    await expect.poll(() => server.app.alertServer.service.waitingPolls).toBe(1);
     await server.publish('alice', 'second');
     const response = await pending;
     const elapsed = performance.now() - started;
@@ -57,11 +56,14 @@ describe('GET /api/alerts long polling', () => {
   });
 
   it("is not woken by another user's alert", async () => {
-    const pending = poll('since=0&wait=600');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await server.publish('bob');
+    const pending = poll('since=0&wait=20000');
+    await expect.poll(() => server.app.alertServer.service.waitingPolls).toBe(1);
+    await server.publish('bob', 'for bob');
+    // Alerts wake their user's polls before publish answers: this one still waits.
+    expect(server.app.alertServer.service.waitingPolls).toBe(1);
+    await server.publish('alice', 'for alice');
     const body = (await (await pending).json()) as PollBody;
-    expect(body.alerts).toEqual([]);
+    expect(body.alerts.map((a) => [a.seq, a.title])).toEqual([[1, 'for alice']]);
   });
 
   it('limit bounds the answer; limit=0 only says where the stream stands', async () => {
@@ -84,8 +86,7 @@ describe('GET /api/alerts long polling', () => {
   it('stops waiting when the request goes away', async () => {
     const abort = new AbortController();
     const pending = poll('since=0&wait=30000', abort.signal).catch((error: Error) => error.name);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(server.app.alertServer.service.waitingPolls).toBe(1);
+    await expect.poll(() => server.app.alertServer.service.waitingPolls).toBe(1);
     abort.abort();
     expect(await pending).toBe('AbortError');
     await expect.poll(() => server.app.alertServer.service.waitingPolls, { timeout: 5000 }).toBe(0);
@@ -93,7 +94,7 @@ describe('GET /api/alerts long polling', () => {
 
   it('closing the server ends waiting polls instead of holding shutdown', async () => {
     const pending = poll('since=0&wait=30000');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect.poll(() => server.app.alertServer.service.waitingPolls).toBe(1);
     const started = performance.now();
     await server.close();
     expect(performance.now() - started).toBeLessThan(10_000);

@@ -58,8 +58,16 @@ describe('WebSocket upgrade authentication', () => {
   it('accepts the token from the token query parameter', async () => {
     const token = await server.token('alice');
     const peer = await openPeer(`${server.wsUrl('alice')}?token=${token}`);
-    await peer.next((m) => m.type === 'hello');
+    expect(await peer.next((m) => m.type === 'hello')).toMatchObject({
+      type: 'hello',
+      connectionId: expect.any(String) as unknown,
+    });
     await peer.close();
+    // The query token is checked like any other: another user's token is refused.
+    const mallory = await server.token('mallory');
+    const refusal = await expectRefused(`${server.wsUrl('alice')}?token=${mallory}`);
+    expect(refusal.status).toBe(403);
+    expect(JSON.parse(refusal.body)).toMatchObject({ code: 'SRV_FORBIDDEN' });
   });
 
   it('answers the 11th connection in a minute with 429 and Retry-After', async () => {

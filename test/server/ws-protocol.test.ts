@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CloseCode } from '../../src/protocol/index.js';
+import { CloseCode, SimulatedClock } from '../../src/protocol/index.js';
+import { createMemoryBroker } from '../../src/server/index.js';
 import { openPeer, type WsPeer } from '../helpers/ws-peer.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -22,15 +23,44 @@ describe('wire protocol over a real socket', () => {
   });
 
   it('greets with hello carrying the epoch and the heartbeat timings', async () => {
+    const before = Date.now();
     const peer = await connect('alice');
     const hello = await peer.next(isType('hello'));
+    const after = Date.now();
     expect(hello).toMatchObject({
       type: 'hello',
       heartbeat: { intervalMs: 30_000, timeoutMs: 10_000 },
     });
-    expect(typeof hello.connectionId).toBe('string');
-    expect(typeof hello.epoch).toBe('string');
-    expect(typeof hello.serverTime).toBe('number');
+    // Stamped between the upgrade request and its arrival here, in epoch ms (the server's
+    // clock is the monotonic one, which may stray from Date.now by a little).
+    expect(hello.serverTime).toBeGreaterThanOrEqual(before - 1000);
+    expect(hello.serverTime).toBeLessThanOrEqual(after + 1000);
+    // The epoch is the broker's: the same for every socket of every user.
+    const bob = await connect('bob');
+    const bobHello = await bob.next(isType('hello'));
+    expect(hello.epoch).toEqual(expect.any(String));
+    expect(bobHello.epoch).toBe(hello.epoch);
+    expect(hello.connectionId).toEqual(expect.any(String));
+    expect(bobHello.connectionId).not.toBe(hello.connectionId);
+  });
+
+  it('advertises the configured heartbeat and the broker epoch in hello', async () => {
+    const custom = await startServer({
+      heartbeat: { intervalMs: 12_345, timeoutMs: 6_789 },
+      broker: createMemoryBroker({ epoch: 'epoch-under-test' }),
+    });
+    try {
+      const peer = await openPeer(custom.wsUrl('alice'), { token: await custom.token('alice') });
+      peers.push(peer);
+      expect(await peer.next(isType('hello'))).toMatchObject({
+        type: 'hello',
+        epoch: 'epoch-under-test',
+        heartbeat: { intervalMs: 12_345, timeoutMs: 6_789 },
+      });
+      await peer.close();
+    } finally {
+      await custom.close();
+    }
   });
 
   it('answers ping with a pong echoing the id, an ISO timestamp and serverTime', async () => {
@@ -179,12 +209,33 @@ describe('wire protocol over a real socket', () => {
   });
 
   it('closes with 4401 when the token of an open connection expires', async () => {
-    // exp has whole seconds: 2 s from now leaves at least 1 s for the upgrade.
-    const token = await server.token('alice', { expiresInS: 2 });
-    const peer = await openPeer(server.wsUrl('alice'), { token });
-    peers.push(peer);
-    await peer.next(isType('hello'));
-    const closed = await peer.closed;
-    expect(closed.code).toBe(CloseCode.TOKEN_EXPIRED);
+    // The server's clock is simulated, so how long the upgrade takes does not matter: the token
+    // is valid at the upgrade and expires exactly when the test moves the clock to its exp.
+    const clock = new SimulatedClock(Date.parse('2026-01-01T00:00:00.250Z'));
+    const timed = await startServer({ clock });
+    try {
+      const token = await timed.token('alice', { nowMs: clock.now(), expiresInS: 60 });
+      // exp is in whole seconds: floor(now / 1 s) + 60 s.
+      const expiresAtMs = Date.parse('2026-01-01T00:01:00Z');
+      const peer = await openPeer(timed.wsUrl('alice'), { token });
+      peers.push(peer);
+      await peer.next(isType('hello'));
+
+      clock.advanceTo(expiresAtMs - 1);
+      peer.send({ type: 'ping', id: 'still-open' });
+      expect(await peer.next(isType('pong'))).toMatchObject({ id: 'still-open' });
+
+      clock.advanceTo(expiresAtMs);
+      // Closed at once: a ping sent now gets no answer.
+      peer.send({ type: 'ping', id: 'expired' });
+      const answer = await peer.next(isType('pong')).then(
+        () => 'pong',
+        () => 'closed',
+      );
+      expect(answer).toBe('closed');
+      expect((await peer.closed).code).toBe(CloseCode.TOKEN_EXPIRED);
+    } finally {
+      await timed.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   DEFAULT_HEARTBEAT,
   DEFAULT_RESUME,
   transition,
+  type Effect,
   type MachineConfig,
   type MachineEvent,
   type MachineState,
@@ -85,27 +86,47 @@ describe('transition (pure core)', () => {
     expect(stale.effects).toEqual([]);
   });
 
-  it('is deterministic: the same inputs give the same outputs', () => {
-    const events: MachineEvent[] = [
-      { type: 'connect' },
-      { type: 'token', requestId: 1, token: 't' },
-      { type: 'close', socketId: 1, info: { code: 1006, reason: '', wasClean: false } },
-    ];
-    const replay = () => {
-      const r = createSeededRandom(5);
-      let state = createInitialState({ ...config, backoff: { ...config.backoff, jitter: 'full' } });
-      const all: unknown[] = [];
+  it('is deterministic: the same inputs give the same outputs, and the delays come from ctx.random', () => {
+    const jittered: MachineConfig = { ...config, backoff: { ...config.backoff, jitter: 'full' } };
+    // Three attempts that each fail before opening.
+    const events: MachineEvent[] = [{ type: 'connect' }];
+    for (let n = 1; n <= 3; n++) {
+      events.push(
+        { type: 'token', requestId: n, token: 't' },
+        { type: 'close', socketId: n, info: { code: 1006, reason: '', wasClean: false } },
+      );
+      if (n < 3) events.push({ type: 'timer', timer: 'retry' });
+    }
+    const replay = (source: () => number): (readonly Effect[])[] => {
+      let state = createInitialState(jittered);
+      const all: (readonly Effect[])[] = [];
       for (const event of events) {
-        const out = transition(state, event, {
-          config: { ...config, backoff: { ...config.backoff, jitter: 'full' } },
-          now: 0,
-          random: r,
-        });
+        const out = transition(state, event, { config: jittered, now: 0, random: source });
         state = out.state;
         all.push(out.effects);
       }
       return all;
     };
-    expect(replay()).toEqual(replay());
+    const retryDelays = (all: (readonly Effect[])[]): number[] => {
+      const delays: number[] = [];
+      for (const effect of all.flat()) {
+        if (effect.type === 'set-timer' && effect.timer === 'retry') delays.push(effect.delayMs);
+      }
+      return delays;
+    };
+
+    expect(replay(createSeededRandom(5))).toEqual(replay(createSeededRandom(5)));
+    expect(retryDelays(replay(createSeededRandom(5)))).not.toEqual(
+      retryDelays(replay(createSeededRandom(6))),
+    );
+    // Full jitter, exactly: r · 1000, r · 2000, r · 4000 for the draws 0.125, 0.5, 0.875.
+    const draws = [0.125, 0.5, 0.875];
+    let next = 0;
+    const scripted = () => {
+      const value = draws[next++];
+      if (value === undefined) throw new Error('drew more than once per retry');
+      return value;
+    };
+    expect(retryDelays(replay(scripted))).toEqual([125, 1000, 3500]);
   });
 });

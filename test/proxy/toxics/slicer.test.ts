@@ -6,11 +6,19 @@ import { harness } from '../stage-harness.js';
 describe('slicer', () => {
   it('cuts data into pieces of average ± variation that add up', () => {
     const pieces = slicePieces(10_000, 100, 20, sequence(0, 0.5, 0.999));
+    // Draws 0, 0.5, 0.999 give jitter ⌊r · 41⌋ − 20: −20, 0, +20 in turn.
+    expect(pieces.slice(0, 6)).toEqual([80, 100, 120, 80, 100, 120]);
     expect(pieces.reduce((sum, size) => sum + size, 0)).toBe(10_000);
+    // 10 000 bytes in pieces of 80…120: between 84 and 126 of them (the last may be shorter).
+    expect(pieces.length).toBeGreaterThanOrEqual(Math.ceil(10_000 / 120));
+    expect(pieces.length).toBeLessThanOrEqual(Math.floor(10_000 / 80) + 1);
     for (const size of pieces.slice(0, -1)) {
       expect(size).toBeGreaterThanOrEqual(80);
       expect(size).toBeLessThanOrEqual(120);
     }
+    // The remainder: what is left once it fits in one piece.
+    expect(pieces.at(-1)).toBeGreaterThanOrEqual(1);
+    expect(pieces.at(-1)).toBeLessThanOrEqual(120);
   });
 
   it('waits delay µs after each piece', () => {

@@ -1,7 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { timeout } from '../../../src/proxy/toxics/timeout.js';
-import { createFixture, ending, quietPeriod, readBytes, type Fixture } from '../helpers.js';
+import {
+  addProxy,
+  connectTo,
+  createFixture,
+  ending,
+  readBytes,
+  startApi,
+  startUpstream,
+  type Fixture,
+  type TestApi,
+} from '../helpers.js';
+import { ManualClock } from '../manual-clock.js';
 import { harness } from '../stage-harness.js';
+
+/** Resolves once proxy `test` has read at least `bytes` bytes from the source of `direction`. */
+async function proxyHasRead(
+  api: TestApi,
+  direction: 'upstream' | 'downstream',
+  bytes: number,
+): Promise<void> {
+  const read = (): number =>
+    api.server.proxies.traffic
+      .all()
+      .filter((c) => c.labels.proxy === 'test' && c.labels.direction === direction)
+      .reduce((sum, c) => sum + c.receivedBytes, 0);
+  while (read() < bytes) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('timeout stage (manual clock)', () => {
   it('drops data and ends the stream after timeout ms', () => {
@@ -57,27 +82,46 @@ describe('timeout over TCP', () => {
   });
 
   it('timeout 0 holds a live connection open and silent; removing it closes both sides', async () => {
-    const socket = await fixture.connect();
-    const server = await fixture.upstream.nextSocket();
-    socket.write('up');
-    await readBytes(socket, 2);
-    await fixture.addToxic({
-      type: 'timeout',
-      name: 'hold',
-      stream: 'upstream',
-      attributes: { timeout: 0 },
-    });
-    const clientEnd = ending(socket);
-    const serverEnd = ending(server);
-    socket.write('dropped');
-    await quietPeriod(150);
-    expect(socket.destroyed).toBe(false);
-    expect(server.destroyed).toBe(false);
-    await fixture.removeToxic('hold');
-    const [client, upstream] = await Promise.all([clientEnd, serverEnd]);
-    expect(client.kind).toBe('end');
-    expect(upstream.kind).toBe('end');
-    expect(upstream.data.length).toBe(0);
+    // Toxic timers run on a manual clock: an hour passes at once, and no timer may close.
+    const clock = new ManualClock();
+    const upstream = await startUpstream();
+    const api = await startApi({ clock });
+    const socket = await connectTo(await addProxy(api, upstream.port));
+    socket.on('error', () => undefined);
+    try {
+      const server = await upstream.nextSocket();
+      socket.write('up');
+      await readBytes(socket, 2);
+      const proxy = await api.client.get('test');
+      await proxy.addToxic({
+        type: 'timeout',
+        name: 'hold',
+        stream: 'upstream',
+        attributes: { timeout: 0 },
+      } as never);
+      let ended = false;
+      const clientEnd = ending(socket).finally(() => (ended = true));
+      const serverEnd = ending(server).finally(() => (ended = true));
+      socket.write('dropped');
+      await proxyHasRead(api, 'upstream', 'up'.length + 'dropped'.length);
+      clock.advance(3_600_000);
+      // The downstream direction (no toxic) still carries data: nothing was closed or stalled.
+      server.write('alive');
+      expect((await readBytes(socket, 5)).data.toString()).toBe('alive');
+      expect(ended).toBe(false);
+      expect(socket.destroyed).toBe(false);
+      expect(server.destroyed).toBe(false);
+      const removed = await fetch(`${api.url}/proxies/test/toxics/hold`, { method: 'DELETE' });
+      expect(removed.status).toBe(204);
+      const [client, upstreamSide] = await Promise.all([clientEnd, serverEnd]);
+      expect(client.kind).toBe('end');
+      expect(upstreamSide.kind).toBe('end');
+      expect(upstreamSide.data.length).toBe(0);
+    } finally {
+      socket.destroy();
+      await api.close();
+      await upstream.close();
+    }
   });
 
   it('toxicity 0 lets data through', async () => {

@@ -29,13 +29,29 @@ describe('memory broker', () => {
     });
   });
 
-  it('gives each broker its own epoch: a new memory broker is lost history', () => {
-    expect(createMemoryBroker()).not.toBe(createMemoryBroker());
-    return Promise.all([createMemoryBroker().head('u'), createMemoryBroker().head('u')]).then(
-      ([x, y]) => {
-        expect(x.epoch).not.toBe(y.epoch);
-      },
-    );
+  it('gives each broker its own epoch: a new memory broker is lost history', async () => {
+    const first = createMemoryBroker();
+    await first.publish(input('u'), '2026-01-01T00:00:00Z', 'u1');
+    await first.publish(input('u'), '2026-01-01T00:00:00Z', 'u2');
+    const firstHead = await first.head('u');
+    expect(firstHead.lastSeq).toBe(2);
+    expect((await first.history('u', 0)).epoch).toBe(firstHead.epoch);
+
+    // A restarted memory-backed server: nothing of the old history, under a new epoch.
+    const second = createMemoryBroker();
+    const secondHead = await second.head('u');
+    expect(secondHead.lastSeq).toBe(0);
+    expect(secondHead.epoch).not.toBe(firstHead.epoch);
+    expect(await second.history('u', 0)).toEqual({
+      epoch: secondHead.epoch,
+      alerts: [],
+      firstSeq: 1,
+      lastSeq: 0,
+    });
+    const next = await second.publish(input('u'), '2026-01-01T00:00:00Z', 'u3');
+    expect(next.seq).toBe(1);
+    // The old broker keeps its own history and epoch.
+    expect(await first.head('u')).toEqual(firstHead);
   });
 
   it('notifies subscribers until they unsubscribe', async () => {
