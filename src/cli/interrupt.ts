@@ -7,7 +7,7 @@ export function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
   let interrupts = 0;
   const onSignal = (name: NodeJS.Signals) => {
     interrupts += 1;
-    if (interrupts > 1) process.exit(1);
+    if (interrupts > 1) process.exit(130);
     process.stderr.write(`\n${name}: stopping the method, running rollbacks (again to force)\n`);
     controller.abort();
   };

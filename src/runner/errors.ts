@@ -6,6 +6,8 @@ export const ExitCode = {
   INCONCLUSIVE: 97,
   STEADY_STATE_NOT_MET: 98,
   THRESHOLD_FAILED: 99,
+  /** Stopped by SIGINT/SIGTERM (128 + 2, as a shell reports Ctrl-C); rollbacks ran. */
+  INTERRUPTED: 130,
 } as const;
 
 /** Stable codes of runner errors. */

@@ -52,6 +52,7 @@ const EXIT: Record<Verdict, number> = {
   inconclusive: ExitCode.INCONCLUSIVE,
   steady_state_not_met: ExitCode.STEADY_STATE_NOT_MET,
   error: ExitCode.HARNESS_ERROR,
+  interrupted: ExitCode.INTERRUPTED,
 };
 
 /** When probes are absent: the whole fleet connected. */
@@ -138,6 +139,7 @@ export async function runScenario(
   if (options.signal?.aborted) onOuterAbort();
   else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   let phase: Progress['phase'] = 'warmup';
+  let phaseBeforeRollback: Progress['phase'] = 'warmup';
   let verdict: Verdict = 'pass';
   let reason: string | undefined;
   let before: ProbeResult[] = [];
@@ -239,6 +241,7 @@ export async function runScenario(
     verdict = 'error';
     reason = error instanceof Error ? error.message : String(error);
   } finally {
+    phaseBeforeRollback = phase;
     phase = 'rollback';
     options.signal?.removeEventListener('abort', onOuterAbort);
     // Rollbacks always run: faults the method left, then the scenario's own.
@@ -255,6 +258,13 @@ export async function runScenario(
     recorder.finish();
   }
   recorder.instancePeaks = await harness.instancePeaks?.();
+  // Stopped from outside (Ctrl-C): what was measured so far is reported, nothing is judged. A
+  // rollback that failed stays an error.
+  const interrupted = options.signal?.aborted === true && !reason?.startsWith('rollback failed');
+  if (interrupted) {
+    verdict = 'interrupted';
+    reason = `interrupted during the ${phaseBeforeRollback}: figures up to then; thresholds not judged, alerts in flight pending`;
+  }
 
   const host = lag?.stop();
   const serverLag: ServerLag = (host === undefined ? undefined : await harness.serverLag?.()) ?? {

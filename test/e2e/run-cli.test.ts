@@ -139,7 +139,11 @@ describe('stormwatch run', () => {
       let toxicsDuringFault = -1;
       let interrupted = false;
       try {
-        const result = await runCli(['run', 'test/fixtures/long-fault.yaml', '--toxiproxy', url], {
+        const dir = await mkdtemp(join(tmpdir(), 'stormwatch-'));
+        const reportPath = join(dir, 'r.json');
+        const junitPath = join(dir, 'r.xml');
+        const args = ['run', 'test/fixtures/long-fault.yaml', '--toxiproxy', url];
+        const result = await runCli([...args, '--report', reportPath, '--junit', junitPath], {
           onStdout: (out, child) => {
             if (!interrupted && /fault latency:downstream on/.test(out)) {
               interrupted = true;
@@ -155,7 +159,19 @@ describe('stormwatch run', () => {
         expect(toxicsDuringFault).toBe(1);
         expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
         expect(result.stdout).toMatch(/faults reset/);
-        expect(result.code).toBe(1);
+        // 130 as a shell reports Ctrl-C; the summary does not judge what was cut short.
+        expect(result.code).toBe(130);
+        expect(result.stdout).toMatch(/verdict: INTERRUPTED — interrupted during the method/);
+        expect(result.stdout).not.toMatch(/ lost \d/);
+        expect(result.stdout).toMatch(/ pending \d+ /);
+        const report = JSON.parse(await readFile(reportPath, 'utf8')) as {
+          verdict: string;
+          alerts: { lost: number; pending: number };
+        };
+        expect(report.verdict).toBe('interrupted');
+        expect(report.alerts.lost).toBe(0);
+        expect(await readFile(junitPath, 'utf8')).toMatch(/errors="1"/);
+        await rm(dir, { recursive: true, force: true });
         const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<
           string,
           { toxics: unknown[] }

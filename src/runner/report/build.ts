@@ -45,6 +45,7 @@ export function buildReport(input: ReportInput): RunReport {
   const toSeconds = (ms: number) => ms / 1000 / scale;
   const durationSeconds = toSeconds(r.endAt - r.startAt);
   const { connected, observed } = r.uptime();
+  const interrupted = input.verdict === 'interrupted';
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
   for (const e of r.episodes) episodes[e.outcome] += 1;
   // Trends are summarized where they are recorded (a day of pongs is hundreds of megabytes).
@@ -87,7 +88,12 @@ export function buildReport(input: ReportInput): RunReport {
           3,
         ) ?? 0,
       reconnect_duration_seconds: roundSummary(m.summary('reconnect_duration_seconds', 'all')),
-      reconnect_success_ratio: round(m.ratio('reconnect_success_ratio', 'all')),
+      // Cut short, an episode still under way is neither a success nor a failure.
+      reconnect_success_ratio: interrupted
+        ? episodes.recovered + episodes.failed === 0
+          ? null
+          : round(episodes.recovered / (episodes.recovered + episodes.failed))
+        : round(m.ratio('reconnect_success_ratio', 'all')),
       reconnect_episodes: episodes,
       reconnect_attempts: m.count('reconnect_attempts', 'all'),
       failed_attempts: m.count('failed_attempts', 'all'),
@@ -141,7 +147,9 @@ export function buildReport(input: ReportInput): RunReport {
       published: r.publishedCount,
       expected: r.expectedDeliveries,
       delivered: r.deliveredCount,
-      lost: r.undelivered(),
+      // An interrupted run stopped before its drain: what is undelivered was in flight.
+      lost: interrupted ? 0 : r.undelivered(),
+      pending: interrupted ? r.undelivered() : 0,
       duplicated: r.duplicates.length,
       missed: m.count('alerts_missed', 'all'),
       historyResets: r.historyResets.length,

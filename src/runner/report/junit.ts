@@ -46,7 +46,8 @@ export function renderJunit(report: RunReport): string {
       );
     }
   }
-  const errors = report.verdict === 'error' ? 1 : 0;
+  // A harness error, or a run stopped before its end, is one error case.
+  const errors = report.verdict === 'error' || report.verdict === 'interrupted' ? 1 : 0;
   if (errors === 1) {
     cases.push(
       `    <testcase classname="${suite}" name="harness">\n      <error message="${escape(report.reason ?? 'error')}"/>\n    </testcase>`,

@@ -22,7 +22,13 @@ export interface ProbeResult {
 
 /** The run's verdict. */
 export type Verdict =
-  'pass' | 'threshold_failed' | 'inconclusive' | 'steady_state_not_met' | 'error';
+  | 'pass'
+  | 'threshold_failed'
+  | 'inconclusive'
+  | 'steady_state_not_met'
+  | 'error'
+  /** Stopped before the end (SIGINT/SIGTERM): figures so far, thresholds shown but not judged. */
+  | 'interrupted';
 
 /** Everything a run reports; the JSON written by `--report`. Durations in scenario seconds. */
 export interface RunReport {
@@ -119,6 +125,11 @@ export interface RunReport {
     expected: number;
     delivered: number;
     lost: number;
+    /**
+     * Deliveries still outstanding when an interrupted run stopped: in flight, not judged lost
+     * (0 in a run that reached its end, where they count as lost).
+     */
+    pending: number;
     duplicated: number;
     missed: number;
     /** Clients that saw the server's history reset (a new epoch after a restart). */

@@ -66,7 +66,7 @@ function rows(report: RunReport): Array<[string, string]> {
       : []),
     [
       'alerts',
-      `published ${a.published} · delivered ${a.delivered}/${a.expected} · lost ${a.lost} · duplicated ${a.duplicated} · missed ${a.missed}`,
+      `published ${a.published} · delivered ${a.delivered}/${a.expected} · ${report.verdict === 'interrupted' ? `pending ${a.pending}` : `lost ${a.lost}`} · duplicated ${a.duplicated} · missed ${a.missed}`,
     ],
     ...(a.foreign > 0
       ? ([
@@ -130,6 +130,7 @@ const VERDICT: Record<RunReport['verdict'], string> = {
   inconclusive: 'INCONCLUSIVE',
   steady_state_not_met: 'FAIL (steady state)',
   error: 'ERROR',
+  interrupted: 'INTERRUPTED',
 };
 
 /** The summary printed at the end of a run. */
@@ -155,9 +156,10 @@ export function renderSummary(report: RunReport): string {
       );
     }
   }
+  const judged = report.verdict !== 'interrupted';
   for (const t of report.thresholds) {
     lines.push(
-      `  ${mark(t)} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : spread(t)}`,
+      `  ${judged ? mark(t) : '-'} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : spread(t)}`,
     );
   }
   lines.push(
