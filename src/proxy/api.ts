@@ -4,6 +4,7 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 import type { ProxyJson } from './proxy.js';
 import type { ProxyRegistry } from './registry.js';
 import { toxicToJson, type ToxicEntry } from './toxic-entry.js';
+import { createWarningSink, ProxyWarningCode, type ProxyWarning } from './warnings.js';
 
 /** The Toxiproxy release whose API and semantics this proxy reproduces. */
 export const TOXIPROXY_VERSION = '2.12.0';
@@ -25,7 +26,8 @@ interface Request {
 export interface ApiOptions {
   /**
    * Called with a one-line warning when a request does what Toxiproxy 2.12 accepts but is
-   * likely a mistake (a toxicity outside 0..1). Default `process.emitWarning`.
+   * likely a mistake (a toxicity outside 0..1, slicer sizes Toxiproxy mishandles). Default
+   * `process.emitWarning` with a {@link ProxyWarningCode}.
    */
   readonly onWarning?: (message: string) => void;
 }
@@ -39,12 +41,9 @@ export function createApiHandler(
   registry: ProxyRegistry,
   options: ApiOptions = {},
 ): RequestHandler {
-  const onWarning =
-    options.onWarning ??
-    ((message: string) => process.emitWarning(message, { code: 'STORMWATCH_PROXY_TOXICITY' }));
+  const warn = createWarningSink(options.onWarning);
   const routes = buildRoutes(registry, (proxy, entry) => {
-    const warning = toxicityWarning(proxy, entry);
-    if (warning !== undefined) onWarning(warning);
+    for (const warning of toxicWarnings(proxy, entry)) warn(warning);
     return entry;
   });
   return (request, response) => {
@@ -92,15 +91,27 @@ type RouteTable = ReadonlyArray<{
 }>;
 
 /**
- * Toxiproxy 2.12 takes any toxicity (it compares a random number in [0, 1) with it), so the API
- * accepts one outside 0..1 as Toxiproxy does and says what it means instead of refusing it.
+ * Toxiproxy 2.12 takes any toxicity (it compares a random number in [0, 1) with it) and does not
+ * check toxic attributes, so the API accepts what Toxiproxy accepts and says what it means
+ * instead of refusing it.
  */
-function toxicityWarning(proxy: string, entry: ToxicEntry): string | undefined {
+function toxicWarnings(proxy: string, entry: ToxicEntry): ProxyWarning[] {
+  const prefix = `proxy ${proxy}, toxic ${entry.name}`;
+  const warnings: ProxyWarning[] = [];
   const { toxicity } = entry;
-  if (toxicity >= 0 && toxicity <= 1) return undefined;
-  const effect =
-    toxicity > 1 ? 'applies to every connection, as 1 would' : 'never applies, as 0 would';
-  return `proxy ${proxy}, toxic ${entry.name}: toxicity ${toxicity} is outside 0..1; it ${effect}`;
+  if (toxicity < 0 || toxicity > 1) {
+    const effect =
+      toxicity > 1 ? 'applies to every connection, as 1 would' : 'never applies, as 0 would';
+    warnings.push({
+      code: ProxyWarningCode.TOXICITY,
+      message: `${prefix}: toxicity ${toxicity} is outside 0..1; it ${effect}`,
+    });
+  }
+  const lint = entry.kind.lint?.(entry.attributes);
+  if (lint !== undefined) {
+    warnings.push({ code: ProxyWarningCode.ATTRIBUTES, message: `${prefix}: ${lint}` });
+  }
+  return warnings;
 }
 
 /** Checks a toxic the API has just stored; returns it. */

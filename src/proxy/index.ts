@@ -18,6 +18,7 @@ export type { ToxicCollection } from './toxic-collection.js';
 export type { Direction, ToxicEntry, ToxicJson } from './toxic-entry.js';
 export type { ProxyInput, ProxyUpdate } from './proxy-json.js';
 export { ProxyErrorCode, ToxiproxyApiError, type ProxyErrorCodeValue } from './errors.js';
+export { ProxyWarningCode, type ProxyWarningCodeValue } from './warnings.js';
 export { systemClock, type Clock, type RandomSource, type TimerHandle } from './clock.js';
 export { toxicKinds } from './toxics/registry.js';
 export type { Attributes, ToxicKind } from './toxics/toxic.js';

@@ -7,6 +7,7 @@ import type { Link } from './link.js';
 import { ToxicCollection } from './toxic-collection.js';
 import { toxicToJson, type Direction, type ToxicJson } from './toxic-entry.js';
 import type { TrafficMeter } from './traffic.js';
+import { ProxyWarningCode, type WarningSink } from './warnings.js';
 
 /** The JSON Toxiproxy returns for a proxy, in its field order. */
 export interface ProxyJson {
@@ -19,7 +20,10 @@ export interface ProxyJson {
 
 /** A proxy's address settings; `enabled` is separate since it needs a listener. */
 export interface ProxyAddresses {
-  /** `host:port` to listen on; port 0 picks a free port, reported back in `listen`. */
+  /**
+   * `host:port` to listen on; port 0 picks a free port, reported back in `listen`. Empty binds
+   * 127.0.0.1 on a free port, with a warning (Toxiproxy binds every interface).
+   */
   readonly listen: string;
   /** `host:port` each accepted connection is forwarded to. */
   readonly upstream: string;
@@ -30,7 +34,15 @@ export interface ProxyServices {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly traffic: TrafficMeter;
+  /** Receives the warning for a proxy started without a listen address. */
+  readonly warn: WarningSink;
 }
+
+/**
+ * Where a proxy without `listen` listens. Toxiproxy hands "" to Go's net.Listen, which takes it
+ * as ":0": a free port on every interface. stormwatch keeps its traffic on loopback instead.
+ */
+const DEFAULT_LISTEN = '127.0.0.1:0';
 
 /**
  * One named TCP proxy: a listener, its live connections and its toxics. Disabling closes the
@@ -73,16 +85,22 @@ export class Proxy {
     return this.#connections.size;
   }
 
-  /** Starts listening; no-op when enabled. Rejects with a 500 error when binding fails. */
+  /**
+   * Starts listening; no-op when enabled. Rejects with a 500 error when binding fails. Without
+   * a listen address, binds 127.0.0.1 on a free port and warns that Toxiproxy would bind every
+   * interface.
+   */
   async start(): Promise<void> {
     if (this.#server !== undefined) return;
-    const address = parseHostPort(this.#listen);
-    if (typeof address === 'string') throw listenFailed(this.#listen, address);
+    const defaulted = this.#listen === '';
+    const listen = defaulted ? DEFAULT_LISTEN : this.#listen;
+    const address = parseHostPort(listen);
+    if (typeof address === 'string') throw listenFailed(listen, address);
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     server.on('connection', (socket) => this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
-        reject(listenFailed(this.#listen, describeListenError(error)));
+        reject(listenFailed(listen, describeListenError(error)));
       });
       server.listen({ host: bindHost(address.host), port: address.port }, resolve);
     });
@@ -90,6 +108,14 @@ export class Proxy {
     const bound = server.address();
     if (bound !== null && typeof bound === 'object') this.#listen = formatAddress(bound);
     this.#server = server;
+    if (defaulted) {
+      this.#services.warn({
+        code: ProxyWarningCode.LISTEN,
+        message:
+          `proxy ${this.name}: no listen address; listening on ${this.#listen} ` +
+          '(loopback only, where Toxiproxy 2.12 would listen on every interface)',
+      });
+    }
   }
 
   /** Stops listening and closes every open connection; no-op when disabled. */

@@ -3,6 +3,7 @@ import { proxyAlreadyExists, proxyNotFound, type ToxiproxyApiError } from './err
 import { Proxy } from './proxy.js';
 import { parsePopulate, parseProxyInput, parseProxyUpdate, type ProxyInput } from './proxy-json.js';
 import { TrafficMeter } from './traffic.js';
+import { createWarningSink, type WarningSink } from './warnings.js';
 
 /** Options of a {@link ProxyRegistry}. */
 export interface ProxyRegistryOptions {
@@ -10,6 +11,11 @@ export interface ProxyRegistryOptions {
   readonly clock?: Clock;
   /** Random source for toxicity, jitter and slicing; default `Math.random`. */
   readonly random?: RandomSource;
+  /**
+   * Called with a one-line warning when a proxy without `listen` is bound to 127.0.0.1 where
+   * Toxiproxy would bind every interface; default `process.emitWarning`.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Outcome of {@link ProxyRegistry.populate}: proxies applied, and the error that stopped it. */
@@ -28,11 +34,13 @@ export class ProxyRegistry {
   readonly #proxies = new Map<string, Proxy>();
   readonly #clock: Clock;
   readonly #random: RandomSource;
+  readonly #warn: WarningSink;
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: ProxyRegistryOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
+    this.#warn = createWarningSink(options.onWarning);
   }
 
   /** Every proxy, in creation order. */
@@ -138,7 +146,7 @@ export class ProxyRegistry {
     return new Proxy(
       input.name,
       { listen: input.listen, upstream: input.upstream },
-      { clock: this.#clock, random: this.#random, traffic: this.traffic },
+      { clock: this.#clock, random: this.#random, traffic: this.traffic, warn: this.#warn },
     );
   }
 

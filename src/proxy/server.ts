@@ -12,8 +12,9 @@ export interface ToxiproxyServerOptions {
   /** Random source for toxicity, jitter and slicing; default `Math.random`. */
   readonly random?: RandomSource;
   /**
-   * Called with a one-line warning when the API accepts what Toxiproxy accepts but is likely a
-   * mistake (a toxicity outside 0..1); default `process.emitWarning`.
+   * Called with a one-line warning when the server accepts what Toxiproxy accepts but is likely
+   * a mistake (a toxicity outside 0..1, slicer sizes Toxiproxy mishandles) or binds a proxy
+   * without `listen` to 127.0.0.1; default `process.emitWarning`.
    */
   readonly onWarning?: (message: string) => void;
 }
@@ -71,6 +72,7 @@ class EmbeddedToxiproxy implements ToxiproxyServer {
     this.proxies = new ProxyRegistry({
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.random === undefined ? {} : { random: options.random }),
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
     });
     this.handler = createApiHandler(
       this.proxies,

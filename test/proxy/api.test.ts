@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { TOXIPROXY_VERSION } from '../../src/proxy/index.js';
-import { startApi, startUpstream, type TestApi, type TestUpstream } from './helpers.js';
+import {
+  connectTo,
+  readBytes,
+  startApi,
+  startUpstream,
+  type TestApi,
+  type TestUpstream,
+} from './helpers.js';
 
 describe('Toxiproxy API through toxiproxy-node-client', () => {
   let api: TestApi;
@@ -262,6 +269,52 @@ describe('Toxiproxy API: what Toxiproxy 2.12 accepts but is likely a mistake', (
       ]);
     } finally {
       await api.close();
+    }
+  });
+
+  it('creates a proxy without listen on a free loopback port, as Toxiproxy does on :0, and warns', async () => {
+    const warnings: string[] = [];
+    const api = await startApi({ onWarning: (message) => warnings.push(message) });
+    const upstream = await startUpstream();
+    try {
+      const created = await fetch(`${api.url}/proxies`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'p', upstream: `127.0.0.1:${upstream.port}` }),
+      });
+      expect(created.status).toBe(201);
+      const json = (await created.json()) as { listen: string; enabled: boolean };
+      expect(json.enabled).toBe(true);
+      expect(json.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(json.listen).not.toBe('127.0.0.1:0');
+      expect(warnings).toEqual([
+        `proxy p: no listen address; listening on ${json.listen} (loopback only, where Toxiproxy 2.12 would listen on every interface)`,
+      ]);
+
+      const socket = await connectTo(Number(json.listen.split(':').pop()));
+      try {
+        socket.write('ping');
+        expect((await readBytes(socket, 4)).data.toString()).toBe('ping');
+      } finally {
+        socket.destroy();
+      }
+
+      // An update to an empty listen rebinds the same way, as Toxiproxy's does.
+      const updated = await fetch(`${api.url}/proxies/p`, {
+        method: 'POST',
+        body: JSON.stringify({ listen: '' }),
+      });
+      expect(updated.status).toBe(200);
+      expect(((await updated.json()) as { listen: string }).listen).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(warnings).toHaveLength(2);
+
+      const populated = await api.client.populate([
+        { name: 'q', upstream: `127.0.0.1:${upstream.port}` } as never,
+      ]);
+      expect(populated.q!.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(warnings).toHaveLength(3);
+    } finally {
+      await api.close();
+      await upstream.close();
     }
   });
 });

@@ -17,9 +17,14 @@ const MAX_DELAY_US = 2_147_483_647_000;
 
 /**
  * `slicer`: cuts each chunk into pieces of about `average_size` ± `size_variation` bytes and
- * waits `delay` µs after each piece. Sizes that would never terminate in Toxiproxy
- * (`average_size` < 1, `size_variation` outside [0, average_size)) are rejected instead.
- * Sub-millisecond delays accumulate, so the average pace holds despite 1 ms timers.
+ * waits `delay` µs after each piece. Sub-millisecond delays accumulate, so the average pace
+ * holds despite 1 ms timers.
+ *
+ * Toxiproxy 2.12 accepts any sizes but dies on some: with both sizes 0 its recursive split
+ * never shrinks a 1-byte piece (stack overflow), and a `size_variation` above `average_size`
+ * can put the split point outside the piece (slice bounds panic, Shopify/toxiproxy#541). Both
+ * are accepted here with a warning and slice safely: `average_size` 0 leaves each chunk whole,
+ * and pieces never go below 1 byte. Negative sizes are refused.
  */
 export const slicer: ToxicKind = {
   type: 'slicer',
@@ -27,18 +32,29 @@ export const slicer: ToxicKind = {
   validate: (attributes) => {
     const average = attribute(attributes, 'average_size');
     const variation = attribute(attributes, 'size_variation');
-    if (average < 1) return `average_size must be >= 1, got ${average}`;
-    if (variation < 0 || variation >= average) {
-      return `size_variation must be >= 0 and < average_size (${average}), got ${variation}`;
-    }
+    if (average < 0) return `average_size must be >= 0, got ${average}`;
+    if (variation < 0) return `size_variation must be >= 0, got ${variation}`;
     return checkDurations(attributes, ['delay'], MAX_DELAY_US);
+  },
+  lint: (attributes) => {
+    const average = attribute(attributes, 'average_size');
+    const variation = attribute(attributes, 'size_variation');
+    if (average === 0) return 'slicer average_size 0 passes each chunk through unsliced';
+    if (variation >= average) {
+      return (
+        `slicer size_variation ${variation} is not below average_size ${average}; ` +
+        `pieces range from 1 to ${average + variation} bytes`
+      );
+    }
+    return undefined;
   },
   createStage: (attributes, context) => new SlicerStage(attributes, context),
 };
 
 /**
  * Piece sizes for `total` bytes: each piece is average ± variation (uniform, at least 1 byte);
- * the remainder becomes the last piece once it fits within average + variation.
+ * the remainder becomes the last piece once it fits within average + variation. An average of
+ * 0 (or less) leaves the data in one piece.
  */
 export function slicePieces(
   total: number,
@@ -46,15 +62,18 @@ export function slicePieces(
   sizeVariation: number,
   random: RandomSource,
 ): number[] {
+  if (total <= 0) return [];
+  if (averageSize <= 0) return [total];
   const pieces: number[] = [];
   let remaining = total;
   while (remaining > averageSize + sizeVariation) {
     const jitter = Math.floor(random() * (2 * sizeVariation + 1)) - sizeVariation;
+    // At least 1 byte, so the loop ends however large the variation is.
     const size = Math.max(1, averageSize + jitter);
     pieces.push(size);
     remaining -= size;
   }
-  if (remaining > 0) pieces.push(remaining);
+  pieces.push(remaining);
   return pieces;
 }
 

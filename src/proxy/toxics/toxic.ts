@@ -64,6 +64,11 @@ export interface ToxicKind {
   readonly defaults: Attributes;
   /** Returns why `attributes` are unusable, or undefined when they are fine. */
   validate(attributes: Attributes): string | undefined;
+  /**
+   * Returns a one-line warning for valid `attributes` that are likely a mistake (Toxiproxy
+   * accepts them, and may crash on them), saying what the toxic will do; undefined otherwise.
+   */
+  lint?(attributes: Attributes): string | undefined;
   /** Builds the stage for one connection direction. */
   createStage(attributes: Attributes, context: StageContext, state: ToxicState): ToxicStage;
 }
