@@ -24,6 +24,11 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'topology/instances.ts',
     about: '30,000 connections over 3 instances on Redis vs 10,000 on one in memory',
   },
+  mutation: {
+    file: 'mutation/run.ts',
+    about:
+      'one rule broken at a time (flood guard, acks, backoff cap, dedupe…): every mutant must be killed',
+  },
   'busy-user': {
     file: 'busy-user/faults.ts',
     about: 'one user at 10 alerts/s through five faults: policy closes, lost, duplicated, recovery',
