@@ -263,7 +263,7 @@ export async function runScenario(
   const interrupted = options.signal?.aborted === true && !reason?.startsWith('rollback failed');
   if (interrupted) {
     verdict = 'interrupted';
-    reason = `interrupted during the ${phaseBeforeRollback}: figures up to then; thresholds not judged, alerts in flight pending`;
+    reason = `interrupted during the ${phaseBeforeRollback === 'warmup' ? 'warm-up' : phaseBeforeRollback}: figures up to then; thresholds not judged, alerts in flight pending`;
   }
 
   const host = lag?.stop();

@@ -100,10 +100,10 @@ describe('stormwatch sim', () => {
         );
         expect(sent).toBe(true);
         expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
-        expect(result.code).toBe(1);
-        expect(result.stdout).toMatch(/verdict: ERROR — interrupted/);
+        expect(result.code).toBe(130);
+        expect(result.stdout).toMatch(/verdict: INTERRUPTED — interrupted during the method/);
         const report = JSON.parse(await readFile(file, 'utf8')) as { verdict: string };
-        expect(report.verdict).toBe('error');
+        expect(report.verdict).toBe('interrupted');
       });
     },
   );

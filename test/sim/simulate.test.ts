@@ -87,9 +87,9 @@ describe('simulate', () => {
   it('stops at once on a signal aborted before it starts, rollbacks included', async () => {
     const scenario = await loadScenario('scenarios/steady.yaml');
     const result = await simulate(scenario, { signal: AbortSignal.abort() });
-    expect(result.report.verdict).toBe('error');
-    expect(result.report.reason).toBe('interrupted during warm-up');
-    expect(result.exitCode).toBe(1);
+    expect(result.report.verdict).toBe('interrupted');
+    expect(result.report.reason).toMatch(/^interrupted during the warm-up: /);
+    expect(result.exitCode).toBe(130);
   });
 
   it('exits 99 when a threshold fails', async () => {
