@@ -20,6 +20,10 @@ const verbs: Record<string, { summary: string; load: () => Promise<Verb> }> = {
     summary: 'run the embedded Toxiproxy-compatible fault proxy',
     load: async () => (await import('./cli/proxy.js')).proxy,
   },
+  report: {
+    summary: 'render a JSON report again, as one self-contained HTML page (--html)',
+    load: async () => (await import('./cli/report.js')).report,
+  },
   token: {
     summary: 'print a signed token (HS256, STORMWATCH_JWT_SECRET) for a user or a publisher',
     load: async () => (await import('./cli/token.js')).token,

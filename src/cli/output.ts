@@ -1,13 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Progress, RunReport } from '../runner/index.js';
-import { renderJunit, renderMarkdown } from '../runner/index.js';
+import { loadHtmlAssets, renderHtml, renderJunit, renderMarkdown } from '../runner/index.js';
+import type { ReportPaths } from './report-paths.js';
 
 /** Writes the reports asked for; each path's folder is created. */
-export async function writeReports(
-  report: RunReport,
-  paths: { report?: string | undefined; junit?: string | undefined; markdown?: string | undefined },
-): Promise<string[]> {
+export async function writeReports(report: RunReport, paths: ReportPaths): Promise<string[]> {
   const written: string[] = [];
   const write = async (path: string | undefined, text: string) => {
     if (path === undefined) return;
@@ -18,6 +16,7 @@ export async function writeReports(
   await write(paths.report, JSON.stringify(report, null, 2) + '\n');
   await write(paths.junit, renderJunit(report));
   await write(paths.markdown, renderMarkdown(report));
+  if (paths.html !== undefined) await write(paths.html, renderHtml(report, await loadHtmlAssets()));
   return written;
 }
 
@@ -28,7 +27,7 @@ export async function writeReports(
 export async function finishReports(
   verb: string,
   report: RunReport,
-  paths: { report?: string | undefined; junit?: string | undefined; markdown?: string | undefined },
+  paths: ReportPaths,
   out: NodeJS.WritableStream,
 ): Promise<void> {
   for (const path of await writeReports(report, paths)) out.write(`wrote ${path}\n`);

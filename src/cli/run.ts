@@ -16,7 +16,8 @@ import {
   RunnerErrorCode,
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
-import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
+import { readOverrides, reportPaths, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
+import { checkReportPaths } from './report-paths.js';
 import { parseFlags, quoteValue, readIntFlag, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
 
@@ -32,6 +33,7 @@ Flags:
   --report FILE      write the JSON report
   --junit FILE       write JUnit XML (one test case per threshold and probe)
   --markdown FILE    write a Markdown summary
+  --html FILE        write one self-contained HTML report (verdict, thresholds, charts)
   --server-cmd CMD   run the server as a child process (restarts are process restarts);
                      CMD gets PORT, HOST and STORMWATCH_JWT_SECRET
   --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
@@ -103,6 +105,7 @@ export const run: Verb = async (argv) => {
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
   const scenario = await loadScenario(file, readOverrides(values));
+  await checkReportPaths(reportPaths(values));
   const workers =
     values.workers === undefined
       ? defaultWorkers(scenario.config)
@@ -205,12 +208,7 @@ export const run: Verb = async (argv) => {
       process.stderr.write(`warning: ${left} toxics left on the proxy after the rollbacks\n`);
     if (live) out.write('\r\x1b[2K');
     out.write('\n' + renderSummary(outcome.report));
-    await finishReports(
-      'run',
-      outcome.report,
-      { report: values.report, junit: values.junit, markdown: values.markdown },
-      out,
-    );
+    await finishReports('run', outcome.report, reportPaths(values), out);
     return outcome.exitCode;
   } finally {
     interrupt.dispose();

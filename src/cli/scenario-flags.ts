@@ -1,5 +1,6 @@
 import type { ScenarioOverrides } from '../runner/index.js';
 import { quoteValue, readIntFlag, UsageError } from './args.js';
+import type { ReportPaths } from './report-paths.js';
 
 /** Flags `run` and `sim` share: overrides of the scenario's config, reports, output. */
 export const SCENARIO_FLAGS = {
@@ -9,6 +10,7 @@ export const SCENARIO_FLAGS = {
   report: { type: 'string' },
   junit: { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -48,5 +50,20 @@ export function readOverrides(values: {
         : readIntFlag('clients', values.clients, 0, 1, 100_000),
     seed:
       values.seed === undefined ? undefined : readIntFlag('seed', values.seed, 0, 0, 2 ** 32 - 1),
+  };
+}
+
+/** The report files `run` and `sim` were asked to write. */
+export function reportPaths(values: {
+  report?: string | undefined;
+  junit?: string | undefined;
+  markdown?: string | undefined;
+  html?: string | undefined;
+}): ReportPaths {
+  return {
+    report: values.report,
+    junit: values.junit,
+    markdown: values.markdown,
+    html: values.html,
   };
 }

@@ -10,7 +10,8 @@ import { extendMethod, simulateInWorker } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { parseFlags, quoteValue, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
-import { readOverrides, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
+import { readOverrides, reportPaths, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
+import { checkReportPaths } from './report-paths.js';
 
 const USAGE = `Usage: stormwatch sim <scenario.yaml> [flags]
 
@@ -31,6 +32,7 @@ Flags:
   --report FILE      write the JSON report (with simulation.events)
   --junit FILE       write JUnit XML (one test case per threshold and probe)
   --markdown FILE    write a Markdown summary
+  --html FILE        write one self-contained HTML report (verdict, thresholds, charts)
   --quiet            no progress lines
 
 Sim-only actions: sim.drops (mtbf), sim.latency (base, peak, period), sim.outage (fraction).
@@ -68,6 +70,7 @@ export const sim: Verb = async (argv) => {
     }
   }
   const loaded = await loadScenario(file, readOverrides(values));
+  await checkReportPaths(reportPaths(values));
   const scenario = durationMs === undefined ? loaded : extendMethod(loaded, durationMs);
 
   const out = process.stdout;
@@ -115,12 +118,7 @@ export const sim: Verb = async (argv) => {
     out.write(
       `heartbeats played without frames: ${grouped(echoed)}, of which ${grouped(playedOut)} handed back with the ping out\n`,
     );
-    await finishReports(
-      'sim',
-      result.report,
-      { report: values.report, junit: values.junit, markdown: values.markdown },
-      out,
-    );
+    await finishReports('sim', result.report, reportPaths(values), out);
     return result.exitCode;
   } finally {
     interrupt.dispose();

@@ -18,6 +18,12 @@ export const RunnerErrorCode = {
   FAULT_FAILED: 'RUN_FAULT_FAILED',
   SERVER_FAILED: 'RUN_SERVER_FAILED',
   ABORTED: 'RUN_ABORTED',
+  /** A JSON report to render is missing or unreadable. */
+  REPORT_UNREADABLE: 'RUN_REPORT_UNREADABLE',
+  /** A JSON report to render is not JSON, or not a stormwatch run report. */
+  REPORT_INVALID: 'RUN_REPORT_INVALID',
+  /** The HTML report's bundled chart script is missing (run `npm run build`). */
+  REPORT_ASSETS_MISSING: 'RUN_REPORT_ASSETS_MISSING',
 } as const;
 
 /** One of {@link RunnerErrorCode}. */

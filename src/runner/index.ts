@@ -36,9 +36,18 @@ export { LiveMetrics } from './live-metrics.js';
 export { LiveFeed, FEED_PATH, FEED_JSON_PATH, type LiveFeedSnapshot } from './live-feed.js';
 export { THRESHOLD_METRICS, type ThresholdMetric } from './thresholds/catalog.js';
 export { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
-export type { RunReport, ProbeResult, Verdict, ReportSummary } from './report/report.js';
+export type {
+  RunReport,
+  ProbeResult,
+  Verdict,
+  ReportSummary,
+  ReportTimeline,
+} from './report/report.js';
 export { renderSummary, renderMarkdown } from './report/summary.js';
 export { renderJunit } from './report/junit.js';
+export { renderHtml, type HtmlAssets } from './report/html.js';
+export { loadHtmlAssets } from './report/html-assets.js';
+export { parseReport } from './report/parse.js';
 export { scaleAttributes, TOXIC_ATTRIBUTES } from './scenario/toxics.js';
 export {
   scaleSimAttributes,

@@ -7,6 +7,7 @@ import { HostLagMonitor, type HostLag } from './measure/host-lag.js';
 import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
 import { checkProbes } from './probes.js';
 import { buildReport } from './report/build.js';
+import { FleetTimeline } from './measure/timeline.js';
 import type { ProbeResult, RunReport, Verdict } from './report/report.js';
 import type { Probe, Scenario } from './scenario/types.js';
 import { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
@@ -176,6 +177,16 @@ export async function runScenario(
     ticker = clock.setTimeout(tick, everyMs);
   };
   const method = new MethodRunner(scenario, harness, recorder, log, abort.signal);
+  // The fleet over time for the report's charts, on the faults' origin (the method's start).
+  // The first step keeps real runs at one sample per 50 ms or fewer.
+  const timeline = new FleetTimeline(2 ** Math.max(0, Math.ceil(Math.log2(0.05 / scale))));
+  let sampler: ReturnType<typeof clock.setTimeout> | undefined;
+  let timelineStartAt = 0;
+  const sample = () => {
+    timeline.sample(recorder.snapshot());
+    const dueAt = timelineStartAt + scaled(timeline.nextAtSeconds * 1000);
+    sampler = clock.setTimeout(sample, Math.max(0, dueAt - clock.now()));
+  };
 
   let warmupRealMs: number | undefined;
   try {
@@ -204,6 +215,8 @@ export async function runScenario(
     } else {
       warmupRealMs = clock.now() - connectAt;
       recorder.markStart();
+      timelineStartAt = clock.now();
+      sample();
       log(`steady state met; method starts`);
       harness.startPublisher(scenario.config.alertsPerSecond / scale);
       phase = 'method';
@@ -254,6 +267,7 @@ export async function runScenario(
       reason ??= `rollback failed: ${error instanceof Error ? error.message : String(error)}`;
     }
     if (ticker !== undefined) clock.clearTimeout(ticker);
+    if (sampler !== undefined) clock.clearTimeout(sampler);
     harness.settle?.();
     recorder.finish();
   }
@@ -313,6 +327,7 @@ export async function runScenario(
     thresholds,
     verdict,
     reason,
+    timeline: sampler === undefined ? undefined : timeline.toSeries(),
     serverCloses: await harness.serverCloses?.(),
     instancePeaks: recorder.instancePeaks,
     host:

@@ -4,7 +4,7 @@ import type { FleetRecorder } from '../measure/recorder.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ThresholdResult } from '../thresholds/evaluate.js';
 import type { HostLag } from '../measure/host-lag.js';
-import type { ProbeResult, ReportSummary, RunReport, Verdict } from './report.js';
+import type { ProbeResult, ReportSummary, ReportTimeline, RunReport, Verdict } from './report.js';
 
 /** Inputs of {@link buildReport}. */
 export interface ReportInput {
@@ -17,6 +17,8 @@ export interface ReportInput {
   thresholds: ThresholdResult[];
   verdict: Verdict;
   reason: string | undefined;
+  /** Clients per state over the run; undefined when the method never started. */
+  timeline?: ReportTimeline | undefined;
   /** Closes the server counted, by code, when it can tell. */
   serverCloses?: Record<string, number> | undefined;
   /** The most sockets each instance held at once, when the servers can tell. */
@@ -161,6 +163,7 @@ export function buildReport(input: ReportInput): RunReport {
       start: round(toSeconds(f.startAt - r.startAt), 3) ?? 0,
       end: f.endAt === undefined ? null : round(toSeconds(f.endAt - r.startAt), 3),
     })),
+    ...(input.timeline === undefined ? {} : { timeline: input.timeline }),
     steadyState: { before: input.before, after: input.after },
     thresholds: input.thresholds,
   };

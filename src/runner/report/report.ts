@@ -1,4 +1,12 @@
+import type { TimelineSeries } from '../measure/timeline.js';
 import type { ThresholdResult } from '../thresholds/evaluate.js';
+
+/**
+ * Clients per state over the run, sampled every `stepSeconds` of scenario time from the
+ * method's start (the origin of `faults`); absent from reports of older versions and of runs
+ * that never reached the method.
+ */
+export type ReportTimeline = TimelineSeries;
 
 /** A distribution in the report (null fields when there were no samples). */
 export interface ReportSummary {
@@ -140,6 +148,7 @@ export interface RunReport {
     epochs: number;
   };
   faults: Array<{ name: string; start: number; end: number | null }>;
+  timeline?: ReportTimeline;
   steadyState: { before: ProbeResult[]; after: ProbeResult[] };
   thresholds: ThresholdResult[];
   /** Sim only: timers fired on the virtual clock (no wall-clock figures: reports are reproducible). */

@@ -124,7 +124,8 @@ const spread = (t: RunReport['thresholds'][number]): string =>
 const mark = (t: RunReport['thresholds'][number]): string =>
   t.passed ? '✓' : t.inconclusive ? '?' : '✗';
 
-const VERDICT: Record<RunReport['verdict'], string> = {
+/** How each verdict is shown to a reader: `PASS`, `FAIL (threshold)`, … */
+export const VERDICT: Record<RunReport['verdict'], string> = {
   pass: 'PASS',
   threshold_failed: 'FAIL (threshold)',
   inconclusive: 'INCONCLUSIVE',

@@ -1,0 +1,76 @@
+import type { FleetSnapshot } from './recorder.js';
+
+/** The fleet over time, as the report carries it: one point per step from the method's start. */
+export interface TimelineSeries {
+  /** Scenario seconds between points; point `i` is at `i * stepSeconds`. */
+  stepSeconds: number;
+  /** Clients connected at each point (the fewest, once points were merged). */
+  connected: number[];
+  /** Clients reconnecting at each point (the most, once merged). */
+  reconnecting: number[];
+  /** Clients failed at each point (the most, once merged). */
+  failed: number[];
+}
+
+/** Points a timeline keeps at most: a day-long simulation still charts in a few kilobytes. */
+export const TIMELINE_MAX_POINTS = 600;
+
+/**
+ * Samples the fleet's states at a fixed step of scenario time. Past {@link TIMELINE_MAX_POINTS}
+ * it merges neighbouring points and doubles its step, keeping each pair's worst (fewest
+ * connected, most reconnecting and failed) so a short outage still shows. Pure bookkeeping:
+ * the caller's clock runs {@link sample} at {@link nextAtSeconds}.
+ */
+export class FleetTimeline {
+  #stepSeconds: number;
+  readonly #maxPoints: number;
+  #connected: number[] = [];
+  #reconnecting: number[] = [];
+  #failed: number[] = [];
+
+  /** `stepSeconds`: the first step, scenario seconds (default 1). */
+  constructor(stepSeconds = 1, maxPoints = TIMELINE_MAX_POINTS) {
+    this.#stepSeconds = stepSeconds;
+    this.#maxPoints = Math.max(2, maxPoints - (maxPoints % 2));
+  }
+
+  /** Scenario seconds between points now (it doubles as points merge). */
+  get stepSeconds(): number {
+    return this.#stepSeconds;
+  }
+
+  /** When the next sample is due, scenario seconds from the first. */
+  get nextAtSeconds(): number {
+    return this.#connected.length * this.#stepSeconds;
+  }
+
+  /** Records the fleet now, as the next point. */
+  sample(snapshot: FleetSnapshot): void {
+    this.#connected.push(snapshot.byState.connected);
+    this.#reconnecting.push(snapshot.byState.reconnecting);
+    this.#failed.push(snapshot.byState.failed);
+    if (this.#connected.length >= this.#maxPoints) this.#merge();
+  }
+
+  /** The series so far. */
+  toSeries(): TimelineSeries {
+    return {
+      stepSeconds: this.#stepSeconds,
+      connected: [...this.#connected],
+      reconnecting: [...this.#reconnecting],
+      failed: [...this.#failed],
+    };
+  }
+
+  #merge(): void {
+    const pairs = (values: number[], pick: (a: number, b: number) => number): number[] => {
+      const merged: number[] = [];
+      for (let i = 0; i + 1 < values.length; i += 2) merged.push(pick(values[i]!, values[i + 1]!));
+      return merged;
+    };
+    this.#connected = pairs(this.#connected, Math.min);
+    this.#reconnecting = pairs(this.#reconnecting, Math.max);
+    this.#failed = pairs(this.#failed, Math.max);
+    this.#stepSeconds *= 2;
+  }
+}
