@@ -7,7 +7,6 @@ import {
   FEED_PATH,
   LiveFeed,
   LiveMetrics,
-  loadScenario,
   defaultWorkers,
   RealHarness,
   renderSummary,
@@ -16,6 +15,7 @@ import {
   RunnerErrorCode,
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
+import { loadScenarioWithProgress } from './load-progress.js';
 import { readOverrides, reportPaths, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
 import { checkReportPaths } from './report-paths.js';
 import { parseFlags, quoteValue, readIntFlag, UsageError } from './args.js';
@@ -104,7 +104,7 @@ export const run: Verb = async (argv) => {
     values['metrics-port'] === undefined
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
-  const scenario = await loadScenario(file, readOverrides(values));
+  const scenario = await loadScenarioWithProgress('run', file, readOverrides(values));
   await checkReportPaths(reportPaths(values));
   const workers =
     values.workers === undefined

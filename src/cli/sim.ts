@@ -1,13 +1,8 @@
 import type { Verb } from '../cli.js';
-import {
-  formatDuration,
-  loadScenario,
-  parseDuration,
-  renderSummary,
-  type Progress,
-} from '../runner/index.js';
+import { formatDuration, parseDuration, renderSummary, type Progress } from '../runner/index.js';
 import { extendMethod, simulateInWorker } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
+import { loadScenarioWithProgress } from './load-progress.js';
 import { parseFlags, quoteValue, UsageError } from './args.js';
 import { formatProgress, finishReports } from './output.js';
 import { readOverrides, reportPaths, SCENARIO_FLAGS, scenarioFile } from './scenario-flags.js';
@@ -69,7 +64,7 @@ export const sim: Verb = async (argv) => {
       );
     }
   }
-  const loaded = await loadScenario(file, readOverrides(values));
+  const loaded = await loadScenarioWithProgress('sim', file, readOverrides(values));
   await checkReportPaths(reportPaths(values));
   const scenario = durationMs === undefined ? loaded : extendMethod(loaded, durationMs);
 
