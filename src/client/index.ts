@@ -48,6 +48,7 @@ export { createSeededRandom, systemRandom } from './random.js';
 export type { Random } from './random.js';
 export { DEFAULT_TIMELINE } from './timeline.js';
 export type { TimelineEntry, TimelineKind, TimelineOptions } from './timeline.js';
+export { formatDuration } from './format-duration.js';
 export { timelineStrip } from './strip.js';
 export type { StripSegment, StripState } from './strip.js';
 export { computeStats, percentile, summarize } from './stats.js';

@@ -3,32 +3,12 @@
  * codes. Pure and English, so a dashboard reads the same everywhere and tests pin exact text.
  */
 
-const SECOND_MS = 1000;
-const MINUTE_MS = 60 * SECOND_MS;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
+import { formatDuration } from '../client/index.js';
 
-/**
- * A duration for people: `0 s`, `850 ms`, `3.2 s`, `45 s`, `4 min 5 s`, `2 h 3 min`,
- * `1 d 2 h`. Below 10 s one decimal is kept (floored, so 9.99 s never reads 10.0 s); negative
- * or non-finite input reads `0 s`.
- */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms <= 0) return '0 s';
-  if (ms < SECOND_MS) return `${Math.round(ms)} ms`;
-  if (ms < 10 * SECOND_MS) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
-  if (ms < MINUTE_MS) return `${Math.floor(ms / SECOND_MS)} s`;
-  if (ms < HOUR_MS) {
-    const s = Math.floor((ms % MINUTE_MS) / SECOND_MS);
-    return `${Math.floor(ms / MINUTE_MS)} min${s > 0 ? ` ${s} s` : ''}`;
-  }
-  if (ms < DAY_MS) {
-    const min = Math.floor((ms % HOUR_MS) / MINUTE_MS);
-    return `${Math.floor(ms / HOUR_MS)} h${min > 0 ? ` ${min} min` : ''}`;
-  }
-  const h = Math.floor((ms % DAY_MS) / HOUR_MS);
-  return `${Math.floor(ms / DAY_MS)} d${h > 0 ? ` ${h} h` : ''}`;
-}
+const SECOND_MS = 1000;
+
+/** A duration for people (one definition, in the client): `850 ms`, `3.2 s`, `4 min 5 s`. */
+export { formatDuration };
 
 /**
  * Whole seconds left of a wait, rounded up as a countdown shows them (`2.1 s` left reads `3s`,
