@@ -207,11 +207,9 @@ function openPolling(
       onOpen: () => {},
       onMessage: (data) => {
         if (upgraded !== undefined && upgraded === attempt.socket) {
-          // After the move: the connection's frames.
-          if (!closed) {
-            observe(data);
-            handlers.onMessage(data);
-          }
+          // After the move: the connection's frames, passed on untouched (no further move
+          // needs to know where the stream stands, so nothing is parsed here).
+          if (!closed) handlers.onMessage(data);
           return;
         }
         if (probe !== attempt || attempt.helloSeen) return;
