@@ -21,6 +21,11 @@ const NEEDS = [
     test: ['/usr/bin/python3', '-c', 'import aiosmtpd'],
     pkg: 'python3-aiosmtpd',
   },
+  {
+    what: 'Django Channels, Daphne, channels-redis and PyJWT (the reference Django target)',
+    test: ['/usr/bin/python3', '-c', 'import channels, channels_redis, daphne, jwt'],
+    pkg: 'python3-django-channels daphne python3-channels-redis python3-jwt',
+  },
 ];
 
 const ok = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' }).status === 0;
@@ -42,7 +47,7 @@ function redisAnswers() {
 const checkOnly = process.argv.includes('--check');
 let missing = NEEDS.filter((need) => !ok(need.test));
 if (missing.length > 0) {
-  const packages = missing.map((need) => need.pkg);
+  const packages = missing.flatMap((need) => need.pkg.split(' '));
   const canInstall =
     !checkOnly && process.getuid?.() === 0 && ok(['sh', '-c', 'command -v apt-get']);
   if (!canInstall) {

@@ -13,6 +13,8 @@ import {
   runScenario,
   RunnerError,
   RunnerErrorCode,
+  applyTargetOptions,
+  describeTokenSource,
 } from '../runner/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { loadScenarioWithProgress } from './load-progress.js';
@@ -38,6 +40,20 @@ Flags:
                      CMD gets PORT, HOST and STORMWATCH_JWT_SECRET
   --server-url URL   use a running server (needs STORMWATCH_JWT_SECRET; no restarts)
   --toxiproxy URL    use a real Toxiproxy API instead of the embedded proxy
+
+A foreign service (not stormwatch's server; see docs/targets.md):
+  --target URL       its endpoint with {user}, e.g. ws://127.0.0.1:8000/ws/breach-alerts/{user}/
+                     (with --server-cmd the host and port are the child's PORT)
+  --profile P        how to speak to it: django-channels, json, ws-ping, or a YAML/JSON
+                     profile file
+  --token-env NAME   token from an environment variable
+  --token-file F     token read from a file before every attempt
+  --token-cmd CMD    token printed by a command run before every attempt (user in
+                     STORMWATCH_USER); default: HS256 signed with STORMWATCH_JWT_SECRET
+  --publish P        none (connection health only; delivery thresholds not measured), a URL
+                     or path for the shorthand request POST {"userId","alert":{"id":marker,…}},
+                     or a YAML/JSON request file (method, url, headers, body with {marker})
+  --ready PATH       a path polled until the service answers (default: a TCP connect)
   --redis URL        a Redis for scenarios with config.topology.broker: redis, instead of
                      the redis-server the run starts on a free port (the run uses keys of
                      its own and deletes them; redis.* steps need the run's own Redis)
@@ -74,6 +90,13 @@ export const run: Verb = async (argv) => {
     'feed-port': { type: 'string' },
     workers: { type: 'string' },
     'proxy-listen': { type: 'string' },
+    target: { type: 'string' },
+    profile: { type: 'string' },
+    'token-env': { type: 'string' },
+    'token-file': { type: 'string' },
+    'token-cmd': { type: 'string' },
+    publish: { type: 'string' },
+    ready: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -104,7 +127,18 @@ export const run: Verb = async (argv) => {
     values['metrics-port'] === undefined
       ? undefined
       : readIntFlag('metrics-port', values['metrics-port'], 0, 0, 65535);
-  const scenario = await loadScenarioWithProgress('run', file, readOverrides(values));
+  const scenario = await applyTargetOptions(
+    await loadScenarioWithProgress('run', file, readOverrides(values)),
+    {
+      target: values.target,
+      profile: values.profile,
+      tokenEnv: values['token-env'],
+      tokenFile: values['token-file'],
+      tokenCmd: values['token-cmd'],
+      publish: values.publish,
+      ready: values.ready,
+    },
+  );
   await checkReportPaths(reportPaths(values));
   const workers =
     values.workers === undefined
@@ -113,6 +147,12 @@ export const run: Verb = async (argv) => {
   const needsRestart = [...scenario.method, ...scenario.rollbacks].some((s) =>
     s.action.startsWith('server.'),
   );
+  if (needsRestart && scenario.config.target !== undefined && values['server-cmd'] === undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.START_FAILED,
+      `${scenario.file}: server.* actions restart the target: start it with --server-cmd (a target someone else runs cannot be restarted)`,
+    );
+  }
   if (needsRestart && values['server-url'] !== undefined) {
     throw new RunnerError(
       RunnerErrorCode.START_FAILED,
@@ -144,9 +184,15 @@ export const run: Verb = async (argv) => {
   const interrupt = interruptOnSignals();
 
   const c = scenario.config;
+  const target = c.target;
   out.write(
     `stormwatch run: ${scenario.title} (${scenario.file}) — ${c.clients} clients, ${c.users} users, seed ${c.seed}, timeScale ${c.timeScale}${c.topology.instances > 1 || c.topology.broker === 'redis' ? `, ${c.topology.instances} instance${c.topology.instances === 1 ? '' : 's'} on ${c.topology.broker}` : ''}\n`,
   );
+  if (target !== undefined) {
+    out.write(
+      `target ${target.url} (profile ${target.profileName}, ${describeTokenSource(target.token)}, publish ${target.publish.kind === 'http' ? `${target.publish.method} ${target.publish.url}` : target.publish.kind})\n`,
+    );
+  }
   let harness: RealHarness | undefined;
   let metrics: LiveMetrics | undefined;
   let feed: LiveFeed | undefined;

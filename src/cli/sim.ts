@@ -1,5 +1,12 @@
 import type { Verb } from '../cli.js';
-import { formatDuration, parseDuration, renderSummary, type Progress } from '../runner/index.js';
+import {
+  formatDuration,
+  parseDuration,
+  renderSummary,
+  RunnerError,
+  RunnerErrorCode,
+  type Progress,
+} from '../runner/index.js';
 import { extendMethod, simulateInWorker } from '../sim/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { loadScenarioWithProgress } from './load-progress.js';
@@ -65,6 +72,12 @@ export const sim: Verb = async (argv) => {
     }
   }
   const loaded = await loadScenarioWithProgress('sim', file, readOverrides(values));
+  if (loaded.config.target !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.SCENARIO_INVALID,
+      `${loaded.file}: config.target is a foreign service; the simulator models stormwatch's own server (run it with stormwatch run)`,
+    );
+  }
   await checkReportPaths(reportPaths(values));
   const scenario = durationMs === undefined ? loaded : extendMethod(loaded, durationMs);
 

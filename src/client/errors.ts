@@ -16,6 +16,11 @@ export const ClientErrorCode = {
   ATTEMPTS_EXHAUSTED: 'CLIENT_ATTEMPTS_EXHAUSTED',
   /** The transport could not open a socket (bad URL, missing WebSocket implementation…). */
   TRANSPORT_FAILED: 'CLIENT_TRANSPORT_FAILED',
+  /**
+   * A foreign service sent a frame the client's profile does not account for (reported once
+   * per connection, quoting the first such frame); the frame is dropped.
+   */
+  PROFILE_MISMATCH: 'CLIENT_PROFILE_MISMATCH',
   /** A method was called on a client after `dispose()`. */
   DISPOSED: 'CLIENT_DISPOSED',
 } as const;

@@ -53,7 +53,23 @@ export { timelineStrip } from './strip.js';
 export type { StripSegment, StripState } from './strip.js';
 export { computeStats, percentile, summarize } from './stats.js';
 export type { ClientStats, Distribution, Sample, StatsInput } from './stats.js';
-export { buildEndpointUrl, BREACH_ALERTS_PATH } from './url.js';
+export { buildEndpointUrl, BREACH_ALERTS_PATH, DEFAULT_PATH_TEMPLATE } from './url.js';
+export { createProfileTransport, FOREIGN_EPOCH } from './profiles/adapter.js';
+export type { ProfileTransportOptions } from './profiles/adapter.js';
+export { PROFILE_PRESETS, PROFILE_PRESET_NAMES } from './profiles/presets.js';
+export { checkProfile, formatIssuePath } from './profiles/validate.js';
+export type { ProfileCheck, ProfileIssue } from './profiles/validate.js';
+export { isJsonPointer, readPointer } from './profiles/json-pointer.js';
+export { PROFILE_KINDS } from './profiles/types.js';
+export type {
+  AlertRule,
+  FrameMatch,
+  JsonProfile,
+  Profile,
+  StormwatchProfile,
+  TokenPlacement,
+  WsPingProfile,
+} from './profiles/types.js';
 export { parseRetryAfterHeader } from './retry-after.js';
 export { createBrowserEnvironment, createManualEnvironment } from './environment.js';
 export type { Environment, EnvironmentSignal } from './environment.js';

@@ -16,6 +16,9 @@ import {
 import type { PollingTransportOptions } from './transports/polling.js';
 import type { Transport } from './transports/types.js';
 import { buildEndpointUrl } from './url.js';
+import { createProfileTransport } from './profiles/adapter.js';
+import type { Profile } from './profiles/types.js';
+import { checkProfile, formatIssuePath } from './profiles/validate.js';
 
 /** Supplies a bearer token; called before every attempt, never twice at once. */
 export type TokenProvider = () => string | Promise<string>;
@@ -65,6 +68,13 @@ export interface ClientOptions {
    * (`polling.fetch`, `polling.waitMs`). Needs resume (the default). Default: off.
    */
   fallback?: boolean | FallbackSettings;
+  /**
+   * How to speak to the service: `stormwatch` (protocol v1, the default), a preset name
+   * (`django-channels`, `json`, `ws-ping`) or a {@link Profile} object. A foreign profile
+   * translates the service's heartbeat and alerts; such a service replays nothing, so alerts
+   * sent while disconnected are lost (the client cannot tell), and the fallback is unavailable.
+   */
+  profile?: string | Profile;
 }
 
 /** The `fallback` option as an object. */
@@ -130,6 +140,18 @@ function withFallback(
   });
 }
 
+function resolveProfile(input: ClientOptions['profile']): Profile {
+  if (input === undefined) return { kind: 'stormwatch' };
+  const check = checkProfile(input);
+  if (check.ok) return check.profile;
+  const details = check.issues
+    .map(
+      (issue) => (issue.path.length > 0 ? `${formatIssuePath(issue.path)}: ` : '') + issue.message,
+    )
+    .join('; ');
+  throw invalid(`profile: ${details}`);
+}
+
 /**
  * Applies defaults and validates. Throws ClientError CLIENT_INVALID_OPTIONS naming the option,
  * what was expected and what arrived.
@@ -140,7 +162,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   const bases = options.urls ?? (options.url === undefined ? [] : [options.url]);
   if (bases.length === 0) throw invalid('url: expected url or a non-empty urls array, got neither');
-  const urls = bases.map((base) => buildEndpointUrl(base, options.userId));
+  const profile = resolveProfile(options.profile);
+  const urls = bases.map((base) => buildEndpointUrl(base, options.userId, profile.path));
 
   const backoff: BackoffOptions = {
     ...DEFAULT_BACKOFF,
@@ -215,7 +238,22 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     );
   }
   const clock = options.clock ?? systemClock;
-  const transport = withFallback(websocket, options.fallback, clock);
+  let transport: Transport;
+  if (profile.kind === 'stormwatch') {
+    transport = withFallback(websocket, options.fallback, clock);
+  } else {
+    if (options.fallback !== undefined && options.fallback !== false) {
+      throw invalid(
+        `fallback: needs the stormwatch profile (long polling is stormwatch's own API), got profile ${profile.kind}`,
+      );
+    }
+    transport = createProfileTransport({
+      inner: websocket,
+      profile,
+      userId: options.userId,
+      clock,
+    });
+  }
 
   return {
     machine: {

@@ -78,6 +78,11 @@ export interface BreachAlertMessage extends AlertInput {
   id: string;
   /** ISO-8601 time the server accepted the alert. */
   publishedAt: string;
+  /**
+   * The alert object as a foreign service sent it, when a client profile translated that
+   * service's frame into this message (stormwatch's own server never sets it).
+   */
+  payload?: Record<string, unknown>;
 }
 
 /**

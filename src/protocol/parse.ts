@@ -161,7 +161,7 @@ function parseBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
   if (seq.ok && seq.value < 1) {
     return fail(ProtocolErrorCode.INVALID_FIELD, 'breach_alert.seq: expected an integer >= 1');
   }
-  return collect('breach_alert', {
+  const alert = collect<BreachAlertMessage>('breach_alert', {
     type: constant('breach_alert' as const),
     seq,
     id: readString(obj, 'id', MAX_ID),
@@ -172,6 +172,8 @@ function parseBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
     detectedAt: readIsoDate(obj, 'detectedAt'),
     publishedAt: readIsoDate(obj, 'publishedAt'),
   });
+  if (alert.ok && isJsonObject(obj.payload)) alert.value.payload = obj.payload;
+  return alert;
 }
 
 /** The fields of `POST /api/alerts`, in the order its errors list them. */

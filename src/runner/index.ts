@@ -5,6 +5,8 @@
  */
 export { loadScenario, parseScenario } from './scenario/load.js';
 export type { ScenarioOverrides } from './scenario/validate.js';
+export { applyTargetOptions, type TargetOptions } from './scenario/target-options.js';
+export { describeTokenSource, runTokenCommand } from './harness/token-source.js';
 export type * from './scenario/types.js';
 export { parseDuration, formatDuration } from './duration.js';
 export {

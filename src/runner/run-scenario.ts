@@ -166,7 +166,9 @@ export async function runScenario(
     });
     if (phase === 'method' && aborting.length > 0) {
       if (settles) harness.settle?.();
-      const failed = evaluateThresholds(aborting, measurements).find((t) => !t.passed);
+      const failed = evaluateThresholds(aborting, measurements, 0, (metric) =>
+        harness.notMeasured?.(metric),
+      ).find((t) => !t.passed);
       if (failed !== undefined && !abort.signal.aborted) {
         verdict = 'threshold_failed';
         reason = `${failed.metric} ${failed.threshold} failed (actual ${failed.actual}) with abortOnFail`;
@@ -176,6 +178,13 @@ export async function runScenario(
     }
     ticker = clock.setTimeout(tick, everyMs);
   };
+  let fatal: Error | undefined;
+  harness.onFatal?.((error) => {
+    if (fatal !== undefined) return;
+    fatal = error;
+    log(`aborting: ${error.message}`);
+    abort.abort();
+  });
   const method = new MethodRunner(scenario, harness, recorder, log, abort.signal);
   // The fleet over time for the report's charts, on the faults' origin (the method's start).
   // The first step keeps real runs at one sample per 50 ms or fewer.
@@ -271,6 +280,10 @@ export async function runScenario(
     harness.settle?.();
     recorder.finish();
   }
+  if (fatal !== undefined) {
+    verdict = 'error';
+    reason = fatal.message;
+  }
   recorder.instancePeaks = await harness.instancePeaks?.();
   // Stopped from outside (Ctrl-C): what was measured so far is reported, nothing is judged. A
   // rollback that failed stays an error.
@@ -296,6 +309,7 @@ export async function runScenario(
     scenario.thresholds,
     measurements,
     uncertaintyOf,
+    (metric) => harness.notMeasured?.(metric),
   );
   if (verdict === 'pass') {
     const failed = thresholds.filter((t) => !t.passed && !t.inconclusive);

@@ -285,6 +285,7 @@ class ReconnectingClient implements Client {
           onMessage: (data) => this.#dispatch({ type: 'message', socketId, data }),
           onClose,
           onTransport: (kind) => this.#noteTransport(socketId, kind),
+          onError: (error) => this.#emitter.emit('error', error),
         },
       );
       if (!closed) this.#sockets.set(socketId, socket);

@@ -41,9 +41,19 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
     );
   }
   return {
-    open({ url, token }, handlers) {
-      const protocols = [SUBPROTOCOL];
-      if (token !== undefined) protocols.push(BEARER_SUBPROTOCOL_PREFIX + token);
+    open({ url, token, subprotocols, tokenHeader }, handlers) {
+      if (tokenHeader !== undefined && token !== undefined) {
+        handlers.onClose({
+          code: ABNORMAL_CLOSURE,
+          reason: `browsers cannot set the ${tokenHeader.name} header on an upgrade: carry the token in the query or a subprotocol`,
+          wasClean: false,
+        });
+        return { send() {}, close() {} };
+      }
+      const protocols = [...(subprotocols ?? [SUBPROTOCOL])];
+      if (token !== undefined && tokenHeader === undefined && subprotocols === undefined) {
+        protocols.push(BEARER_SUBPROTOCOL_PREFIX + token);
+      }
       let closed = false;
       let ws: WebSocketLike;
       try {

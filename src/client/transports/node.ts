@@ -22,12 +22,15 @@ export interface NodeTransportOptions {
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const clock = options.clock ?? systemClock;
   return {
-    open({ url, token }, handlers) {
+    open({ url, token, subprotocols, tokenHeader }, handlers) {
       const headers: Record<string, string> = { ...options.headers };
-      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      if (token !== undefined) {
+        const { name, prefix } = tokenHeader ?? { name: 'authorization', prefix: 'Bearer ' };
+        headers[name.toLowerCase()] = prefix + token;
+      }
       let ws: WebSocket;
       try {
-        ws = new WebSocket(url, [SUBPROTOCOL], {
+        ws = new WebSocket(url, [...(subprotocols ?? [SUBPROTOCOL])], {
           headers,
           perMessageDeflate: false,
           ...(options.maxPayload === undefined ? {} : { maxPayload: options.maxPayload }),
@@ -46,6 +49,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
         ws.terminate();
       });
       ws.on('open', () => handlers.onOpen());
+      if (handlers.onPong !== undefined) {
+        const onPong = handlers.onPong.bind(handlers);
+        ws.on('pong', (data) => onPong(data.toString('utf8')));
+      }
       ws.on('message', (data, isBinary) => {
         handlers.onMessage(isBinary ? data : rawDataToText(data));
       });
@@ -62,6 +69,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
       return {
         send(data) {
           if (ws.readyState === WebSocket.OPEN) ws.send(data);
+        },
+        ping(data) {
+          if (ws.readyState === WebSocket.OPEN) ws.ping(data);
         },
         close(code, reason) {
           if (ws.readyState === WebSocket.CONNECTING) {

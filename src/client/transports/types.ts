@@ -1,3 +1,5 @@
+import type { ClientError } from '../errors.js';
+
 /** How a socket ended, as the machine needs it. */
 export interface CloseInfo {
   /** WebSocket close code; 1006 when the connection failed without a close frame. */
@@ -28,6 +30,13 @@ export interface SocketHandlers {
    * WebSocket without interrupting the stream). Optional: only fallback transports call it.
    */
   onTransport?(kind: TransportKind): void;
+  /** A control-frame pong (RFC 6455 §5.5.3) arrived with this payload. Optional. */
+  onPong?(data: string): void;
+  /**
+   * Something about the socket is worth reporting but does not end it (a frame a profile could
+   * not place). Optional: the client reports it as an `error` event.
+   */
+  onError?(error: ClientError): void;
 }
 
 /** One socket opened by a transport. */
@@ -36,6 +45,11 @@ export interface TransportSocket {
   readonly kind?: TransportKind;
   /** Sends a text frame; ignored when the socket is not open. */
   send(data: string): void;
+  /**
+   * Sends a control-frame ping (RFC 6455 §5.5.2) carrying `data`; its pong reaches
+   * `SocketHandlers.onPong`. Absent where the platform cannot (browsers).
+   */
+  ping?(data: string): void;
   /** Starts the closing handshake (or aborts a pending upgrade). Idempotent. */
   close(code: number, reason: string): void;
   /**
@@ -75,6 +89,16 @@ export interface OpenRequest {
   url: string;
   /** Bearer token from `getToken`, if any; each transport carries it its own way. */
   token: string | undefined;
+  /**
+   * Subprotocols to offer. Absent: `stormwatch.v1` (and, in browsers, `bearer.<token>`). A
+   * profile for a foreign service sets its own (often none).
+   */
+  subprotocols?: readonly string[];
+  /**
+   * Carry `token` in this header instead of `Authorization: Bearer …` (a foreign service's
+   * convention). Browsers cannot set headers and refuse such a request.
+   */
+  tokenHeader?: { name: string; prefix: string };
 }
 
 /**

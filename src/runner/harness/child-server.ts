@@ -37,10 +37,27 @@ export class ChildProcessServer implements ServerTarget {
   readonly #env: Record<string, string>;
   readonly startTimesMs: number[] = [];
 
-  constructor(command: string, secret: string, env: Record<string, string> = {}) {
+  readonly #ready: (server: ChildProcessServer) => Promise<boolean>;
+
+  /**
+   * @param ready when the started process counts as ready; default `GET /readyz` answers 2xx
+   *   (a foreign service is polled its own way)
+   */
+  constructor(
+    command: string,
+    secret: string,
+    env: Record<string, string> = {},
+    ready: (server: ChildProcessServer) => Promise<boolean> = readyzAnswers,
+  ) {
     this.#command = command;
     this.secret = secret;
     this.#env = env;
+    this.#ready = ready;
+  }
+
+  /** The port the child is told to listen on (0 before the first start). */
+  get port(): number {
+    return this.#port;
   }
 
   get httpUrl(): string {
@@ -77,14 +94,9 @@ export class ChildProcessServer implements ServerTarget {
     const deadline = systemClock.now() + 20_000;
     while (systemClock.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) break;
-      try {
-        const response = await fetch(`${this.httpUrl}/readyz`);
-        if (response.ok) {
-          this.startTimesMs.push(performance.now() - spawnedAt);
-          return;
-        }
-      } catch {
-        // Not listening yet.
+      if (await this.#ready(this)) {
+        this.startTimesMs.push(performance.now() - spawnedAt);
+        return;
       }
       await wait(50);
     }
@@ -127,6 +139,16 @@ export class ChildProcessServer implements ServerTarget {
 
   close(): Promise<void> {
     return this.stop(true);
+  }
+}
+
+/** True when `GET /readyz` answers 2xx. */
+async function readyzAnswers(server: { httpUrl: string }): Promise<boolean> {
+  try {
+    return (await fetch(`${server.httpUrl}/readyz`)).ok;
+  } catch {
+    // Not listening yet.
+    return false;
   }
 }
 

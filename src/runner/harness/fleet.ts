@@ -1,5 +1,5 @@
 import { createNodeClient } from '../../client/node.js';
-import { createSeededRandom, type Client } from '../../client/index.js';
+import { createSeededRandom, type Client, type Profile } from '../../client/index.js';
 import type { Clock } from '../../protocol/index.js';
 import type { ScenarioConfig } from '../scenario/types.js';
 
@@ -79,7 +79,10 @@ export interface FleetOptions {
   clock: Clock;
   /** Called with each client as it is made (the recorder's `attach`, or a worker's forwarder). */
   attach: (index: number, userId: string, client: Client) => void;
-  getToken: (userId: string) => Promise<string>;
+  /** Fetches a user's token before every attempt; undefined: the clients send none. */
+  getToken: ((userId: string) => Promise<string>) | undefined;
+  /** How the clients speak to the service (default: stormwatch's protocol v1). */
+  profile?: Profile | undefined;
   /** The clients of this process: indices [from, to). Default: the whole fleet. */
   from?: number | undefined;
   to?: number | undefined;
@@ -98,10 +101,12 @@ export function createFleet(options: FleetOptions): Client[] {
   const to = options.to ?? config.clients;
   for (let i = from; i < to; i++) {
     const userId = userOf(i, config.users);
+    const getToken = options.getToken;
     const client = createNodeClient({
       urls: clientUrls(i, urls),
       userId,
-      getToken: () => options.getToken(userId),
+      ...(getToken === undefined ? {} : { getToken: () => getToken(userId) }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
       ...scaled,
       clock,
       random: createSeededRandom((config.seed * 1_000_003 + i) >>> 0),

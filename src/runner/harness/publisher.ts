@@ -95,9 +95,10 @@ export class Publisher {
     let refused = false;
     // Keep trying while running; after stop() one last try per pending alert.
     for (;;) {
+      const sentAt = this.#o.clock.now();
       try {
         const { id } = await this.#o.publish(input, idempotencyKey);
-        this.#o.recorder.recordPublished(id, input.userId, this.#o.clock.now());
+        this.#o.recorder.recordPublished(id, input.userId, this.#o.clock.now(), sentAt);
         return;
       } catch {
         if (!refused) this.retries += 1;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '../../client/index.js';
-import { createSeededRandom } from '../../client/index.js';
+import { ClientErrorCode, createSeededRandom } from '../../client/index.js';
 import { systemClock, type AlertInput, type Clock } from '../../protocol/index.js';
 import { createToxiproxyServer, type ToxiproxyServer } from '../../proxy/index.js';
 import { signToken } from '../../server/index.js';
 import { RunnerError, RunnerErrorCode } from '../errors.js';
 import type { FleetRecorder } from '../measure/recorder.js';
-import type { FaultStep, FaultTarget, Scenario } from '../scenario/types.js';
+import type { ThresholdMetric } from '../thresholds/catalog.js';
+import type { FaultStep, FaultTarget, Scenario, ScenarioTarget } from '../scenario/types.js';
 import { createFleet, reconnectStopped, userOf } from './fleet.js';
 import { InProcessServer } from './in-process-server.js';
 import { Instance } from './instance.js';
@@ -16,7 +17,10 @@ import { ProxyProcess } from './proxy-process.js';
 import { RemoteFleet } from './remote-fleet.js';
 import { RunRedis } from './run-redis.js';
 import { defaultWorkers, listenOf, proxyShards, serversOf } from './topology.js';
-import { Publisher } from './publisher.js';
+import { targetPath } from './foreign-server.js';
+import { Publisher, type PublishFn } from './publisher.js';
+import { missingTemplateEnv, createTemplatePublish } from './template-publish.js';
+import { tokenProvider } from './token-source.js';
 import type { FaultHandle, Harness, RedisAction } from './types.js';
 
 /** Where the real harness gets its parts. */
@@ -66,6 +70,50 @@ function localFleet(clients: Client[]): Fleet {
   };
 }
 
+/**
+ * Fails fast on a foreign target the run cannot use: options that only make sense for
+ * stormwatch's server, a token source that gives nothing, a publish template naming unset
+ * environment variables.
+ */
+async function checkTarget(target: ScenarioTarget, options: RealHarnessOptions): Promise<void> {
+  if (options.serverUrl !== undefined) {
+    throw new RunnerError(
+      RunnerErrorCode.START_FAILED,
+      '--server-url is for a stormwatch server; a foreign target is given by --target (or config.target)',
+    );
+  }
+  if (target.url.toLowerCase().startsWith('wss:')) {
+    throw new RunnerError(
+      RunnerErrorCode.START_FAILED,
+      `target ${target.url}: the fault proxy forwards plain TCP and its address would not match a TLS certificate; point --target at the service's ws:// port (TLS terminated in front)`,
+    );
+  }
+  if (target.token.kind === 'env' || target.token.kind === 'file' || target.token.kind === 'cmd') {
+    // The first user's token, once, so a wrong command fails the run before it starts.
+    await tokenProvider(target.token, '', 60)!(userOf(0, 1));
+  }
+  if (target.publish.kind === 'http') {
+    const missing = missingTemplateEnv(target.publish);
+    if (missing.length > 0) {
+      throw new RunnerError(
+        RunnerErrorCode.START_FAILED,
+        `publish: the request template names ${missing.map((name) => `\${${name}}`).join(', ')}, not set in the environment`,
+      );
+    }
+  }
+}
+
+/** Metrics that need published alerts. */
+const DELIVERY_METRICS: ReadonlySet<ThresholdMetric> = new Set<ThresholdMetric>([
+  'alert_latency_seconds',
+  'catch_up_seconds',
+  'alerts_lost',
+  'alerts_duplicated',
+  'alerts_missed',
+  'alerts_published',
+  'alerts_delivered',
+]);
+
 /** The user the health view's demo tokens are for (the server's default). */
 const DEMO_USER = 'demo';
 
@@ -87,6 +135,9 @@ export class RealHarness implements Harness {
   #fleet: Fleet | undefined;
   #publisherToken: string | undefined;
   #calibration: LinkCalibration | undefined;
+  readonly #fatalListeners: Array<(error: Error) => void> = [];
+  /** A foreign service under test, when the run is not against stormwatch's server. */
+  readonly #target: ScenarioTarget | undefined;
   /** Round robin of publishes over the instances that are up. */
   #nextInstance = 0;
   /** `redis.*` steps: present when the run owns its Redis. */
@@ -108,6 +159,7 @@ export class RealHarness implements Harness {
     this.#embedded = parts.embedded;
     this.#secret = parts.secret;
     this.#proxyProcesses = parts.proxyProcesses;
+    this.#target = scenario.config.target;
     const redis = parts.redis;
     if (redis?.owned === true) this.redis = (action) => redis.control(action);
     const config = scenario.config;
@@ -122,16 +174,91 @@ export class RealHarness implements Harness {
       users,
       recorder,
       retryDelayMs: Math.max(20, 250 * config.timeScale),
-      publish: (input, key) => this.#publish(input, key),
+      publish: this.#publishFunction(config.target),
     });
+  }
+
+  /** How this run publishes: stormwatch's API, a foreign service's template, or not at all. */
+  #publishFunction(target: ScenarioTarget | undefined): PublishFn {
+    if (target === undefined || target.publish.kind === 'stormwatch') {
+      return (input, key) => this.#publish(input, key);
+    }
+    const publish = target.publish;
+    if (publish.kind === 'none') {
+      return () =>
+        Promise.reject(new Error('publish: none (this run measures connection health only)'));
+    }
+    return createTemplatePublish({
+      template: publish,
+      origin: () => this.#pickInstance().server.httpUrl,
+      publisherToken: () => this.#token(),
+    });
+  }
+
+  onFatal(listener: (error: Error) => void): void {
+    this.#fatalListeners.push(listener);
+  }
+
+  #fatal(error: Error): void {
+    for (const listener of this.#fatalListeners) listener(error);
+  }
+
+  notMeasured(metric: ThresholdMetric): string | undefined {
+    const target = this.#target;
+    if (target === undefined) return undefined;
+    if (DELIVERY_METRICS.has(metric) && target.publish.kind === 'none') {
+      return 'publish: none (connection health only)';
+    }
+    if (metric === 'alerts_missed' || metric === 'history_resets') {
+      return `a ${target.profileName} service reports no ${metric === 'alerts_missed' ? 'missed alerts' : 'history epochs'}`;
+    }
+    return undefined;
+  }
+
+  /** True when the run publishes alerts (not `publish: none`). */
+  get publishes(): boolean {
+    return this.#target?.publish.kind !== 'none';
   }
 
   /** Builds the fleet (not yet connected): here, or over `workers` processes. */
   async #buildFleet(scenario: Scenario, recorder: FleetRecorder, workers: number): Promise<void> {
     const config = scenario.config;
     const ttlS = Math.max(1, Math.round((config.tokenTtlMs * config.timeScale) / 1000));
-    const urls = this.#instances.map((instance) => instance.clientUrls);
+    const target = this.#target;
+    const urls = this.#instances.map((instance) =>
+      target === undefined
+        ? instance.clientUrls
+        : instance.clientUrls.map((url) => url + targetPath(target.url)),
+    );
     const attach = recorder.attach.bind(recorder);
+    if (target !== undefined) {
+      // A foreign target's clients stay in this process: their token source (a command, a
+      // file) and profile are the runner's.
+      const watch = (index: number, userId: string, client: Client): void => {
+        attach(index, userId, client);
+        client.on('error', (error) => {
+          if (error.code === ClientErrorCode.PROFILE_MISMATCH) {
+            this.#fatal(
+              new RunnerError(
+                RunnerErrorCode.SERVER_FAILED,
+                `${target.url} does not speak profile ${target.profileName}: ${error.message}`,
+              ),
+            );
+          }
+        });
+      };
+      this.#fleet = localFleet(
+        createFleet({
+          config,
+          urls,
+          clock: this.clock,
+          attach: watch,
+          getToken: tokenProvider(target.token, this.#secret, ttlS),
+          profile: target.profile,
+        }),
+      );
+      return;
+    }
     if (workers > 0) {
       this.#fleet = await RemoteFleet.start({
         config,
@@ -171,6 +298,8 @@ export class RealHarness implements Harness {
         `config.topology.instances: ${topology.instances} starts its own instances: drop --server-url and --server-cmd`,
       );
     }
+    const target = scenario.config.target;
+    if (target !== undefined) await checkTarget(target, options);
     if (options.serverUrl !== undefined && given === undefined) {
       throw new RunnerError(
         RunnerErrorCode.START_FAILED,
@@ -247,11 +376,15 @@ export class RealHarness implements Harness {
         recorder,
         options.workers ?? defaultWorkers(scenario.config),
       );
-      const calibration = new LinkCalibration(instances[0]!.server.httpUrl, harness.clock);
-      harness.#calibration = calibration;
-      calibration.start();
-      const scale = scenario.config.timeScale;
-      recorder.calibrateRtt((rttMs) => ownAwareRttMs(rttMs, calibration.ownRttMs(), scale));
+      // The machine's own round trip is measured on stormwatch's /healthz; a foreign service
+      // has none to offer, so its round trips are taken as measured.
+      if (target === undefined) {
+        const calibration = new LinkCalibration(instances[0]!.server.httpUrl, harness.clock);
+        harness.#calibration = calibration;
+        calibration.start();
+        const scale = scenario.config.timeScale;
+        recorder.calibrateRtt((rttMs) => ownAwareRttMs(rttMs, calibration.ownRttMs(), scale));
+      }
       return harness;
     } catch (error) {
       await unwind();
@@ -300,8 +433,15 @@ export class RealHarness implements Harness {
   }
 
   async #token(): Promise<string> {
+    // Whole-second iat: some services' JWT libraries refuse a fractional one.
     this.#publisherToken ??= await signToken(
-      { sub: 'stormwatch-publisher', role: 'publisher' },
+      {
+        sub: 'stormwatch-publisher',
+        role: 'publisher',
+        ...(this.#target === undefined
+          ? {}
+          : { nowMs: Math.floor(this.clock.now() / 1000) * 1000 }),
+      },
       this.#secret,
     );
     return this.#publisherToken;
@@ -443,7 +583,7 @@ export class RealHarness implements Harness {
   }
 
   startPublisher(ratePerSecond: number): void {
-    this.#publisher.start(ratePerSecond);
+    if (this.publishes) this.#publisher.start(ratePerSecond);
   }
 
   stopPublisher(): Promise<void> {
@@ -451,10 +591,16 @@ export class RealHarness implements Harness {
   }
 
   burst(count: number): Promise<void> {
-    return this.#publisher.burst(count);
+    return this.publishes ? this.#publisher.burst(count) : Promise.resolve();
   }
 
   async revokeTokens(): Promise<void> {
+    if (this.#target !== undefined) {
+      throw new RunnerError(
+        RunnerErrorCode.SERVER_FAILED,
+        "token.expire needs stormwatch's server (POST /api/tokens/revoke); a foreign target has none",
+      );
+    }
     const instance = this.#pickInstance();
     const response = await fetch(`${instance.server.httpUrl}/api/tokens/revoke`, {
       method: 'POST',

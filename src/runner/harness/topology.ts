@@ -1,4 +1,5 @@
 import { ExternalServer, ChildProcessServer } from './child-server.js';
+import { childForeignServer, ExternalForeignServer } from './foreign-server.js';
 import { BIN } from './bin.js';
 import { InProcessServer } from './in-process-server.js';
 import { memoryRunBroker, redisRunBroker, type RunBroker } from './run-broker.js';
@@ -133,6 +134,14 @@ export function serversOf(
   secret: string,
   redis: RunRedis | undefined,
 ): ServerTarget[] {
+  const target = scenario.config.target;
+  if (target !== undefined) {
+    return [
+      options.serverCmd === undefined
+        ? new ExternalForeignServer(target, secret)
+        : childForeignServer(target, options.serverCmd, secret),
+    ];
+  }
   if (options.serverUrl !== undefined) return [new ExternalServer(options.serverUrl, secret)];
   const env: Record<string, string> =
     redis === undefined

@@ -1,3 +1,4 @@
+import type { ThresholdMetric } from '../thresholds/catalog.js';
 import type { Clock } from '../../protocol/index.js';
 import type { FaultStep, FaultTarget, SimFaultStep } from '../scenario/types.js';
 
@@ -36,6 +37,16 @@ export interface Harness {
    * (SIGKILL) or starts the run's Redis. Without it, `redis.*` steps fail with a clear error.
    */
   readonly redis?: ((action: RedisAction) => Promise<void>) | undefined;
+  /**
+   * Optional: why the run cannot measure `metric` (e.g. nothing is published to a foreign
+   * service); undefined when it can.
+   */
+  notMeasured?(metric: ThresholdMetric): string | undefined;
+  /**
+   * Optional: `listener` hears of a problem that makes the run meaningless (a client profile
+   * that does not match what the service sends); the run stops with verdict `error`.
+   */
+  onFatal?(listener: (error: Error) => void): void;
   /** Starts publishing `ratePerSecond` alerts a second to random users. */
   startPublisher(ratePerSecond: number): void;
   /** Stops publishing; resolves once in-flight publishes are settled. */

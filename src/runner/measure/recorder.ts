@@ -78,7 +78,10 @@ interface Recovery {
 interface Published {
   id: string;
   userId: string;
+  /** When the publish was acknowledged, clock ms. */
   publishedAt: number;
+  /** When the acknowledged request was sent, clock ms. */
+  sentAt: number;
 }
 
 /**
@@ -91,6 +94,8 @@ export class FleetRecorder {
   readonly #clock: Clock;
   readonly #tracks: ClientTrack[] = [];
   readonly #published = new Map<string, Published>();
+  /** Foreign alerts delivered before their publish was answered: id → when they arrived. */
+  readonly #earlyDeliveries = new Map<string, number[]>();
   readonly #publishedByUser = new Map<string, string[]>();
   readonly #faults: FaultRecord[] = [];
   readonly #unsubscribers: Array<() => void> = [];
@@ -260,8 +265,14 @@ export class FleetRecorder {
   }
 
   /** Records an alert the server acknowledged (the publisher's view). */
-  recordPublished(id: string, userId: string, publishedAt: number): void {
-    this.#published.set(id, { id, userId, publishedAt });
+  recordPublished(id: string, userId: string, publishedAt: number, sentAt?: number): void {
+    const sent = sentAt ?? publishedAt;
+    this.#published.set(id, { id, userId, publishedAt, sentAt: sent });
+    // Deliveries of a foreign service's alert that beat its publish answer: timed now.
+    for (const receivedAt of this.#earlyDeliveries.get(id) ?? []) {
+      this.alertLatencies.push(receivedAt, Math.max(0, receivedAt - sent));
+    }
+    this.#earlyDeliveries.delete(id);
     let list = this.#publishedByUser.get(userId);
     if (list === undefined) this.#publishedByUser.set(userId, (list = []));
     list.push(id);
@@ -527,10 +538,21 @@ export class FleetRecorder {
     }
     track.delivered.set(alert.id, now);
     this.deliveries.push(now);
-    // The server's acceptance time: the publisher's ack can arrive after the delivery.
-    const publishedAt = Number.isFinite(serverTime)
-      ? serverTime
-      : this.#published.get(alert.id)?.publishedAt;
+    // The server's acceptance time: the publisher's ack can arrive after the delivery. A
+    // foreign service's alert (translated by a profile, with its `payload`) carries no such
+    // time: latency runs from when the publish request was sent, known once it is answered.
+    if (alert.payload !== undefined && !this.#published.has(alert.id)) {
+      const early = this.#earlyDeliveries.get(alert.id);
+      if (early === undefined) this.#earlyDeliveries.set(alert.id, [now]);
+      else early.push(now);
+      return;
+    }
+    const publishedAt =
+      alert.payload !== undefined
+        ? this.#published.get(alert.id)?.sentAt
+        : Number.isFinite(serverTime)
+          ? serverTime
+          : this.#published.get(alert.id)?.publishedAt;
     if (publishedAt !== undefined) this.alertLatencies.push(now, Math.max(0, now - publishedAt));
   }
 }

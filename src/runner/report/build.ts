@@ -1,3 +1,4 @@
+import { describeTokenSource } from '../harness/token-source.js';
 import type { Measurements } from '../measure/aggregate.js';
 import type { Summary } from '../measure/order-stats.js';
 import type { FleetRecorder } from '../measure/recorder.js';
@@ -62,6 +63,7 @@ export function buildReport(input: ReportInput): RunReport {
       max: round(s.max),
     };
   };
+  const target = scenario.config.target;
   const disconnections = m.count('disconnections', 'all');
   const reasons = new Map<string, number>();
   for (const { reason, closeCode } of r.disconnectionCauses) {
@@ -70,6 +72,19 @@ export function buildReport(input: ReportInput): RunReport {
   }
   return {
     scenario: { title: scenario.title, file: scenario.file },
+    ...(target === undefined
+      ? {}
+      : {
+          target: {
+            url: target.url,
+            profile: target.profileName,
+            token: describeTokenSource(target.token),
+            publish:
+              target.publish.kind === 'http'
+                ? `${target.publish.method} ${target.publish.url}`
+                : target.publish.kind,
+          },
+        }),
     mode: input.mode,
     seed: scenario.config.seed,
     timeScale: scale,

@@ -47,16 +47,21 @@ function thresholdRows(report: RunReport): string {
     .map((t) => {
       const [mark, tone, word] = !judged
         ? ['–', 'neutral', 'not judged']
-        : t.passed
-          ? ['✓', 'ok', 'pass']
+        : t.notMeasured !== undefined
+          ? ['–', 'neutral', 'not measured']
+          : t.passed
+            ? ['✓', 'ok', 'pass']
+            : t.inconclusive
+              ? ['?', 'warn', 'inconclusive']
+              : ['✗', 'bad', 'fail'];
+      const note =
+        t.notMeasured !== undefined
+          ? `not measured: ${t.notMeasured}`
           : t.inconclusive
-            ? ['?', 'warn', 'inconclusive']
-            : ['✗', 'bad', 'fail'];
-      const note = t.inconclusive
-        ? (t.because ?? `within the host lag's ±${num(t.uncertainty)} s`)
-        : t.uncertainty === null
-          ? ''
-          : `±${num(t.uncertainty)} s host lag`;
+            ? (t.because ?? `within the host lag's ±${num(t.uncertainty)} s`)
+            : t.uncertainty === null
+              ? ''
+              : `±${num(t.uncertainty)} s host lag`;
       return (
         `<tr class="${tone}" data-metric="${e(t.metric)}">` +
         `<td class="mark" title="${word}">${mark}</td>` +

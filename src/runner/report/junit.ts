@@ -33,7 +33,12 @@ export function renderJunit(report: RunReport): string {
   }
   for (const t of report.thresholds) {
     const name = escape(`${t.metric}: ${t.threshold} [${t.window}]`);
-    if (t.passed) cases.push(`    <testcase classname="${suite}" name="${name}"/>`);
+    if (t.notMeasured !== undefined) {
+      skipped += 1;
+      cases.push(
+        `    <testcase classname="${suite}" name="${name}">\n      <skipped message="${escape(`not measured: ${t.notMeasured}`)}"/>\n    </testcase>`,
+      );
+    } else if (t.passed) cases.push(`    <testcase classname="${suite}" name="${name}"/>`);
     else if (t.inconclusive) {
       skipped += 1;
       cases.push(

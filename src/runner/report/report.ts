@@ -41,6 +41,11 @@ export type Verdict =
 /** Everything a run reports; the JSON written by `--report`. Durations in scenario seconds. */
 export interface RunReport {
   scenario: { title: string; file: string };
+  /**
+   * The foreign service under test (`config.target` or `--target`); absent against stormwatch's
+   * own server.
+   */
+  target?: { url: string; profile: string; token: string; publish: string };
   mode: 'real' | 'sim';
   seed: number;
   timeScale: number;

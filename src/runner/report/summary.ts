@@ -122,7 +122,7 @@ const spread = (t: RunReport['thresholds'][number]): string =>
     : ` (margin ${num(t.margin, 4)}, ±${num(t.uncertainty, 3)})`;
 
 const mark = (t: RunReport['thresholds'][number]): string =>
-  t.passed ? '✓' : t.inconclusive ? '?' : '✗';
+  t.notMeasured !== undefined ? '-' : t.passed ? '✓' : t.inconclusive ? '?' : '✗';
 
 /** How each verdict is shown to a reader: `PASS`, `FAIL (threshold)`, … */
 export const VERDICT: Record<RunReport['verdict'], string> = {
@@ -140,6 +140,10 @@ export function renderSummary(report: RunReport): string {
   lines.push(
     `${report.scenario.title} — ${report.mode}, ${report.clients} clients, seed ${report.seed}, timeScale ${report.timeScale}, ${num(report.durationSeconds, 1)} s`,
   );
+  if (report.target !== undefined) {
+    const t = report.target;
+    lines.push(`  target ${t.url} · profile ${t.profile} · ${t.token} · publish ${t.publish}`);
+  }
   const table = rows(report);
   const width = Math.max(...table.map(([label]) => label.length));
   for (const [label, value] of table) lines.push(`  ${label.padEnd(width)}  ${value}`);
@@ -160,7 +164,7 @@ export function renderSummary(report: RunReport): string {
   const judged = report.verdict !== 'interrupted';
   for (const t of report.thresholds) {
     lines.push(
-      `  ${judged ? mark(t) : '-'} ${t.metric} ${t.threshold} [${t.window}] actual ${t.actual === null ? 'no data' : num(t.actual, 4)}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : spread(t)}`,
+      `  ${judged ? mark(t) : '-'} ${t.metric} ${t.threshold} [${t.window}] ${t.notMeasured !== undefined ? `not measured: ${t.notMeasured}` : `actual ${t.actual === null ? 'no data' : num(t.actual, 4)}`}${t.inconclusive ? ` (inconclusive: ${t.because ?? `within the host lag's ±${num(t.uncertainty, 3)} s`})` : spread(t)}`,
     );
   }
   lines.push(
@@ -192,7 +196,7 @@ export function renderMarkdown(report: RunReport): string {
   );
   for (const t of report.thresholds) {
     out.push(
-      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.passed ? 'pass' : t.inconclusive ? `inconclusive (${t.because ?? `±${num(t.uncertainty, 3)} s host lag`})` : '**fail**'}${spread(t)} |`,
+      `| ${t.metric} | \`${t.threshold}\` | ${t.window} | ${t.actual === null ? 'no data' : num(t.actual, 4)} | ${t.notMeasured !== undefined ? `not measured (${t.notMeasured})` : t.passed ? 'pass' : t.inconclusive ? `inconclusive (${t.because ?? `±${num(t.uncertainty, 3)} s host lag`})` : '**fail**'}${spread(t)} |`,
     );
   }
   if (report.faults.length > 0) {

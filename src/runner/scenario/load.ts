@@ -8,24 +8,23 @@ import { validateScenario, type ScenarioOverrides } from './validate.js';
 /** The largest scenario file read, in bytes (1 MiB). */
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
-/** Parses and validates scenario text; throws a {@link ScenarioError} naming file and line. */
-export function parseScenario(
+/**
+ * Parses YAML (or JSON) text keeping where each node came from: `locate(path)` gives the line
+ * and column of a path's key or value (a missing one points at its nearest parent). Throws a
+ * {@link ScenarioError} for YAML errors and for a file holding nothing; `what` names what was
+ * expected in that message.
+ */
+export function parseLocatedYaml(
   text: string,
   file: string,
-  overrides: ScenarioOverrides = {},
-): Scenario {
+  what: string,
+): { value: unknown; locate: (path: Path) => { line: number; column: number } } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length === 0 && (doc.contents === null || doc.contents === undefined)) {
     // Nothing but blanks or comments: say so rather than "version is required".
     throw new ScenarioError([
-      {
-        file,
-        line: 1,
-        column: 1,
-        field: '',
-        message: 'the file is empty (expected a scenario: version, title, method, …)',
-      },
+      { file, line: 1, column: 1, field: '', message: `the file is empty (expected ${what})` },
     ]);
   }
   if (doc.errors.length > 0) {
@@ -54,22 +53,39 @@ export function parseScenario(
     }
     return { line: 1, column: 1 };
   };
+  return { value: doc.toJS(), locate };
+}
+
+/** Turns issues into a {@link ScenarioError} with file, line and column, sorted by line. */
+export function locatedError(
+  file: string,
+  issues: readonly { path: Path; message: string }[],
+  locate: (path: Path) => { line: number; column: number },
+): ScenarioError {
+  const problems: ScenarioLocation[] = issues.map((issue) => ({
+    file,
+    ...locate(issue.path),
+    field: formatPath(issue.path),
+    message: issue.message,
+  }));
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return new ScenarioError(problems);
+}
+
+/** Parses and validates scenario text; throws a {@link ScenarioError} naming file and line. */
+export function parseScenario(
+  text: string,
+  file: string,
+  overrides: ScenarioOverrides = {},
+): Scenario {
+  const { value, locate } = parseLocatedYaml(text, file, 'a scenario: version, title, method, …');
   const { scenario, issues } = validateScenario(
-    doc.toJS(),
+    value,
     file,
     (path) => locate(path).line,
     overrides,
   );
-  if (scenario === undefined) {
-    const problems: ScenarioLocation[] = issues.map((issue) => ({
-      file,
-      ...locate(issue.path),
-      field: formatPath(issue.path),
-      message: issue.message,
-    }));
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new ScenarioError(problems);
-  }
+  if (scenario === undefined) throw locatedError(file, issues, locate);
   return scenario;
 }
 

@@ -1,3 +1,4 @@
+import type { Profile } from '../../client/index.js';
 import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
 import type { Operator } from '../thresholds/parse.js';
 
@@ -54,6 +55,63 @@ export interface ScenarioTopology {
   persist: boolean;
 }
 
+/** Where the fleet's tokens come from when the target is not stormwatch's own server. */
+export type TokenSource =
+  /** HS256 tokens signed with the run's secret (STORMWATCH_JWT_SECRET), as for stormwatch. */
+  | { kind: 'hs256' }
+  /** No token at all. */
+  | { kind: 'none' }
+  /** The value of an environment variable (the same token for every user). */
+  | { kind: 'env'; name: string }
+  /** The trimmed content of a file, read before every attempt. */
+  | { kind: 'file'; path: string }
+  /**
+   * The trimmed standard output of a shell command run before every attempt, with the user in
+   * `STORMWATCH_USER`.
+   */
+  | { kind: 'cmd'; command: string };
+
+/** How the run publishes alerts to a foreign service. */
+export type PublishTarget =
+  /** Nothing is published: connection health only; delivery thresholds are not measured. */
+  | { kind: 'none' }
+  /** stormwatch's own `POST /api/alerts` (a stormwatch server). */
+  | { kind: 'stormwatch' }
+  /**
+   * An HTTP request per alert. Strings anywhere in `url`, `headers` and `body` may hold
+   * `{user}`, `{marker}` (unique per alert; the profile's alert id must carry it), `{severity}`,
+   * `{title}`, `{detectedAt}`, `{publisherToken}` (HS256, role publisher) and `${ENV_NAME}`. A
+   * `url` that is a path is resolved against the target's HTTP origin.
+   */
+  | {
+      kind: 'http';
+      method: string;
+      url: string;
+      headers: Readonly<Record<string, string>>;
+      body: unknown;
+    };
+
+/** A service that is not stormwatch's own server (`config.target`, or `--target`). */
+export interface ScenarioTarget {
+  /**
+   * The endpoint, `{user}` standing for the user id, e.g.
+   * `ws://127.0.0.1:8000/ws/breach-alerts/{user}/`. With `--server-cmd`, host and port are the
+   * child's (its `PORT`); write `{port}` or any port.
+   */
+  url: string;
+  /** How the client speaks to it (a checked client profile). */
+  profile: Profile;
+  /** The profile's name as given (a preset, a file, or `inline`), for reports. */
+  profileName: string;
+  token: TokenSource;
+  publish: PublishTarget;
+  /**
+   * A path polled (HTTP GET, any answer below 500) until the service is ready; default: a TCP
+   * connect to its port.
+   */
+  readyPath: string | undefined;
+}
+
 /** `config:` of a scenario, with defaults applied. */
 export interface ScenarioConfig {
   /** Client connections. Default 10. */
@@ -73,6 +131,8 @@ export interface ScenarioConfig {
   client: ScenarioClientConfig;
   server: ScenarioServerConfig;
   topology: ScenarioTopology;
+  /** A foreign service under test; absent: stormwatch's own server. */
+  target?: ScenarioTarget;
 }
 
 /** Fleet-level values a probe reads. */

@@ -6,6 +6,7 @@ import {
 import { aggregationName, parseThresholdExpression, type Operator } from '../thresholds/parse.js';
 import { Reader, type Issue, type Path, quoteInput } from './reader.js';
 import { readStep } from './validate-steps.js';
+import { readTarget } from './validate-target.js';
 import type {
   JitterMode,
   Probe,
@@ -143,6 +144,21 @@ export function validateScenario(
   if (method.length === 0 && r.issues.every((x) => x.path[0] !== 'method')) {
     r.issue(['method'], 'expected at least one step');
   }
+  if (config.target !== undefined) {
+    for (const [list, steps] of [
+      ['method', method],
+      ['rollbacks', rollbacks],
+    ] as const) {
+      steps.forEach((step, i) => {
+        if (step?.action === 'token.expire') {
+          r.issue(
+            [list, i],
+            "token.expire revokes tokens through stormwatch's server; a foreign target has no revocation",
+          );
+        }
+      });
+    }
+  }
   checkStepsAgainstTopology(r, method, 'method', config.topology);
   checkStepsAgainstTopology(r, rollbacks, 'rollbacks', config.topology);
   const thresholds = readThresholds(r, root.thresholds, line);
@@ -182,6 +198,7 @@ function readConfig(
     'client',
     'server',
     'topology',
+    'target',
   ]);
   const client = r.mapping(c.client, [...path, 'client']) ?? {};
   const cp = [...path, 'client'];
@@ -243,6 +260,29 @@ function readConfig(
   const topology = readTopology(r, c.topology, [...path, 'topology'], serverConfig.broker);
   // One name for one thing: server.broker is the single-instance spelling of topology.broker.
   serverConfig.broker = topology.broker;
+  const issuesBeforeTarget = r.issues.length;
+  const target = readTarget(r, c.target, [...path, 'target']);
+  if (target !== undefined) {
+    // An invalid profile reads as stormwatch's: its own problem is the one to report.
+    const profileInvalid = r.issues
+      .slice(issuesBeforeTarget)
+      .some((issue) => issue.path[2] === 'profile');
+    if (target.profile.kind === 'stormwatch' && !profileInvalid) {
+      r.issue(
+        [...path, 'target', 'profile'],
+        'expected a foreign profile (django-channels, json, ws-ping or a mapping); a stormwatch server is reached with --server-url or --server-cmd',
+      );
+    }
+    if (topology.instances > 1) {
+      r.issue([...path, 'topology', 'instances'], 'a foreign target is one service: drop topology');
+    }
+    if (clientConfig.fallback !== undefined) {
+      r.issue(
+        [...cp, 'fallback'],
+        "long polling is stormwatch's own API: not with a foreign target",
+      );
+    }
+  }
 
   return {
     clients,
@@ -269,6 +309,7 @@ function readConfig(
     client: clientConfig,
     server: serverConfig,
     topology,
+    ...(target === undefined ? {} : { target }),
   };
 }
 

@@ -26,6 +26,11 @@ export interface ThresholdResult {
   margin: number | null;
   /** Why the verdict is inconclusive, when the machine rather than a margin is the reason. */
   because?: string;
+  /**
+   * Why the run could not measure this metric at all (nothing published, a service that
+   * reports no such thing): neither passed nor failed, and it does not change the verdict.
+   */
+  notMeasured?: string;
   abortOnFail: boolean;
   /** Line of the threshold in the scenario file. */
   line: number;
@@ -33,7 +38,8 @@ export interface ThresholdResult {
 
 /**
  * Judges every threshold. A metric without data in its window passes (nothing violated it)
- * and is reported with `actual: null`, as k6 does for metrics that received no samples.
+ * and is reported with `actual: null`, as k6 does for metrics that received no samples. A
+ * metric `notMeasured` names a reason for is reported as not measured, not as passed.
  *
  * `uncertaintySeconds` is how much the machine's own lag may have lengthened a duration, in
  * scenario seconds (0: none, as in simulation), or that per metric. Lag only ever lengthens a duration, so the
@@ -46,10 +52,27 @@ export function evaluateThresholds(
   thresholds: readonly Threshold[],
   measurements: Measurements,
   uncertaintySeconds: number | ((metric: Threshold['metric']) => number) = 0,
+  notMeasured: (metric: Threshold['metric']) => string | undefined = () => undefined,
 ): ThresholdResult[] {
   const uncertaintyOf =
     typeof uncertaintySeconds === 'number' ? () => uncertaintySeconds : uncertaintySeconds;
   return thresholds.map((t) => {
+    const unmeasured = notMeasured(t.metric);
+    if (unmeasured !== undefined) {
+      return {
+        metric: t.metric,
+        threshold: t.source,
+        window: t.window,
+        actual: null,
+        passed: true,
+        inconclusive: false,
+        uncertainty: null,
+        margin: null,
+        notMeasured: unmeasured,
+        abortOnFail: t.abortOnFail,
+        line: t.line,
+      };
+    }
     const actual = measurements.aggregate(t.metric, t.aggregation, t.window);
     const timed = THRESHOLD_METRICS[t.metric].kind === 'trend' && t.aggregation.kind !== 'count';
     const lag = timed ? uncertaintyOf(t.metric) : 0;

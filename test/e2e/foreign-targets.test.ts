@@ -1,0 +1,203 @@
+// stormwatch pointed at services that are not its own: the original Django Channels backend
+// (Daphne on the real Redis) and a plain ws server with control-frame pings only, each started
+// by the run (--server-cmd) or already running. The library's fault scenarios at a compressed
+// time scale, judged on what each stack can and cannot do.
+import { readFile, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/runner/index.js';
+import { runCli } from '../helpers/cli.js';
+import { startDjangoTarget } from '../helpers/django-target.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stormwatch-targets-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+// Python answers in real time that the scale would magnify: 0.1 leaves the 12 s latency at
+// 1.2 s against a 1 s pong timeout and a 2 s dead threshold.
+const SCALE = '0.1';
+
+interface Stack {
+  name: string;
+  cmd: string;
+  url: string;
+  profile: string;
+}
+
+const STACKS: Stack[] = [
+  {
+    name: 'django-channels',
+    cmd: 'targets/django-channels/serve.sh',
+    url: 'ws://127.0.0.1:{port}/ws/breach-alerts/{user}/',
+    profile: 'django-channels',
+  },
+  {
+    name: 'ws-ping',
+    cmd: `${process.execPath} --import tsx targets/ws-ping/server.ts`,
+    url: 'ws://127.0.0.1:{port}/ws/{user}',
+    profile: 'targets/ws-ping/profile.yaml',
+  },
+];
+
+async function run(
+  stack: Stack,
+  scenario: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; report: RunReport; out: string }> {
+  const file = join(dir, `${stack.name}-${scenario}.json`);
+  const result = await runCli(
+    [
+      'run',
+      `scenarios/${scenario}.yaml`,
+      '--time-scale',
+      SCALE,
+      '--quiet',
+      '--server-cmd',
+      stack.cmd,
+      '--target',
+      stack.url,
+      '--profile',
+      stack.profile,
+      '--publish',
+      '/publish',
+      '--report',
+      file,
+      ...extra,
+    ],
+    { timeoutMs: 170_000 },
+  );
+  const out = result.stdout + result.stderr;
+  const report = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as RunReport;
+  expect(report, out).not.toBeNull();
+  return { code: result.code, report, out };
+}
+
+const failedMetrics = (report: RunReport): string[] =>
+  report.thresholds.filter((t) => !t.passed && !t.inconclusive).map((t) => t.metric);
+
+describe.each(STACKS)('$name, started by the run', (stack) => {
+  it(
+    '12 s of latency is slow, not dead: poor, no disconnection, nothing lost',
+    { timeout: 180_000 },
+    async () => {
+      const { code, report, out } = await run(stack, 'latency-12s');
+      expect(code, out).toBe(0);
+      expect(report.target).toEqual({
+        url: stack.url,
+        profile: stack.profile,
+        token: 'HS256 tokens signed with the run secret',
+        publish: 'POST /publish',
+      });
+      expect(report.metrics.disconnections).toBe(0);
+      expect(report.metrics.poor_transitions).toBe(report.clients);
+      expect(report.metrics.pong_rtt_seconds.max).toBeGreaterThanOrEqual(12);
+      expect(report.alerts.published).toBeGreaterThan(0);
+      expect(report.alerts.lost).toBe(0);
+    },
+  );
+
+  it(
+    'a blackhole is detected within 52.5 s; what it swallowed is lost (no replay)',
+    { timeout: 180_000 },
+    async () => {
+      const { code, report, out } = await run(stack, 'blackhole');
+      expect(code, out).toBe(99);
+      expect(failedMetrics(report)).toEqual(['alerts_lost']);
+      expect(report.metrics.heartbeat_timeouts).toBe(report.clients);
+      expect(report.metrics.detection_seconds.max).toBeLessThanOrEqual(52.5);
+      expect(report.metrics.reconnect_success_ratio).toBe(1);
+      expect(report.alerts.lost).toBeGreaterThan(0);
+      expect(report.alerts.duplicated).toBe(0);
+    },
+  );
+
+  it(
+    'proxy down: the exact backoff schedule, every client back, the outage lost',
+    { timeout: 180_000 },
+    async () => {
+      const { code, report, out } = await run(stack, 'proxy-down');
+      expect(code, out).toBe(99);
+      expect(failedMetrics(report)).toEqual(['alerts_lost']);
+      expect(report.metrics.backoff_schedule_seconds.map((b) => b.delay)).toEqual([
+        1, 2, 4, 8, 16, 30, 30,
+      ]);
+      expect(report.metrics.reconnect_success_ratio).toBe(1);
+      expect(report.metrics.clients_failed).toBe(0);
+    },
+  );
+});
+
+describe('a Django Channels backend the run did not start', () => {
+  it(
+    'runs with --token-cmd and --publish none: health judged, delivery not measured',
+    { timeout: 180_000 },
+    async () => {
+      const target = await startDjangoTarget();
+      try {
+        const result = await runCli(
+          [
+            'run',
+            'scenarios/blackhole.yaml',
+            '--time-scale',
+            SCALE,
+            '--clients',
+            '5',
+            '--quiet',
+            '--target',
+            `ws://127.0.0.1:${target.port}/ws/breach-alerts/{user}/`,
+            '--profile',
+            'django-channels',
+            '--token-cmd',
+            `${process.execPath} bin/stormwatch token --sub "$STORMWATCH_USER"`,
+            '--publish',
+            'none',
+          ],
+          { timeoutMs: 170_000, env: { STORMWATCH_JWT_SECRET: target.secret } },
+        );
+        const out = result.stdout + result.stderr;
+        expect(result.code, out).toBe(0);
+        expect(out).toContain('(profile django-channels, token from a command, publish none)');
+        expect(out).toContain(
+          '  - alerts_lost count==0 [all] not measured: publish: none (connection health only)',
+        );
+        expect(out).toMatch(/✓ detection_seconds max<=52.5 \[all\] actual (\d+\.\d+)/);
+        expect(out).toContain('✓ heartbeat_timeouts count>0 [fault] actual 5');
+      } finally {
+        await target.stop();
+      }
+    },
+  );
+
+  it(
+    'stops at once, quoting the frame, when the profile does not match what it says',
+    { timeout: 120_000 },
+    async () => {
+      const result = await runCli(
+        [
+          'run',
+          'scenarios/latency-12s.yaml',
+          '--time-scale',
+          SCALE,
+          '--clients',
+          '2',
+          '--quiet',
+          '--server-cmd',
+          STACKS[1]!.cmd,
+          '--target',
+          STACKS[1]!.url,
+          '--profile',
+          'django-channels',
+          '--publish',
+          '/publish',
+        ],
+        { timeoutMs: 110_000 },
+      );
+      const out = result.stdout + result.stderr;
+      expect(result.code, out).toBe(1);
+      expect(out).toMatch(
+        /verdict: ERROR — ws:\/\/127\.0\.0\.1:\{port\}\/ws\/\{user\} does not speak profile django-channels: profile json does not match this frame from the server: "\{\\"id\\":\\"sw-/,
+      );
+    },
+  );
+});
