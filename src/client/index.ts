@@ -66,6 +66,7 @@ export type {
   FrameMatch,
   JsonProfile,
   Profile,
+  SocketIoProfile,
   StormwatchProfile,
   TokenPlacement,
   WsPingProfile,

@@ -6,10 +6,14 @@
 import type { Client } from './shell/client.js';
 import { createClient } from './shell/client.js';
 import type { ClientOptions } from './options.js';
+import { checkProfile } from './profiles/validate.js';
 import { createNodeTransport, type NodeTransportOptions } from './transports/node.js';
+import { createSocketIoTransport } from './transports/socketio.js';
 
 export * from './index.js';
 export { createNodeTransport } from './transports/node.js';
+export { createSocketIoTransport } from './transports/socketio.js';
+export type { SocketIoTransportOptions } from './transports/socketio.js';
 export type { NodeTransportOptions } from './transports/node.js';
 
 /**
@@ -20,11 +24,12 @@ export function createNodeClient(
   options: ClientOptions,
   transportOptions: NodeTransportOptions = {},
 ): Client {
+  const profile = options.profile === undefined ? undefined : checkProfile(options.profile);
+  const clock = options.clock === undefined ? {} : { clock: options.clock };
   const transport =
     options.transport ??
-    createNodeTransport({
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...transportOptions,
-    });
+    (profile?.ok === true && profile.profile.kind === 'socketio'
+      ? createSocketIoTransport({ profile: profile.profile, userId: options.userId, ...clock })
+      : createNodeTransport({ ...clock, ...transportOptions }));
   return createClient({ ...options, transport });
 }

@@ -70,7 +70,7 @@ export interface ClientOptions {
   fallback?: boolean | FallbackSettings;
   /**
    * How to speak to the service: `stormwatch` (protocol v1, the default), a preset name
-   * (`django-channels`, `json`, `ws-ping`) or a {@link Profile} object. A foreign profile
+   * (`django-channels`, `json`, `ws-ping`, `socketio`) or a {@link Profile} object. A foreign profile
    * translates the service's heartbeat and alerts; such a service replays nothing, so alerts
    * sent while disconnected are lost (the client cannot tell), and the fallback is unavailable.
    */
@@ -163,7 +163,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const bases = options.urls ?? (options.url === undefined ? [] : [options.url]);
   if (bases.length === 0) throw invalid('url: expected url or a non-empty urls array, got neither');
   const profile = resolveProfile(options.profile);
-  const urls = bases.map((base) => buildEndpointUrl(base, options.userId, profile.path));
+  // A Socket.IO URL names the namespace; the others get the endpoint path.
+  const pathTemplate = profile.kind === 'socketio' ? '' : profile.path;
+  const urls = bases.map((base) => buildEndpointUrl(base, options.userId, pathTemplate));
 
   const backoff: BackoffOptions = {
     ...DEFAULT_BACKOFF,
@@ -204,6 +206,8 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     deadAfterMs: 2 * pongTimeoutMs,
     ...options.heartbeat,
   };
+  // Socket.IO has no client-initiated ping: Engine.IO's heartbeat, run by the server, rules.
+  if (profile.kind === 'socketio') heartbeat.intervalMs = 0;
   checkDuration('heartbeat.intervalMs', heartbeat.intervalMs, true);
   checkDuration('heartbeat.pongTimeoutMs', heartbeat.pongTimeoutMs);
   checkDuration('heartbeat.deadAfterMs', heartbeat.deadAfterMs);
@@ -239,7 +243,21 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   const clock = options.clock ?? systemClock;
   let transport: Transport;
-  if (profile.kind === 'stormwatch') {
+  if (profile.kind === 'socketio' || websocket.speaks === 'socketio') {
+    if (profile.kind !== 'socketio' || websocket.speaks !== 'socketio') {
+      throw invalid(
+        profile.kind === 'socketio'
+          ? 'transport: profile socketio needs createSocketIoTransport() from stormwatch/client/node (createNodeClient makes one)'
+          : `transport: a Socket.IO transport needs profile socketio, got profile ${profile.kind}`,
+      );
+    }
+    if (options.fallback !== undefined && options.fallback !== false) {
+      throw invalid(
+        "fallback: needs the stormwatch profile (long polling is stormwatch's own API)",
+      );
+    }
+    transport = websocket;
+  } else if (profile.kind === 'stormwatch') {
     transport = withFallback(websocket, options.fallback, clock);
   } else {
     if (options.fallback !== undefined && options.fallback !== false) {

@@ -34,8 +34,8 @@ describe('stormwatch/client entry', () => {
     expect(outside).toEqual([]);
   });
 
-  it('keeps ws in the separate Node entry', () => {
+  it('keeps ws and socket.io-client in the separate Node entry', () => {
     const { external } = importGraph(resolve(SRC, 'client/node.ts'));
-    expect([...external].sort()).toEqual(['node:buffer', 'ws']);
+    expect([...external].sort()).toEqual(['node:buffer', 'socket.io-client', 'ws']);
   });
 });

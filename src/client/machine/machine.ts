@@ -102,7 +102,18 @@ function handle(step: Step, event: MachineEvent): void {
       }
       return;
     case 'close':
-      if (step.liveSocket() === event.socketId) onLoss(step, event.info, 'close');
+      if (step.liveSocket() !== event.socketId) return;
+      // The transport's own heartbeat declared the link dead: as the client's would have.
+      if (event.info.heartbeatTimeout === true && phase.name === 'connected') {
+        onLoss(step, event.info, 'heartbeat-timeout', step.now - step.state.lastFrameAt);
+        return;
+      }
+      onLoss(step, event.info, 'close');
+      return;
+    case 'activity':
+      if (phase.name === 'connected' && phase.socketId === event.socketId) {
+        step.update({ lastFrameAt: step.now });
+      }
       return;
     case 'message':
       if (phase.name === 'connected' && phase.socketId === event.socketId) {

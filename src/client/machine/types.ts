@@ -77,6 +77,8 @@ export type MachineEvent =
   | { type: 'open'; socketId: number }
   | { type: 'close'; socketId: number; info: CloseInfo }
   | { type: 'message'; socketId: number; data: unknown }
+  /** The link showed life without a frame (see `SocketHandlers.onActivity`). */
+  | { type: 'activity'; socketId: number }
   | { type: 'timer'; timer: TimerName }
   /**
    * Heartbeat round trips the transport played without frames (see `TransportSocket.echoPing`):

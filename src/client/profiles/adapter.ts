@@ -264,7 +264,7 @@ function isoOrUndefined(value: unknown): string | undefined {
  * (`severity`, `title` or `message`, `source`, `detectedAt` or `detected_at`), neutral values
  * otherwise, and the original object as `payload`.
  */
-function toBreachAlert(
+export function toBreachAlert(
   data: Record<string, unknown>,
   meta: { id: string | undefined; seq: number; userId: string; at: number },
 ): Omit<BreachAlertMessage, 'payload'> & { payload: Record<string, unknown> } {

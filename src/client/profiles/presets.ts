@@ -10,6 +10,7 @@ export const PROFILE_PRESETS: Readonly<Record<string, Profile>> = {
   stormwatch: { kind: 'stormwatch' },
   json: { kind: 'json' },
   'ws-ping': { kind: 'ws-ping' },
+  socketio: { kind: 'socketio' },
   'django-channels': {
     kind: 'json',
     path: '/ws/breach-alerts/{user}/',

@@ -79,8 +79,30 @@ export interface WsPingProfile extends ProfileBase {
   unexpected?: 'error' | 'ignore';
 }
 
+/**
+ * A Socket.IO 4 service through `socket.io-client` (`createSocketIoTransport` in
+ * `stormwatch/client/node`). Socket.IO has no client-initiated heartbeat: liveness is Engine.IO's
+ * (the server pings; no pong within its pingInterval + pingTimeout closes the link, counted as
+ * a heartbeat timeout), so the client's own pings are off and no pong round trip is measured.
+ * Connection-state recovery is used when the server offers it (one socket object per client).
+ */
+export interface SocketIoProfile {
+  kind: 'socketio';
+  /** The named event alerts arrive as. Default `breach_alert`. */
+  event?: string;
+  /** Engine.IO's request path. Default `/socket.io/`. */
+  enginePath?: string;
+  /** How alerts are read from the event's first argument (`dataPointer` is relative to it). */
+  alert?: AlertRule;
+  /**
+   * Where the token goes. Default `auth` (Socket.IO's handshake `auth: {token}`); `header`
+   * (Node only) or `query` as for other profiles.
+   */
+  token?: { in: 'auth' | 'header' | 'query'; name?: string; prefix?: string };
+}
+
 /** A target protocol profile: how the client speaks to a service. */
-export type Profile = StormwatchProfile | JsonProfile | WsPingProfile;
+export type Profile = StormwatchProfile | JsonProfile | WsPingProfile | SocketIoProfile;
 
 /** The kinds of {@link Profile}. */
-export const PROFILE_KINDS = ['stormwatch', 'json', 'ws-ping'] as const;
+export const PROFILE_KINDS = ['stormwatch', 'json', 'ws-ping', 'socketio'] as const;

@@ -27,6 +27,7 @@ const KEYS: Record<Profile['kind'], readonly string[]> = {
   stormwatch: ['kind', 'path'],
   json: [...COMMON_KEYS, 'ping', 'pong', 'alert', 'ignore', 'unexpected'],
   'ws-ping': [...COMMON_KEYS, 'alert', 'ignore', 'unexpected'],
+  socketio: ['kind', 'event', 'enginePath', 'alert', 'token'],
 };
 
 /**
@@ -87,6 +88,12 @@ export function checkProfile(input: unknown): ProfileCheck {
         message: `unknown field for a ${String(kind)} profile (expected ${allowed.join(', ')})`,
       });
     }
+  }
+  if (kind === 'socketio') {
+    checkSocketIo(merged, issues);
+    return issues.length > 0
+      ? { ok: false, issues }
+      : { ok: true, profile: merged as unknown as Profile };
   }
   checkCommon(merged, issues);
   if (kind === 'json') {
@@ -255,6 +262,27 @@ function checkIgnore(ignore: unknown, issues: ProfileIssue[]): void {
     return;
   }
   ignore.forEach((match, index) => checkMatch(match, ['ignore', index], issues));
+}
+
+function checkSocketIo(profile: Obj, issues: ProfileIssue[]): void {
+  const { event, enginePath, token } = profile;
+  if (event !== undefined && (typeof event !== 'string' || event === '')) {
+    issues.push({ path: ['event'], message: `expected an event name, got ${describe(event)}` });
+  }
+  if (enginePath !== undefined && (typeof enginePath !== 'string' || !enginePath.startsWith('/'))) {
+    issues.push({
+      path: ['enginePath'],
+      message: `expected a path such as /socket.io/, got ${describe(enginePath)}`,
+    });
+  }
+  checkAlert(profile.alert, issues);
+  if (token === undefined) return;
+  if (!isObject(token) || !['auth', 'header', 'query'].includes(token.in as string)) {
+    issues.push({
+      path: ['token', 'in'],
+      message: `expected auth, header or query, got ${describe(isObject(token) ? token.in : token)}`,
+    });
+  }
 }
 
 /** Formats an issue's path as `pong.match./type` (empty for the root). */

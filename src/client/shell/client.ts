@@ -286,6 +286,7 @@ class ReconnectingClient implements Client {
           onClose,
           onTransport: (kind) => this.#noteTransport(socketId, kind),
           onError: (error) => this.#emitter.emit('error', error),
+          onActivity: () => this.#dispatch({ type: 'activity', socketId }),
         },
       );
       if (!closed) this.#sockets.set(socketId, socket);

@@ -12,6 +12,11 @@ export interface CloseInfo {
   httpStatus?: number;
   /** Wait requested by a refused upgrade's `Retry-After` header, in ms. */
   retryAfterMs?: number;
+  /**
+   * True when the transport's own heartbeat found the link dead (Engine.IO's ping timeout):
+   * counted as a heartbeat timeout, detected since the last sign of life.
+   */
+  heartbeatTimeout?: boolean;
 }
 
 /** How a connection's frames travel: a WebSocket, or HTTP long polling standing in for one. */
@@ -30,6 +35,11 @@ export interface SocketHandlers {
    * WebSocket without interrupting the stream). Optional: only fallback transports call it.
    */
   onTransport?(kind: TransportKind): void;
+  /**
+   * The link showed life without a frame for the client (a heartbeat the transport answers
+   * itself, such as Engine.IO's ping). Optional.
+   */
+  onActivity?(): void;
   /** A control-frame pong (RFC 6455 §5.5.3) arrived with this payload. Optional. */
   onPong?(data: string): void;
   /**
@@ -108,6 +118,11 @@ export interface OpenRequest {
  */
 export interface Transport {
   open(request: OpenRequest, handlers: SocketHandlers): TransportSocket;
+  /**
+   * The protocol this transport speaks itself, when it is not a WebSocket carrying frames for
+   * the client to read (`socketio`: it translates Socket.IO events into protocol v1 messages).
+   */
+  readonly speaks?: 'socketio';
 }
 
 /** Close code for a connection that failed without a close frame (RFC 6455 §7.1.5). */

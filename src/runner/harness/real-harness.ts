@@ -209,6 +209,12 @@ export class RealHarness implements Harness {
     if (DELIVERY_METRICS.has(metric) && target.publish.kind === 'none') {
       return 'publish: none (connection health only)';
     }
+    if (
+      target.profile.kind === 'socketio' &&
+      (metric === 'pong_rtt_seconds' || metric === 'poor_transitions')
+    ) {
+      return 'Socket.IO has no client-initiated heartbeat: no round trip to time, no poor quality';
+    }
     if (metric === 'alerts_missed' || metric === 'history_resets') {
       return `a ${target.profileName} service reports no ${metric === 'alerts_missed' ? 'missed alerts' : 'history epochs'}`;
     }

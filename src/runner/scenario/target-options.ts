@@ -6,7 +6,7 @@ import { RunnerError, RunnerErrorCode } from '../errors.js';
 import { locatedError, parseLocatedYaml } from './load.js';
 import { Reader } from './reader.js';
 import type { Scenario, ScenarioTarget } from './types.js';
-import { markerProblem, readProfile, readPublish, readTarget } from './validate-target.js';
+import { markerProblem, readProfile, readPublish, targetUrlProblem } from './validate-target.js';
 
 /** The target flags as given; each overrides its part of the scenario's `config.target`. */
 export interface TargetOptions {
@@ -94,12 +94,17 @@ export async function applyTargetOptions(
   }
 
   // Start from the scenario's target (or the defaults), then each flag.
-  const r = new Reader();
-  const defaults = readTarget(r, { url: options.target ?? base?.url }, ['--target']);
-  if (r.issues.length > 0) {
-    throw flagError('--target', r.issues.map((issue) => issue.message).join('; '));
-  }
-  const target: ScenarioTarget = { ...defaults!, ...base };
+  const target: ScenarioTarget =
+    base === undefined
+      ? {
+          url: '',
+          profile: { kind: 'stormwatch' },
+          profileName: 'stormwatch',
+          token: { kind: 'hs256' },
+          publish: { kind: 'none' },
+          readyPath: undefined,
+        }
+      : { ...base };
   if (options.target !== undefined) target.url = options.target;
 
   if (options.profile !== undefined) {
@@ -172,6 +177,8 @@ export async function applyTargetOptions(
     target.readyPath = options.ready;
   }
 
+  const urlProblem = targetUrlProblem(target.url, target.profile.kind !== 'socketio');
+  if (urlProblem !== undefined) throw flagError('--target', urlProblem);
   if (target.publish.kind === 'http') {
     const problem = markerProblem(target.profile);
     if (problem !== undefined) throw flagError('--publish', problem);

@@ -31,8 +31,8 @@ export function shorthandPublish(url: string): PublishTarget {
 }
 
 /** Checks an endpoint URL template: ws:// or wss://, with `{user}`. Returns a problem or undefined. */
-export function targetUrlProblem(url: string): string | undefined {
-  if (!url.includes('{user}')) {
+export function targetUrlProblem(url: string, needsUser = true): string | undefined {
+  if (needsUser && !url.includes('{user}')) {
     return `expected a ws:// or wss:// URL with {user} where the user id goes, got ${quoteInput(url)}`;
   }
   let parsed: URL;
@@ -160,14 +160,15 @@ export function readTarget(r: Reader, raw: unknown, path: Path): ScenarioTarget 
   if (m === undefined) return undefined;
   r.onlyKeys(m, path, ['url', 'profile', 'token', 'publish', 'ready']);
   const url = r.string(m.url, [...path, 'url'], true);
-  if (url !== '') {
-    const problem = targetUrlProblem(url);
-    if (problem !== undefined) r.issue([...path, 'url'], problem);
-  }
   const profile =
     m.profile === undefined
       ? { profile: { kind: 'stormwatch' } as Profile, name: 'stormwatch' }
       : readProfile(r, m.profile, [...path, 'profile']);
+  if (url !== '') {
+    // A Socket.IO URL names a namespace; the user comes from the token.
+    const problem = targetUrlProblem(url, profile?.profile.kind !== 'socketio');
+    if (problem !== undefined) r.issue([...path, 'url'], problem);
+  }
   const readyPath = r.string(m.ready, [...path, 'ready']);
   if (readyPath !== undefined && !readyPath.startsWith('/')) {
     r.issue([...path, 'ready'], `expected a path such as /healthz, got ${quoteInput(readyPath)}`);

@@ -299,7 +299,7 @@ describe('profile options', () => {
   it('refuses a bad profile and the fallback with a foreign profile', () => {
     const transport = createNodeTransport();
     expect(() => createClient({ url: 'ws://h', userId: 'u', transport, profile: 'mqtt' })).toThrow(
-      'profile: expected a profile name (stormwatch, json, ws-ping, django-channels) or an object, got "mqtt"',
+      'profile: expected a profile name (stormwatch, json, ws-ping, socketio, django-channels) or an object, got "mqtt"',
     );
     expect(() =>
       createClient({ url: 'ws://h', userId: 'u', transport, profile: 'ws-ping', fallback: true }),

@@ -12,7 +12,7 @@ describe('checkProfile', () => {
     const check = checkProfile('django-channels');
     expect(check).toEqual({ ok: true, profile: PROFILE_PRESETS['django-channels'] });
     expect(issues('django')).toEqual([
-      ': expected a profile name (stormwatch, json, ws-ping, django-channels) or an object, got "django"',
+      ': expected a profile name (stormwatch, json, ws-ping, socketio, django-channels) or an object, got "django"',
     ]);
   });
 
@@ -46,7 +46,7 @@ describe('checkProfile', () => {
       'alert.extra: unknown field (expected match, dataPointer, idPointer, seqPointer)',
     ]);
     expect(issues({ kind: 'mqtt' })).toEqual([
-      'kind: expected one of stormwatch, json, ws-ping, got "mqtt"',
+      'kind: expected one of stormwatch, json, ws-ping, socketio, got "mqtt"',
     ]);
     expect(issues({ kind: 'ws-ping', ping: { frame: {} } })[0]).toMatch(/^ping: unknown field/);
     expect(issues({ kind: 'json', ignore: [{}] })).toEqual([

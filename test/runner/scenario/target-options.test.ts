@@ -189,7 +189,7 @@ describe('applyTargetOptions', () => {
       '--profile: stormwatch is the default for stormwatch servers; a --target needs a foreign profile (django-channels, json, ws-ping or a file)',
     );
     expect((await rejection(withTarget(), { profile: 'socket.io' })).message).toBe(
-      '--profile: expected a profile name (stormwatch, json, ws-ping, django-channels) or an object, got "socket.io" (or a .yaml/.json profile file)',
+      '--profile: expected a profile name (stormwatch, json, ws-ping, socketio, django-channels) or an object, got "socket.io" (or a .yaml/.json profile file)',
     );
   });
 

@@ -153,7 +153,7 @@ describe('config.target', () => {
     expect(
       onlyProblem(scenarioText([VALID_TARGET[0]!, 'profile: socket.io', ...VALID_TARGET.slice(2)])),
     ).toBe(
-      '7: config.target.profile: expected a profile name (stormwatch, json, ws-ping, django-channels) or an object, got "socket.io"',
+      '7: config.target.profile: expected a profile name (stormwatch, json, ws-ping, socketio, django-channels) or an object, got "socket.io"',
     );
   });
 
