@@ -29,6 +29,11 @@ const benches: Record<string, { file: string; about: string }> = {
     about:
       'one rule broken at a time (flood guard, acks, backoff cap, dedupe…): every mutant must be killed',
   },
+  targets: {
+    file: 'targets/compare.ts',
+    about:
+      "the fault scenarios against Django Channels, plain ws and Socket.IO, with stormwatch's client and each stack's own policy",
+  },
   'busy-user': {
     file: 'busy-user/faults.ts',
     about: 'one user at 10 alerts/s through five faults: policy closes, lost, duplicated, recovery',

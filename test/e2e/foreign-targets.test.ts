@@ -191,6 +191,32 @@ describe('Socket.IO, started by the run', () => {
   );
 });
 
+describe('Socket.IO without recovery, proxy down', () => {
+  it(
+    'the exact backoff schedule, every client back, the outage lost',
+    { timeout: 180_000 },
+    async () => {
+      const { code, report, out } = await run(
+        {
+          name: 'socketio',
+          cmd: SOCKETIO,
+          url: 'ws://127.0.0.1:{port}/',
+          profile: 'targets/socketio/profile.yaml',
+          replays: false,
+          pongs: false,
+        },
+        'proxy-down',
+      );
+      expect(code, out).toBe(99);
+      expect(failedMetrics(report)).toEqual(['alerts_lost']);
+      expect(report.metrics.backoff_schedule_seconds.map((b) => b.delay)).toEqual([
+        1, 2, 4, 8, 16, 30, 30,
+      ]);
+      expect(report.metrics.reconnect_success_ratio).toBe(1);
+    },
+  );
+});
+
 describe('a Django Channels backend the run did not start', () => {
   it(
     'runs with --token-cmd and --publish none: health judged, delivery not measured',
