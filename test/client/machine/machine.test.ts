@@ -58,6 +58,44 @@ describe('transition (pure core)', () => {
     expect(rest(state)).toEqual(rest(initial));
   });
 
+  it("takes a transport's own heartbeat timeout as one, timed from the last sign of life", () => {
+    let state = run(createInitialState(config), { type: 'connect' }).state;
+    state = run(state, { type: 'token', requestId: 1, token: 't' }, 10).state;
+    state = run(state, { type: 'open', socketId: 1 }, 20).state;
+    // Engine.IO's ping at 5 s: no frame for the client, but the link was alive then.
+    state = run(state, { type: 'activity', socketId: 1 }, 5_000).state;
+    // A stale socket's activity is not this one's.
+    state = run(state, { type: 'activity', socketId: 7 }, 6_000).state;
+    expect(state.lastFrameAt).toBe(5_000);
+    const dead = run(
+      state,
+      {
+        type: 'close',
+        socketId: 1,
+        info: { code: 4000, reason: 'ping timeout', wasClean: false, heartbeatTimeout: true },
+      },
+      9_500,
+    );
+    const change = dead.effects.find((e) => e.type === 'emit' && e.event === 'state');
+    expect(change).toMatchObject({
+      payload: {
+        from: 'connected',
+        reason: 'heartbeat-timeout',
+        closeCode: 4000,
+        detectionMs: 4_500,
+      },
+    });
+    // The same close without the flag is an ordinary one.
+    const plain = run(
+      state,
+      { type: 'close', socketId: 1, info: { code: 4000, reason: '', wasClean: false } },
+      9_500,
+    );
+    expect(plain.effects.find((e) => e.type === 'emit' && e.event === 'state')).toMatchObject({
+      payload: { reason: 'close' },
+    });
+  });
+
   it('walks token → socket → open → close → retry as data', () => {
     let state = run(createInitialState(config), { type: 'connect' }).state;
     let step = run(state, { type: 'token', requestId: 1, token: 't' }, 10);
