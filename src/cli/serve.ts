@@ -155,11 +155,20 @@ export const serve: Verb = async (argv) => {
     await closeBroker();
     throw error;
   }
-  const address = await app.listen({ host, port }).catch(async (error: unknown) => {
-    await app.close();
-    await closeBroker();
-    throw error;
-  });
+  // Fastify logs "Server listening at …" as it listens; the banner says it first, for people,
+  // and the log says it after, for machines.
+  const level = app.log.level;
+  app.log.level = 'warn';
+  const address = await app
+    .listen({ host, port })
+    .catch(async (error: unknown) => {
+      await app.close();
+      await closeBroker();
+      throw error;
+    })
+    .finally(() => {
+      app.log.level = level;
+    });
   const httpUrl = new URL(address);
   const wsBase = `ws://${httpUrl.host}`;
   const lines = [
@@ -185,6 +194,7 @@ export const serve: Verb = async (argv) => {
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
+  app.log.info({ address }, 'listening');
 
   return new Promise<number>((resolve) => {
     const stop = (mode: ShutdownMode) => {

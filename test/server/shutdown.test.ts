@@ -82,6 +82,28 @@ describe('stormwatch serve', () => {
     }
   });
 
+  it('prints its banner before any log line, and logs where it listens after', async () => {
+    const bin = fileURLToPath(new URL('../../bin/stormwatch', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+      env: { ...process.env, STORMWATCH_JWT_SECRET: 'serve-test-secret', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      while (!/"msg":"listening"/.test(out)) await once(child.stdout, 'data');
+      const lines = out.split('\n');
+      expect(lines[0]).toMatch(/^stormwatch alert server listening on http:\/\/127\.0\.0\.1:\d+$/);
+      expect(out).not.toContain('Server listening at');
+      const logged = JSON.parse(lines.find((line) => line.includes('"msg":"listening"'))!) as {
+        address: string;
+      };
+      expect(lines[0]).toBe(`stormwatch alert server listening on ${logged.address}`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('rejects an unknown flag with a one-line error and exit code 1', async () => {
     const bin = fileURLToPath(new URL('../../bin/stormwatch', import.meta.url));
     const child = spawn(process.execPath, [bin, 'serve', '--prot', '80'], {
