@@ -53,24 +53,34 @@ describe('paced replay over a real socket', () => {
         headers: { authorization: `Bearer ${await server.token('hot')}` },
       });
       const frames: Array<{ type: string; seq?: number }> = [];
+      let onResumed!: () => void;
+      const resumed = new Promise<void>((resolve) => (onResumed = resolve));
+      const firstFrame = once(socket, 'message');
       socket.on('message', (data: Buffer) => {
-        frames.push(JSON.parse(data.toString()) as { type: string; seq?: number });
+        const frame = JSON.parse(data.toString()) as { type: string; seq?: number };
+        frames.push(frame);
+        if (frame.type === 'resumed') onResumed();
       });
-      await once(socket, 'open');
-      while (frames.length === 0) await sleep(10);
+      await firstFrame;
       const hello = frames[0] as unknown as { epoch: string };
       socket.pause();
       socket.send(JSON.stringify({ type: 'resume', lastSeq: 0, epoch: hello.epoch }));
-      // Whatever the kernel takes goes out; then the replay waits for the socket to drain.
-      let held = 0;
-      for (let i = 0; i < 20; i++) {
+      // Whatever the kernel takes goes out; then the replay waits for the socket to drain. The
+      // count is read until it holds still (three reads 100 ms apart), at most 10 s: it cannot
+      // reach the whole history while nothing is read, however slow the machine.
+      let held = -1;
+      let still = 0;
+      for (let i = 0; i < 100 && still < 3; i++) {
         await sleep(100);
-        held = await replayed(server.app);
+        const now = await replayed(server.app);
+        still = now === held && now > 0 ? still + 1 : 0;
+        held = now;
       }
+      expect(still).toBe(3);
       expect(held).toBeGreaterThan(0);
       expect(held).toBeLessThan(HISTORY);
       socket.resume();
-      while (frames.filter((f) => f.type === 'resumed').length === 0) await sleep(20);
+      await resumed;
       const seqs = frames.filter((f) => f.type === 'breach_alert').map((f) => f.seq);
       expect(seqs).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1));
       expect(frames.at(-1)).toEqual({ type: 'resumed', replayed: HISTORY, gap: false, missed: 0 });
