@@ -141,6 +141,43 @@ describe('--html report in Chromium', () => {
           expect(drawn.shaded).toBeGreaterThanOrEqual(3);
 
           await tab.screenshot({ path: await screenshotPath('html-report.png'), fullPage: true });
+
+          // Dark: the page and the charts follow the reader's colour scheme, redrawn in place.
+          const look = () =>
+            tab.evaluate(() => {
+              const rgb = getComputedStyle(document.body)
+                .backgroundColor.match(/\d+/g)!
+                .map(Number);
+              const fleet = document.querySelector<HTMLCanvasElement>('#chart-fleet canvas')!;
+              const pixels = fleet
+                .getContext('2d')!
+                .getImageData(0, 0, fleet.width, fleet.height).data;
+              let inked = 0;
+              for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) inked += 1;
+              return {
+                luminance: (rgb[0]! + rgb[1]! + rgb[2]!) / 3,
+                inked,
+                image: fleet.toDataURL(),
+              };
+            });
+          const light = await look();
+          await tab.emulateMedia({ colorScheme: 'dark' });
+          await tab.waitForFunction(
+            (before) =>
+              document.querySelector<HTMLCanvasElement>('#chart-fleet canvas')!.toDataURL() !==
+              before,
+            light.image,
+            { timeout: 5000 },
+          );
+          const dark = await look();
+          expect(light.luminance).toBeGreaterThan(200);
+          expect(dark.luminance).toBeLessThan(60);
+          expect(dark.inked).toBeGreaterThan(1000);
+          expect(errors).toEqual([]);
+          await tab.screenshot({
+            path: await screenshotPath('html-report-dark.png'),
+            fullPage: true,
+          });
           // The page itself, kept beside the screenshots as a CI artifact.
           await copyFile(html, join(dirname(await screenshotPath('x')), 'html-report.html'));
         } finally {
