@@ -55,6 +55,10 @@ describe('--html report in Chromium', () => {
         );
         // … and all ten are back at the end.
         expect(timeline.connected.at(-1)).toBe(10);
+        // Nobody fails, so every client is connected or getting back at every point (an
+        // attempt in progress included): the chart has no dips that are not the fleet's.
+        const accounted = timeline.connected.map((n, i) => n + timeline.reconnecting[i]!);
+        expect(new Set(accounted)).toEqual(new Set([10]));
 
         const page = await readFile(html, 'utf8');
         expect(page).not.toMatch(/(src|href)="https?:/);

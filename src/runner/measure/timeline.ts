@@ -6,7 +6,10 @@ export interface TimelineSeries {
   stepSeconds: number;
   /** Clients connected at each point (the fewest, once points were merged). */
   connected: number[];
-  /** Clients reconnecting at each point (the most, once merged). */
+  /**
+   * Clients trying to get a connection back at each point — waiting out a backoff or in an
+   * attempt (`reconnecting` or `connecting`; the most, once merged).
+   */
   reconnecting: number[];
   /** Clients failed at each point (the most, once merged). */
   failed: number[];
@@ -47,7 +50,8 @@ export class FleetTimeline {
   /** Records the fleet now, as the next point. */
   sample(snapshot: FleetSnapshot): void {
     this.#connected.push(snapshot.byState.connected);
-    this.#reconnecting.push(snapshot.byState.reconnecting);
+    // An attempt in progress is part of getting back, not a state of its own on the chart.
+    this.#reconnecting.push(snapshot.byState.reconnecting + snapshot.byState.connecting);
     this.#failed.push(snapshot.byState.failed);
     if (this.#connected.length >= this.#maxPoints) this.#merge();
   }

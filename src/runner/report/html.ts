@@ -201,7 +201,7 @@ ${
 <h2>Fleet over time</h2>
 ${
   hasTimeline
-    ? '<div id="chart-fleet" class="chart"></div><p class="note">Clients per state, scenario seconds from the method\'s start; fault windows shaded.</p>'
+    ? '<div id="chart-fleet" class="chart"></div><p class="note">Clients per state (reconnecting includes attempts in progress), scenario seconds from the method\'s start; fault windows shaded.</p>'
     : '<p class="note">This report has no timeline (written by an older version, or the method never started).</p>'
 }
 </section>
