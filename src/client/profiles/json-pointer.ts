@@ -48,10 +48,10 @@ export function writePointer(
   if (tokens === undefined || tokens.length === 0) return copy;
   let current: Record<string, unknown> = copy;
   for (const token of tokens.slice(0, -1)) {
-    const next = current[token];
-    if (next === undefined) {
+    const next = Object.hasOwn(current, token) ? current[token] : undefined;
+    if (!Object.hasOwn(current, token)) {
       const created: Record<string, unknown> = {};
-      current[token] = created;
+      define(current, token, created);
       current = created;
     } else if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
       current = next as Record<string, unknown>;
@@ -59,6 +59,16 @@ export function writePointer(
       return copy;
     }
   }
-  current[tokens[tokens.length - 1]!] = value;
+  define(current, tokens[tokens.length - 1]!, value);
   return copy;
+}
+
+// An own data property whatever the key: `__proto__` names a member, not the prototype.
+function define(object: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
