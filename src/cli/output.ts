@@ -4,14 +4,17 @@ import type { Progress, RunReport } from '../runner/index.js';
 import { loadHtmlAssets, renderHtml, renderJunit, renderMarkdown } from '../runner/index.js';
 import type { ReportPaths } from './report-paths.js';
 
-/** Writes the reports asked for; each path's folder is created. */
+/**
+ * Writes the reports asked for; a missing folder is made, and the line that names the file
+ * says so (`wrote out/ci/r.json (made the folder out/ci)`).
+ */
 export async function writeReports(report: RunReport, paths: ReportPaths): Promise<string[]> {
   const written: string[] = [];
   const write = async (path: string | undefined, text: string) => {
     if (path === undefined) return;
-    await mkdir(dirname(path), { recursive: true });
+    const made = await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
-    written.push(path);
+    written.push(made === undefined ? path : `${path} (made the folder ${made})`);
   };
   await write(paths.report, JSON.stringify(report, null, 2) + '\n');
   await write(paths.junit, renderJunit(report));

@@ -142,6 +142,23 @@ describe('stormwatch report', () => {
   });
 });
 
+describe('report folders', () => {
+  it('makes a missing folder and says so on the line that names the file', async () => {
+    await withTempDir(async (dir) => {
+      const html = join(dir, 'ci', 'reports', 'r.html');
+      const result = await capture(['report', FIXTURE.pathname, '--html', html]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.replaceAll(dir, '<dir>')).toBe(
+        'wrote <dir>/ci/reports/r.html (made the folder <dir>/ci)\n',
+      );
+      expect((await readFile(html, 'utf8')).startsWith('<!doctype html>')).toBe(true);
+      // The folder is there now: nothing more to say.
+      const again = await capture(['report', FIXTURE.pathname, '--html', html]);
+      expect(again.stdout.replaceAll(dir, '<dir>')).toBe('wrote <dir>/ci/reports/r.html\n');
+    });
+  });
+});
+
 describe('report paths of run and sim', () => {
   it.each(['run', 'sim'])(
     '%s refuses an unwritable --html or --report before it starts',
