@@ -66,7 +66,7 @@ function rows(report: RunReport): Array<[string, string]> {
       : []),
     [
       'alerts',
-      `published ${a.published} · delivered ${a.delivered}/${a.expected} · ${report.verdict === 'interrupted' ? `pending ${a.pending}` : `lost ${a.lost}`} · duplicated ${a.duplicated} · missed ${a.missed}`,
+      `published ${a.published} · delivered ${a.delivered}/${a.expected} · ${report.verdict === 'interrupted' ? `pending ${a.pending}` : `lost ${a.lost}`} · duplicated ${a.duplicated}${report.target === undefined ? ` · missed ${a.missed}` : ''}`,
     ],
     ...(a.foreign > 0
       ? ([
