@@ -29,6 +29,10 @@ const benches: Record<string, { file: string; about: string }> = {
     about:
       'one rule broken at a time (flood guard, acks, backoff cap, dedupe…): every mutant must be killed',
   },
+  batch: {
+    file: 'server/batch.ts',
+    about: 'one alert to 10,000 users: one batch call vs 10,000 single publishes (memory, Redis)',
+  },
   targets: {
     file: 'targets/compare.ts',
     about:

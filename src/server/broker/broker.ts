@@ -67,6 +67,18 @@ export interface Broker {
     id: string,
     idempotencyKey?: string,
   ): Promise<BreachAlertMessage>;
+  /**
+   * {@link publish} for many alerts at once (one alert to many users, typically): every seq
+   * assigned and every alert stored and announced in one step (one round trip to a shared
+   * store), in order. With `idempotencyKey`, a key already used for a batch returns that
+   * batch's alerts and stores nothing. `ids[i]` is the id of `inputs[i]`.
+   */
+  publishBatch(
+    inputs: readonly AlertInput[],
+    publishedAt: string,
+    ids: readonly string[],
+    idempotencyKey?: string,
+  ): Promise<BreachAlertMessage[]>;
   /** Alerts of `userId` with seq > `afterSeq`, oldest first, at most `limit`. */
   history(userId: string, afterSeq: number, limit?: number): Promise<HistorySlice>;
   /** The user's current epoch and last seq, without alerts. */

@@ -45,6 +45,15 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     }
   };
 
+  // Batch keys apart from single ones: a batch answers with all of its alerts.
+  const batchKeys = new Map<string, { alerts: BreachAlertMessage[]; at: number }>();
+  const forgetOldBatches = (now: number): void => {
+    for (const [key, entry] of batchKeys) {
+      if (batchKeys.size <= MAX_IDEMPOTENCY_KEYS && now - entry.at < IDEMPOTENCY_TTL_MS) break;
+      batchKeys.delete(key);
+    }
+  };
+
   const logOf = (userId: string): UserLog => {
     let log = users.get(userId);
     if (log === undefined) {
@@ -54,7 +63,35 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     return log;
   };
 
+  const store = (input: AlertInput, publishedAt: string, id: string): BreachAlertMessage => {
+    const log = logOf(input.userId);
+    log.lastSeq += 1;
+    const alert: BreachAlertMessage = {
+      type: 'breach_alert',
+      seq: log.lastSeq,
+      id,
+      ...input,
+      publishedAt,
+    };
+    log.alerts.push(alert);
+    if (log.alerts.length > historySize) log.alerts.shift();
+    return alert;
+  };
+
   return {
+    publishBatch(inputs, publishedAt, ids, idempotencyKey) {
+      const at = Date.parse(publishedAt);
+      if (idempotencyKey !== undefined) {
+        forgetOldBatches(at);
+        const seen = batchKeys.get(idempotencyKey);
+        if (seen !== undefined) return Promise.resolve(seen.alerts);
+      }
+      const alerts = inputs.map((input, i) => store(input, publishedAt, ids[i]!));
+      if (idempotencyKey !== undefined) batchKeys.set(idempotencyKey, { alerts, at });
+      for (const alert of alerts) for (const listener of listeners) listener(alert, epoch);
+      return Promise.resolve(alerts);
+    },
+
     publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
       const at = Date.parse(publishedAt);
       if (idempotencyKey !== undefined) {

@@ -82,6 +82,45 @@ return {epoch, last + 1}
 `;
 
 /**
+ * KEYS: epoch, events stream, idempotency key (unused when ARGV[4] is ''), then one user
+ * stream per alert. ARGV: candidate epoch, historySize, events backlog, idempotency TTL in ms
+ * ('' without a key), then one alert JSON per alert (without type and seq, starting with
+ * `{"id"`). Returns `{epoch, seq1, seq2, …}`, or `{epoch, 0, stored JSON array}` when the key
+ * already published a batch (nothing is written then). One script: every seq of the batch is
+ * assigned and stored, and every alert announced, in one atomic step.
+ */
+const PUBLISH_BATCH = `${HELPERS}
+local epoch = ensureEpoch(KEYS[1], ARGV[1])
+local idempotent = ARGV[4] ~= ''
+if idempotent then
+  local stored = redis.call('GET', KEYS[3])
+  if stored then
+    local space = string.find(stored, ' ', 1, true)
+    if space and string.sub(stored, 1, space - 1) == epoch then
+      return {epoch, 0, string.sub(stored, space + 1)}
+    end
+  end
+end
+local reply = {epoch}
+local written = {}
+for i = 4, #KEYS do
+  local key = KEYS[i]
+  local last, stale = lastSeqOf(key, epoch)
+  if stale then redis.call('DEL', key) end
+  local seq = string.format('%d', last + 1)
+  local alert = '{"type":"breach_alert","seq":' .. seq .. ',' .. string.sub(ARGV[i + 1], 2)
+  redis.call('XADD', key, 'MAXLEN', '~', ARGV[2], seq .. '-0', 'epoch', epoch, 'alert', alert)
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'epoch', epoch, 'alert', alert)
+  reply[#reply + 1] = last + 1
+  written[#written + 1] = alert
+end
+if idempotent then
+  redis.call('SET', KEYS[3], epoch .. ' [' .. table.concat(written, ',') .. ']', 'PX', ARGV[4])
+end
+return reply
+`;
+
+/**
  * KEYS: epoch, user stream.
  * ARGV: candidate epoch, afterSeq, limit (0 reads only the head), historySize.
  * Returns `{epoch, lastSeq, firstSeq, id1, json1, id2, json2, ...}`.
@@ -160,6 +199,8 @@ function defineScript(lua: string): RedisScript {
 
 /** Assigns the next seq, stores the alert and appends it to the events stream. */
 export const publishScript = defineScript(PUBLISH);
+/** Assigns, stores and announces a batch of alerts in one step. */
+export const publishBatchScript = defineScript(PUBLISH_BATCH);
 /** Reads a user's epoch, last and first seq, and optionally a range of alerts. */
 export const readScript = defineScript(READ);
 /** Raises the shared revocation cutoff and announces it on the events stream. */

@@ -14,7 +14,7 @@ import {
 } from './broker.js';
 import { BrokerError, BrokerErrorCode, toBrokerError } from './errors.js';
 import { FanoutReader, valueOf } from './redis-fanout.js';
-import { publishScript, readScript } from './redis-scripts.js';
+import { publishBatchScript, publishScript, readScript } from './redis-scripts.js';
 import { createRedisSharedControls } from './redis-shared.js';
 import { describeRedisUrl, parseRedisUrl } from './redis-url.js';
 
@@ -375,6 +375,73 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
       }
       const alert: BreachAlertMessage = { type: 'breach_alert', seq, ...body };
       return alert;
+    },
+
+    async publishBatch(inputs, publishedAt, ids, idempotencyKey) {
+      if (inputs.length === 0) return [];
+      const bodies = inputs.map((input, i) => ({
+        id: ids[i]!,
+        userId: input.userId,
+        severity: input.severity,
+        title: input.title,
+        source: input.source,
+        detectedAt: input.detectedAt,
+        publishedAt,
+      }));
+      for (const body of bodies) {
+        const check = parseServerMessage(JSON.stringify({ type: 'breach_alert', seq: 1, ...body }));
+        if (!check.ok) {
+          throw new BrokerError(BrokerErrorCode.BAD_DATA, `publish: ${check.error.message}`);
+        }
+      }
+      const reply = await call(
+        'publish',
+        () =>
+          publishBatchScript.run(
+            commands,
+            [
+              keys.epoch,
+              keys.events,
+              keys.idempotency(idempotencyKey === undefined ? '' : `batch:${idempotencyKey}`),
+              ...bodies.map((body) => keys.alerts(body.userId)),
+            ],
+            [
+              globalThis.crypto.randomUUID(),
+              historySize,
+              eventsBacklog,
+              idempotencyKey === undefined ? '' : IDEMPOTENCY_TTL_MS,
+              ...bodies.map((body) => JSON.stringify(body)),
+            ],
+          ),
+        ' (the alerts may still be stored: retry with the same Idempotency-Key)',
+      );
+      if (Array.isArray(reply) && reply[1] === 0 && typeof reply[2] === 'string') {
+        // The key published a batch before: answer with its alerts.
+        let stored: unknown;
+        try {
+          stored = JSON.parse(reply[2]);
+        } catch {
+          stored = undefined;
+        }
+        const alerts = Array.isArray(stored)
+          ? stored.map((item) => parseServerMessage(JSON.stringify(item)))
+          : [];
+        if (alerts.length > 0 && alerts.every((a) => a.ok && a.value.type === 'breach_alert')) {
+          return alerts.map((a) => (a as { value: BreachAlertMessage }).value);
+        }
+        throw new BrokerError(
+          BrokerErrorCode.BAD_DATA,
+          `publish: the batch stored for idempotency key ${JSON.stringify(idempotencyKey)} cannot be read back`,
+        );
+      }
+      const seqs: unknown[] = Array.isArray(reply) ? reply.slice(1) : [];
+      if (
+        seqs.length !== bodies.length ||
+        !seqs.every((seq) => typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1)
+      ) {
+        throw new BrokerError(BrokerErrorCode.BAD_DATA, 'publish: unexpected reply from Redis');
+      }
+      return bodies.map((body, i) => ({ type: 'breach_alert', seq: seqs[i] as number, ...body }));
     },
 
     async history(userId: string, afterSeq: number, limit = historySize) {

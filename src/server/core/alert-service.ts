@@ -60,6 +60,17 @@ export interface AlertService {
     input: AlertInput,
     idempotencyKey: string,
   ): Promise<{ alert: BreachAlertMessage; replayed: boolean }>;
+  /**
+   * One alert to many users (each once): every seq assigned and stored in one broker step, then
+   * delivered to each user's open sockets. With `idempotencyKey`, a repeat returns the batch the
+   * key published (`replayed: true`) and stores nothing; a key that published another batch
+   * (other users or fields) throws ServerError SRV_IDEMPOTENCY_KEY_REUSED (422).
+   */
+  publishBatch(
+    input: Omit<AlertInput, 'userId'>,
+    userIds: readonly string[],
+    idempotencyKey?: string,
+  ): Promise<{ alerts: BreachAlertMessage[]; replayed: boolean }>;
   /** The user's alerts with seq > `afterSeq` (polling fallback). */
   history(userId: string, afterSeq: number): Promise<HistorySlice>;
   /**
@@ -301,6 +312,39 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
         );
       }
       return { alert, replayed: true };
+    },
+
+    async publishBatch(input, userIds, idempotencyKey) {
+      const ids = userIds.map(() => createId());
+      const alerts = await broker.publishBatch(
+        userIds.map((userId) => ({ ...input, userId })),
+        new Date(clock.now()).toISOString(),
+        ids,
+        idempotencyKey,
+      );
+      if (alerts[0]?.id === ids[0]) {
+        metrics?.alertsPublished.inc({ severity: input.severity }, alerts.length);
+        return { alerts, replayed: false };
+      }
+      // A repeat: the same users in the same order and the same fields (detectedAt aside, as
+      // for single publishes), or the key was used for something else.
+      const same =
+        alerts.length === userIds.length &&
+        alerts.every(
+          (alert, i) =>
+            alert.userId === userIds[i] &&
+            alert.severity === input.severity &&
+            alert.title === input.title &&
+            alert.source === input.source,
+        );
+      if (!same) {
+        throw new ServerError(
+          ServerErrorCode.IDEMPOTENCY_KEY_REUSED,
+          422,
+          `Idempotency-Key ${JSON.stringify(idempotencyKey)} already published another batch (${alerts.length} alerts, the first to user ${JSON.stringify(alerts[0]?.userId)})`,
+        );
+      }
+      return { alerts, replayed: true };
     },
 
     history: (userId, afterSeq) => broker.history(userId, afterSeq),

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseAlertInput } from '../../protocol/index.js';
+import { MAX_USER_ID, parseAlertInput, type AlertInput } from '../../protocol/index.js';
 import { extractToken, type Principal, type Role } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
@@ -71,6 +71,46 @@ function readIdempotencyKey(
   );
 }
 
+/** Most users one batch publish reaches. */
+export const MAX_BATCH_USERS = 10_000;
+/** Largest batch body, bytes: every user id at its longest, quoted, plus the alert. */
+const BATCH_BODY_LIMIT = MAX_BATCH_USERS * (MAX_USER_ID + 3) + 64 * 1024;
+
+/**
+ * The body of `POST /api/alerts/batch`: `userIds` (1 to {@link MAX_BATCH_USERS} distinct user
+ * ids) and the alert's fields as for `POST /api/alerts`, without `userId`.
+ */
+function parseBatchBody(
+  body: unknown,
+  now: string,
+): { input: Omit<AlertInput, 'userId'>; userIds: string[] } | ServerError {
+  const bad = (message: string) => new ServerError(ServerErrorCode.BAD_REQUEST, 400, message);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return bad('expected a JSON object with userIds and the alert');
+  }
+  const { userIds, ...fields } = body as Record<string, unknown>;
+  if (!Array.isArray(userIds) || userIds.length === 0 || userIds.length > MAX_BATCH_USERS) {
+    return bad(
+      `userIds: expected a list of 1 to ${MAX_BATCH_USERS} user ids, got ${Array.isArray(userIds) ? `${userIds.length} items` : JSON.stringify(userIds ?? null).slice(0, 40)}`,
+    );
+  }
+  if ('userId' in fields) return bad('userId: a batch names its users in userIds');
+  const ids = userIds as unknown[];
+  const seen = new Set<string>();
+  let checked: AlertInput | undefined;
+  for (const [i, userId] of ids.entries()) {
+    const one = parseAlertInput({ ...fields, userId }, now);
+    if (!one.ok) return bad(one.error.message.replace('alert.userId', `userIds[${i}]`));
+    if (seen.has(one.value.userId)) {
+      return bad(`userIds[${i}]: ${JSON.stringify(userId)} is listed twice (each user once)`);
+    }
+    seen.add(one.value.userId);
+    checked ??= one.value;
+  }
+  const { userId: _first, ...input } = checked!;
+  return { input, userIds: [...seen] };
+}
+
 /** Largest `since` taken: a seq fits in 15 digits. */
 const MAX_SEQ = 999_999_999_999_999;
 /** Longest long poll, ms: below the idle timeouts of common proxies (60 s). */
@@ -122,6 +162,32 @@ export function alertRoutes(ctx: AppContext) {
         const { alert, replayed } = await ctx.service.publishOnce(parsed.value, key);
         if (replayed) reply.header('Idempotent-Replayed', 'true');
         return reply.code(replayed ? 200 : 201).send({ seq: alert.seq, id: alert.id });
+      } catch (error) {
+        if (error instanceof ServerError) return sendError(reply, error);
+        throw error;
+      }
+    });
+
+    // One alert to many users: `{userIds: [...], severity, title, source, detectedAt?}`.
+    // 10,000 user ids of up to 128 characters: room beyond the server's 64 KiB default.
+    app.post('/api/alerts/batch', { bodyLimit: BATCH_BODY_LIMIT }, async (request, reply) => {
+      if ((await authorize(ctx, request, reply, 'publisher', 'publishing')) === undefined) {
+        return reply;
+      }
+      const parsed = parseBatchBody(request.body, new Date(ctx.clock.now()).toISOString());
+      if (parsed instanceof ServerError) return sendError(reply, parsed);
+      const key = readIdempotencyKey(request.headers['idempotency-key']);
+      if (key instanceof ServerError) return sendError(reply, key);
+      try {
+        const { alerts, replayed } = await ctx.service.publishBatch(
+          parsed.input,
+          parsed.userIds,
+          key,
+        );
+        if (replayed) reply.header('Idempotent-Replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send({
+          alerts: alerts.map((alert) => ({ userId: alert.userId, seq: alert.seq, id: alert.id })),
+        });
       } catch (error) {
         if (error instanceof ServerError) return sendError(reply, error);
         throw error;
