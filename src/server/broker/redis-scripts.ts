@@ -110,10 +110,13 @@ for i = 4, #KEYS do
   local seq = string.format('%d', last + 1)
   local alert = '{"type":"breach_alert","seq":' .. seq .. ',' .. string.sub(ARGV[i + 1], 2)
   redis.call('XADD', key, 'MAXLEN', '~', ARGV[2], seq .. '-0', 'epoch', epoch, 'alert', alert)
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'epoch', epoch, 'alert', alert)
+  redis.call('XADD', KEYS[2], '*', 'epoch', epoch, 'alert', alert)
   reply[#reply + 1] = last + 1
   written[#written + 1] = alert
 end
+-- Trimmed once, keeping the whole batch on top of the usual backlog: a reader as far behind
+-- as the backlog allows still finds every alert of the batch.
+redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', tonumber(ARGV[3]) + #written)
 if idempotent then
   redis.call('SET', KEYS[3], epoch .. ' [' .. table.concat(written, ',') .. ']', 'PX', ARGV[4])
 end

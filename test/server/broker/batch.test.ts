@@ -107,3 +107,25 @@ describe.each(kinds)('%s broker: publishBatch', (_kind, make) => {
     ]);
   });
 });
+
+describe('redis broker: a batch larger than the events backlog', () => {
+  it('reaches another instance whole', async () => {
+    const keyPrefix = `test:batch:${randomUUID()}:`;
+    prefixes.push(keyPrefix);
+    const options = { url: REDIS_URL, keyPrefix, fanoutBlockMs: 200, eventsBacklog: 100 };
+    const publisher = await createRedisBroker(options);
+    const listener = await createRedisBroker(options);
+    brokers.push(publisher, listener);
+    const heard: string[] = [];
+    listener.subscribe((alert) => heard.push(alert.id));
+    const users = Array.from({ length: 500 }, (_, i) => `u${i}`);
+    await publisher.publishBatch(
+      users.map(input),
+      AT,
+      users.map((u) => `id-${u}`),
+    );
+    const deadline = Date.now() + 10_000;
+    while (heard.length < 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toEqual(users.map((u) => `id-${u}`));
+  });
+});
