@@ -144,12 +144,14 @@ console.log(
 const peers = {
   'bare-ws': { script: './child-bare-ws.ts', auth: false },
   'alert-server': { script: './child-alert-server.ts', auth: true },
+  'fastify-naive': { script: './child-fastify-min.ts', auth: false },
 } as const;
 type Peer = keyof typeof peers;
-const results: Record<Peer, Result[]> = { 'bare-ws': [], 'alert-server': [] };
+const results: Record<Peer, Result[]> = { 'bare-ws': [], 'alert-server': [], 'fastify-naive': [] };
+const names = Object.keys(peers) as Peer[];
 for (let round = 0; round < ROUNDS; round++) {
-  // Alternate the order so neither peer always runs on a warmer (or more tired) machine.
-  const order: Peer[] = round % 2 === 0 ? ['bare-ws', 'alert-server'] : ['alert-server', 'bare-ws'];
+  // Rotate the order so no peer always runs on a warmer (or more tired) machine.
+  const order: Peer[] = names.map((_, k) => names[(k + round) % names.length]!);
   for (const name of order) {
     const child = await startChild(new URL(peers[name].script, import.meta.url), {
       BENCH_SECRET: SECRET,
@@ -158,18 +160,30 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-/** The median over rounds of a per-round figure, for both peers, and their ratio. */
+/**
+ * The median over rounds of a per-round figure for each peer, and the alert server's and naive
+ * Fastify's ratios to bare `ws` (the floor).
+ */
 const row = (label: string, pick: (r: Result) => number, target?: number): string[] => {
   const a = median(results['alert-server'].map(pick));
   const b = median(results['bare-ws'].map(pick));
+  const f = median(results['fastify-naive'].map(pick));
   const ratio = a / b;
   const verdict =
     target === undefined ? '' : ratio <= target ? `<= ${target} ok` : `> ${target} MISSED`;
-  return [label, fmt(a), fmt(b), fmt(ratio), verdict];
+  return [label, fmt(a), fmt(b), fmt(f), fmt(ratio), fmt(f / b), verdict];
 };
 console.log(`medians over ${ROUNDS} rounds:`);
 printTable(
-  ['metric', 'alert-server', 'bare-ws', 'ratio', 'target'],
+  [
+    'metric',
+    'alert-server',
+    'bare-ws',
+    'fastify-naive',
+    'alert/bare',
+    'fastify/bare',
+    'target (alert/bare)',
+  ],
   [
     row('connect p50 (ms)', (r) => percentile(r.connectMs, 50)),
     row('connect p99 (ms)', (r) => percentile(r.connectMs, 99)),
