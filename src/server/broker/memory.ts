@@ -9,6 +9,14 @@ import {
 // Idempotency keys remembered at most; beyond, the oldest are forgotten first.
 const MAX_IDEMPOTENCY_KEYS = 100_000;
 
+/** Forgets keys past their day, and the oldest beyond the cap; a map keeps insertion order. */
+function forgetOld(keys: Map<string, { at: number }>, now: number): void {
+  for (const [key, entry] of keys) {
+    if (keys.size <= MAX_IDEMPOTENCY_KEYS && now - entry.at < IDEMPOTENCY_TTL_MS) break;
+    keys.delete(key);
+  }
+}
+
 /** Options of {@link createMemoryBroker}. */
 export interface MemoryBrokerOptions {
   /** Alerts kept per user; older ones are dropped. Default 1000. */
@@ -38,21 +46,8 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   // Key → the alert it published and when, in insertion (so expiry) order.
   const keys = new Map<string, { alert: BreachAlertMessage; at: number }>();
 
-  const forgetOldKeys = (now: number): void => {
-    for (const [key, entry] of keys) {
-      if (keys.size <= MAX_IDEMPOTENCY_KEYS && now - entry.at < IDEMPOTENCY_TTL_MS) break;
-      keys.delete(key);
-    }
-  };
-
   // Batch keys apart from single ones: a batch answers with all of its alerts.
   const batchKeys = new Map<string, { alerts: BreachAlertMessage[]; at: number }>();
-  const forgetOldBatches = (now: number): void => {
-    for (const [key, entry] of batchKeys) {
-      if (batchKeys.size <= MAX_IDEMPOTENCY_KEYS && now - entry.at < IDEMPOTENCY_TTL_MS) break;
-      batchKeys.delete(key);
-    }
-  };
 
   const logOf = (userId: string): UserLog => {
     let log = users.get(userId);
@@ -82,7 +77,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     publishBatch(inputs, publishedAt, ids, idempotencyKey) {
       const at = Date.parse(publishedAt);
       if (idempotencyKey !== undefined) {
-        forgetOldBatches(at);
+        forgetOld(batchKeys, at);
         const seen = batchKeys.get(idempotencyKey);
         if (seen !== undefined) return Promise.resolve(seen.alerts);
       }
@@ -95,21 +90,11 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
       const at = Date.parse(publishedAt);
       if (idempotencyKey !== undefined) {
-        forgetOldKeys(at);
+        forgetOld(keys, at);
         const seen = keys.get(idempotencyKey);
         if (seen !== undefined) return Promise.resolve(seen.alert);
       }
-      const log = logOf(input.userId);
-      log.lastSeq += 1;
-      const alert: BreachAlertMessage = {
-        type: 'breach_alert',
-        seq: log.lastSeq,
-        id,
-        ...input,
-        publishedAt,
-      };
-      log.alerts.push(alert);
-      if (log.alerts.length > historySize) log.alerts.shift();
+      const alert = store(input, publishedAt, id);
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { alert, at });
       for (const listener of listeners) listener(alert, epoch);
       return Promise.resolve(alert);

@@ -42,6 +42,16 @@ local function ensureEpoch(key, candidate)
   redis.call('SET', key, candidate, 'NX')
   return redis.call('GET', key)
 end
+-- What an idempotency key stored in this epoch (the text after '<epoch> '), or nil.
+local function storedFor(key, epoch)
+  local stored = redis.call('GET', key)
+  if not stored then return nil end
+  local space = string.find(stored, ' ', 1, true)
+  if space and string.sub(stored, 1, space - 1) == epoch then
+    return string.sub(stored, space + 1)
+  end
+  return nil
+end
 -- Last seq of the stream in this epoch, and whether the stream holds another epoch's entries.
 local function lastSeqOf(key, epoch)
   local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
@@ -61,13 +71,8 @@ const PUBLISH = `${HELPERS}
 local epoch = ensureEpoch(KEYS[1], ARGV[1])
 local idempotent = ARGV[5] ~= ''
 if idempotent then
-  local stored = redis.call('GET', KEYS[4])
-  if stored then
-    local space = string.find(stored, ' ', 1, true)
-    if space and string.sub(stored, 1, space - 1) == epoch then
-      return {epoch, 0, string.sub(stored, space + 1)}
-    end
-  end
+  local stored = storedFor(KEYS[4], epoch)
+  if stored then return {epoch, 0, stored} end
 end
 local last, stale = lastSeqOf(KEYS[2], epoch)
 if stale then redis.call('DEL', KEYS[2]) end
@@ -93,13 +98,8 @@ const PUBLISH_BATCH = `${HELPERS}
 local epoch = ensureEpoch(KEYS[1], ARGV[1])
 local idempotent = ARGV[4] ~= ''
 if idempotent then
-  local stored = redis.call('GET', KEYS[3])
-  if stored then
-    local space = string.find(stored, ' ', 1, true)
-    if space and string.sub(stored, 1, space - 1) == epoch then
-      return {epoch, 0, string.sub(stored, space + 1)}
-    end
-  end
+  local stored = storedFor(KEYS[3], epoch)
+  if stored then return {epoch, 0, stored} end
 end
 local reply = {epoch}
 local written = {}

@@ -96,6 +96,27 @@ const retryStrategy = (attempt: number): number => Math.min(50 * 2 ** (attempt -
 type BrokerState = 'open' | 'closed';
 
 /**
+ * An alert's stored fields, exactly, in wire order (the scripts prepend type and seq); throws
+ * BrokerError BAD_DATA for what history and fan-out could not read back, so it is never stored.
+ */
+function storableBody(input: AlertInput, publishedAt: string, id: string) {
+  const body = {
+    id,
+    userId: input.userId,
+    severity: input.severity,
+    title: input.title,
+    source: input.source,
+    detectedAt: input.detectedAt,
+    publishedAt,
+  };
+  const check = parseServerMessage(JSON.stringify({ type: 'breach_alert', seq: 1, ...body }));
+  if (!check.ok) {
+    throw new BrokerError(BrokerErrorCode.BAD_DATA, `publish: ${check.error.message}`);
+  }
+  return body;
+}
+
+/**
  * A broker backed by Redis, shared by every server instance pointing at the same Redis and
  * `keyPrefix`:
  *
@@ -322,21 +343,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
     shared,
 
     async publish(input: AlertInput, publishedAt: string, id: string, idempotencyKey?: string) {
-      // Exactly the alert's fields, in wire order; type and seq are prepended by the script.
-      const body = {
-        id,
-        userId: input.userId,
-        severity: input.severity,
-        title: input.title,
-        source: input.source,
-        detectedAt: input.detectedAt,
-        publishedAt,
-      };
-      // Never store what history and fan-out could not read back.
-      const check = parseServerMessage(JSON.stringify({ type: 'breach_alert', seq: 1, ...body }));
-      if (!check.ok) {
-        throw new BrokerError(BrokerErrorCode.BAD_DATA, `publish: ${check.error.message}`);
-      }
+      const body = storableBody(input, publishedAt, id);
       // A command sent to a Redis that stopped answering (paused, partitioned) may still run
       // once it wakes, even after the connection was dropped: a failure is not "not stored".
       const reply = await call(
@@ -379,21 +386,7 @@ export async function createRedisBroker(options: RedisBrokerOptions = {}): Promi
 
     async publishBatch(inputs, publishedAt, ids, idempotencyKey) {
       if (inputs.length === 0) return [];
-      const bodies = inputs.map((input, i) => ({
-        id: ids[i]!,
-        userId: input.userId,
-        severity: input.severity,
-        title: input.title,
-        source: input.source,
-        detectedAt: input.detectedAt,
-        publishedAt,
-      }));
-      for (const body of bodies) {
-        const check = parseServerMessage(JSON.stringify({ type: 'breach_alert', seq: 1, ...body }));
-        if (!check.ok) {
-          throw new BrokerError(BrokerErrorCode.BAD_DATA, `publish: ${check.error.message}`);
-        }
-      }
+      const bodies = inputs.map((input, i) => storableBody(input, publishedAt, ids[i]!));
       const reply = await call(
         'publish',
         () =>
