@@ -18,8 +18,9 @@ import { RemoteFleet } from './remote-fleet.js';
 import { RunRedis } from './run-redis.js';
 import { defaultWorkers, listenOf, proxyShards, serversOf } from './topology.js';
 import { targetPath } from './foreign-server.js';
+import { checkTarget, targetNotMeasured } from './foreign-target.js';
 import { Publisher, type PublishFn } from './publisher.js';
-import { missingTemplateEnv, createTemplatePublish } from './template-publish.js';
+import { createTemplatePublish } from './template-publish.js';
 import { tokenProvider } from './token-source.js';
 import type { FaultHandle, Harness, RedisAction } from './types.js';
 
@@ -69,50 +70,6 @@ function localFleet(clients: Client[]): Fleet {
     },
   };
 }
-
-/**
- * Fails fast on a foreign target the run cannot use: options that only make sense for
- * stormwatch's server, a token source that gives nothing, a publish template naming unset
- * environment variables.
- */
-async function checkTarget(target: ScenarioTarget, options: RealHarnessOptions): Promise<void> {
-  if (options.serverUrl !== undefined) {
-    throw new RunnerError(
-      RunnerErrorCode.START_FAILED,
-      '--server-url is for a stormwatch server; a foreign target is given by --target (or config.target)',
-    );
-  }
-  if (target.url.toLowerCase().startsWith('wss:')) {
-    throw new RunnerError(
-      RunnerErrorCode.START_FAILED,
-      `target ${target.url}: the fault proxy forwards plain TCP and its address would not match a TLS certificate; point --target at the service's ws:// port (TLS terminated in front)`,
-    );
-  }
-  if (target.token.kind === 'env' || target.token.kind === 'file' || target.token.kind === 'cmd') {
-    // The first user's token, once, so a wrong command fails the run before it starts.
-    await tokenProvider(target.token, '', 60)!(userOf(0, 1));
-  }
-  if (target.publish.kind === 'http') {
-    const missing = missingTemplateEnv(target.publish);
-    if (missing.length > 0) {
-      throw new RunnerError(
-        RunnerErrorCode.START_FAILED,
-        `publish: the request template names ${missing.map((name) => `\${${name}}`).join(', ')}, not set in the environment`,
-      );
-    }
-  }
-}
-
-/** Metrics that need published alerts. */
-const DELIVERY_METRICS: ReadonlySet<ThresholdMetric> = new Set<ThresholdMetric>([
-  'alert_latency_seconds',
-  'catch_up_seconds',
-  'alerts_lost',
-  'alerts_duplicated',
-  'alerts_missed',
-  'alerts_published',
-  'alerts_delivered',
-]);
 
 /** The user the health view's demo tokens are for (the server's default). */
 const DEMO_USER = 'demo';
@@ -204,21 +161,7 @@ export class RealHarness implements Harness {
   }
 
   notMeasured(metric: ThresholdMetric): string | undefined {
-    const target = this.#target;
-    if (target === undefined) return undefined;
-    if (DELIVERY_METRICS.has(metric) && target.publish.kind === 'none') {
-      return 'publish: none (connection health only)';
-    }
-    if (
-      target.profile.kind === 'socketio' &&
-      (metric === 'pong_rtt_seconds' || metric === 'poor_transitions')
-    ) {
-      return 'Socket.IO has no client-initiated heartbeat: no round trip to time, no poor quality';
-    }
-    if (metric === 'alerts_missed' || metric === 'history_resets') {
-      return `a ${target.profileName} service reports no ${metric === 'alerts_missed' ? 'missed alerts' : 'history epochs'}`;
-    }
-    return undefined;
+    return this.#target === undefined ? undefined : targetNotMeasured(this.#target, metric);
   }
 
   /** True when the run publishes alerts (not `publish: none`). */
