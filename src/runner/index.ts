@@ -29,7 +29,14 @@ export { CLIENTS_PER_WORKER, defaultWorkers } from './harness/topology.js';
 export type { Harness, FaultHandle } from './harness/types.js';
 export { Publisher, type PublishFn, type PublisherOptions } from './harness/publisher.js';
 export { reconnectStopped, scaledClientOptions, userOf } from './harness/fleet.js';
-export { FleetRecorder, type FleetSnapshot, type TimedValue } from './measure/recorder.js';
+export {
+  FleetRecorder,
+  TREND_METRICS,
+  type FleetSnapshot,
+  type TimedValue,
+  type TrendMetric,
+} from './measure/recorder.js';
+export { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './measure/histogram-series.js';
 export { SampleSeries } from './measure/series.js';
 export { Measurements } from './measure/aggregate.js';
 export { summarize, type Summary } from './measure/order-stats.js';

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { createFleetMetrics, Registry, type FleetMetrics } from '../metrics/index.js';
 import type { FleetRecorder } from './measure/recorder.js';
-import type { SampleSeries } from './measure/series.js';
+import { SampleSeries } from './measure/series.js';
+import type { TrendSeries } from './measure/recorder.js';
 import { readProbe, withinTolerance } from './probes.js';
 import type { Scenario } from './scenario/types.js';
 import { RunnerError, RunnerErrorCode } from './errors.js';
@@ -87,7 +88,9 @@ export class LiveMetrics {
     }
   }
 
-  #drainSeries(key: string, series: SampleSeries, apply: (value: number) => void): void {
+  #drainSeries(key: string, series: TrendSeries, apply: (value: number) => void): void {
+    // A histogram-kept trend (a simulation's) holds no samples to feed one by one.
+    if (!(series instanceof SampleSeries)) return;
     const from = this.#cursor.get(key) ?? 0;
     for (let i = from; i < series.length; i++) apply(series.valueAt(i));
     this.#cursor.set(key, series.length);

@@ -15,6 +15,7 @@ export const SIM_YOUNG_GENERATION_MB = 384;
 export interface WorkerInput {
   scenario: Scenario;
   echoes: boolean;
+  exactPercentiles: boolean;
   baseLatencyMs: number | undefined;
   progressEveryMs: number | undefined;
   /** Post progress and event lines (only when the caller listens). */
@@ -59,6 +60,7 @@ export function simulateInWorker(
   const input: WorkerInput = {
     scenario,
     echoes: options.echoes ?? true,
+    exactPercentiles: options.exactPercentiles ?? false,
     baseLatencyMs: options.baseLatencyMs,
     progressEveryMs: options.progressEveryMs,
     progress: options.onProgress !== undefined,

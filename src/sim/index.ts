@@ -3,7 +3,13 @@
  * on a virtual clock, connected by simulated links with the fault proxy's toxics, driven by the
  * same `runScenario` as real runs.
  */
-export { simulate, SIM_START_MS, type Simulation, type SimulateOptions } from './simulate.js';
+export {
+  runOnlyReason,
+  simulate,
+  SIM_START_MS,
+  type Simulation,
+  type SimulateOptions,
+} from './simulate.js';
 export { simulateInWorker, SimWorkerError, SIM_YOUNG_GENERATION_MB } from './in-worker.js';
 export { SimHarness, SIM_URL, DEFAULT_BASE_LATENCY_MS, type SimHarnessOptions } from './harness.js';
 export { SimDriver } from './driver.js';

@@ -19,6 +19,7 @@ try {
   const result = await simulate(scenario, {
     signal: abort.signal,
     echoes: input.echoes,
+    exactPercentiles: input.exactPercentiles,
     baseLatencyMs: input.baseLatencyMs,
     progressEveryMs: input.progressEveryMs,
     ...(input.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),

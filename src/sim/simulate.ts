@@ -8,6 +8,7 @@ import {
   type Progress,
   type RunOutcome,
   type Scenario,
+  TREND_METRICS,
 } from '../runner/index.js';
 import { SimDriver } from './driver.js';
 import { SimHarness } from './harness.js';
@@ -37,6 +38,11 @@ export interface SimulateOptions {
    * either way; off runs every ping and pong frame through the client, link and server cores.
    */
   echoes?: boolean | undefined;
+  /**
+   * Keep every trend sample by sample for exact percentiles (default false: streaming
+   * histograms, whose memory does not grow with the run; the report states their bound).
+   */
+  exactPercentiles?: boolean | undefined;
 }
 
 /** What a simulation produced. */
@@ -66,11 +72,14 @@ export async function simulate(
   refuseRunOnly(scenario);
   const clock = new SimulatedClock(SIM_START_MS);
   const driver = new SimDriver(clock);
-  // Pong times are kept only for a threshold that judges RTTs in the steady or fault window.
-  const pongTimes = scenario.thresholds.some(
-    (t) => t.metric === 'pong_rtt_seconds' && t.window !== 'all',
-  );
-  const recorder = new FleetRecorder(clock, { pongTimes });
+  // Trends are kept as streaming histograms, so memory does not grow with the run's length;
+  // sample by sample only for a threshold that judges a trend in the steady or fault window.
+  const histograms = options.exactPercentiles
+    ? []
+    : TREND_METRICS.filter(
+        (metric) => !scenario.thresholds.some((t) => t.metric === metric && t.window !== 'all'),
+      );
+  const recorder = new FleetRecorder(clock, { histograms });
   const harness = new SimHarness(scenario, recorder, {
     clock,
     driver,
@@ -93,7 +102,21 @@ export async function simulate(
     // Pings out when the run ended: the full path had fired their timers.
     harness.handBackHeartbeats();
     const events = harness.events;
-    outcome.report.simulation = { events };
+    const bound = recorder.histogramBound;
+    outcome.report.simulation = {
+      events,
+      ...(bound === undefined
+        ? {}
+        : {
+            percentiles: {
+              method: bound.method,
+              trends: [...histograms],
+              significantDigits: bound.significantDigits,
+              relative: bound.relative,
+              absoluteSeconds: bound.absoluteMs / 1000,
+            },
+          }),
+    };
     return {
       ...outcome,
       events,
@@ -110,13 +133,14 @@ export async function simulate(
  * What the simulator does not model: several server instances and a Redis of the run's own
  * (their faults are processes and a store, not links). Such a scenario runs with `stormwatch run`.
  */
-function refuseRunOnly(scenario: Scenario): void {
+/**
+ * Why the simulator cannot run `scenario` (several instances, Redis, the polling fallback, HTTP
+ * toxics), as the message `simulate` refuses it with; undefined when it can.
+ */
+export function runOnlyReason(scenario: Scenario): string | undefined {
   const { instances } = scenario.config.topology;
   if (instances > 1) {
-    throw new RunnerError(
-      RunnerErrorCode.SCENARIO_INVALID,
-      `${scenario.file}: config.topology.instances: ${instances} is run-only (the simulator models one server): use stormwatch run`,
-    );
+    return `${scenario.file}: config.topology.instances: ${instances} is run-only (the simulator models one server): use stormwatch run`;
   }
   const step = [...scenario.method, ...scenario.rollbacks].find(
     (s) =>
@@ -124,24 +148,21 @@ function refuseRunOnly(scenario: Scenario): void {
       ((s.action === 'fault' || s.action === 'fault.down') && s.target.kind === 'redis'),
   );
   if (step !== undefined) {
-    throw new RunnerError(
-      RunnerErrorCode.SCENARIO_INVALID,
-      `${scenario.file}:${step.line}: ${step.action === 'fault' ? `fault.${step.toxic}` : step.action} acts on Redis, which the simulator does not model: use stormwatch run`,
-    );
+    return `${scenario.file}:${step.line}: ${step.action === 'fault' ? `fault.${step.toxic}` : step.action} acts on Redis, which the simulator does not model: use stormwatch run`;
   }
   if (scenario.config.client.fallback !== undefined) {
-    throw new RunnerError(
-      RunnerErrorCode.SCENARIO_INVALID,
-      `${scenario.file}: config.client.fallback is run-only (the simulated clients have no HTTP side to poll): use stormwatch run`,
-    );
+    return `${scenario.file}: config.client.fallback is run-only (the simulated clients have no HTTP side to poll): use stormwatch run`;
   }
   const blocked = [...scenario.method, ...scenario.rollbacks].find(
     (s) => s.action === 'fault' && !(s.toxic in STAGE_FACTORIES),
   );
   if (blocked !== undefined && blocked.action === 'fault') {
-    throw new RunnerError(
-      RunnerErrorCode.SCENARIO_INVALID,
-      `${scenario.file}:${blocked.line}: fault.${blocked.toxic} acts on HTTP requests and the polling fallback, which the simulator does not model: use stormwatch run`,
-    );
+    return `${scenario.file}:${blocked.line}: fault.${blocked.toxic} acts on HTTP requests and the polling fallback, which the simulator does not model: use stormwatch run`;
   }
+  return undefined;
+}
+
+function refuseRunOnly(scenario: Scenario): void {
+  const reason = runOnlyReason(scenario);
+  if (reason !== undefined) throw new RunnerError(RunnerErrorCode.SCENARIO_INVALID, reason);
 }

@@ -1,9 +1,9 @@
 import type { Aggregation, ThresholdMetric } from '../thresholds/catalog.js';
 import type { ThresholdWindow } from '../scenario/types.js';
-import type { FleetRecorder } from './recorder.js';
+import type { FleetRecorder, TrendSeries } from './recorder.js';
 import { summarize, type Summary } from './order-stats.js';
 import { seriesPercentile, summarizeSeries, type SeriesView } from './series-stats.js';
-import type { SampleSeries } from './series.js';
+import { HistogramSeries } from './histogram-series.js';
 
 // Fewer warm-up connections than this say nothing about the machine's accept rate.
 const MIN_WARMUP_HERD = 50;
@@ -29,6 +29,9 @@ export class Measurements {
   trend(metric: ThresholdMetric, window: ThresholdWindow): Float64Array {
     const samples = this.#series(metric);
     if (samples === undefined) return new Float64Array(0);
+    if (samples instanceof HistogramSeries) {
+      throw new Error(`${metric} is kept as a histogram: its samples are not held`);
+    }
     const { keep, map } = this.#view(window);
     return samples.values(keep, map);
   }
@@ -39,10 +42,14 @@ export class Measurements {
    */
   summary(metric: ThresholdMetric, window: ThresholdWindow): Summary {
     const samples = this.#series(metric);
-    return samples === undefined ? summarize([]) : summarizeSeries(samples, this.#view(window));
+    if (samples === undefined) return summarize([]);
+    const view = this.#view(window);
+    return samples instanceof HistogramSeries
+      ? samples.summarize(view)
+      : summarizeSeries(samples, view);
   }
 
-  #series(metric: ThresholdMetric): SampleSeries | undefined {
+  #series(metric: ThresholdMetric): TrendSeries | undefined {
     const r = this.#recorder;
     switch (metric) {
       case 'reconnect_duration_seconds':
@@ -197,7 +204,10 @@ export class Measurements {
         if (aggregation.kind === 'p') {
           const samples = this.#series(metric);
           if (samples === undefined) return undefined;
-          return seriesPercentile(samples, aggregation.percentile, this.#view(window));
+          const view = this.#view(window);
+          return samples instanceof HistogramSeries
+            ? samples.percentile(aggregation.percentile, view)
+            : seriesPercentile(samples, aggregation.percentile, view);
         }
         const s = this.summary(metric, window);
         if (aggregation.kind === 'med') return s.p50;

@@ -6,8 +6,21 @@ import type {
 } from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
 import { catchUpMs } from './catch-up.js';
+import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
+
+/** The trend metrics a run records sample by sample, or as histograms. */
+export const TREND_METRICS = [
+  'reconnect_duration_seconds',
+  'pong_rtt_seconds',
+  'alert_latency_seconds',
+  'detection_seconds',
+  'catch_up_seconds',
+] as const;
+export type TrendMetric = (typeof TREND_METRICS)[number];
+/** Where a trend's samples go. */
+export type TrendSeries = SampleSeries | HistogramSeries;
 
 /** A sample at a clock time; `value` in ms for durations. */
 export interface TimedValue {
@@ -108,17 +121,17 @@ export class FleetRecorder {
   #endAt: number | undefined;
 
   // Durations in ms, keyed by when they happened.
-  readonly reconnectDurations = new SampleSeries();
-  readonly pongRtts: SampleSeries;
-  readonly alertLatencies = new SampleSeries();
-  readonly detections = new SampleSeries();
+  readonly reconnectDurations: TrendSeries;
+  readonly pongRtts: TrendSeries;
+  readonly alertLatencies: TrendSeries;
+  readonly detections: TrendSeries;
   /**
    * Per reconnect after a loss (a recovered episode, or the app's reconnect after `failed`),
    * from the reconnect until the client held every alert of its user published before it (the
    * backlog replayed); 0 when nothing was missing. Filled by {@link finish}: the publisher
    * learns of some alerts only after they were delivered.
    */
-  readonly catchUps = new SampleSeries();
+  readonly catchUps: TrendSeries;
   readonly #recoveries: Recovery[] = [];
   readonly episodes: Episode[] = [];
   // Events, by time.
@@ -162,15 +175,35 @@ export class FleetRecorder {
   foreignDeliveries = 0;
 
   /**
-   * @param options.pongTimes keep each pong's time (default true); without them the RTT trend
-   *   cannot be split into steady and fault windows, which only a threshold asks for, and a
-   *   simulated day of a large fleet saves 8 bytes a pong
+   * @param options.histograms the trends kept as streaming histograms (exact counts, min, max
+   *   and average; percentiles within {@link HISTOGRAM_ERROR_BOUND}) instead of sample by sample:
+   *   memory that does not grow with the run, for a simulated day of a large fleet. Such a trend
+   *   keeps no times, so it cannot be split into steady and fault windows.
    */
-  constructor(clock: Clock, options: { pongTimes?: boolean } = {}) {
+  constructor(clock: Clock, options: { histograms?: readonly TrendMetric[] } = {}) {
     this.#clock = clock;
     this.#startAt = clock.now();
     this.#createdAt = this.#startAt;
-    this.pongRtts = new SampleSeries({ times: options.pongTimes ?? true });
+    const histograms = new Set(options.histograms);
+    const series = (metric: TrendMetric): TrendSeries =>
+      histograms.has(metric) ? new HistogramSeries() : new SampleSeries();
+    this.reconnectDurations = series('reconnect_duration_seconds');
+    this.pongRtts = series('pong_rtt_seconds');
+    this.alertLatencies = series('alert_latency_seconds');
+    this.detections = series('detection_seconds');
+    this.catchUps = series('catch_up_seconds');
+  }
+
+  /** How far the histogram-kept trends' percentiles may be off; undefined when none is kept. */
+  get histogramBound(): typeof HISTOGRAM_ERROR_BOUND | undefined {
+    const all = [
+      this.reconnectDurations,
+      this.pongRtts,
+      this.alertLatencies,
+      this.detections,
+      this.catchUps,
+    ];
+    return all.some((s) => s instanceof HistogramSeries) ? HISTOGRAM_ERROR_BOUND : undefined;
   }
 
   /**

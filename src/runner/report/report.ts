@@ -157,5 +157,19 @@ export interface RunReport {
   steadyState: { before: ProbeResult[]; after: ProbeResult[] };
   thresholds: ThresholdResult[];
   /** Sim only: timers fired on the virtual clock (no wall-clock figures: reports are reproducible). */
-  simulation?: { events: number };
+  simulation?: {
+    events: number;
+    /**
+     * How the trends' percentiles were taken when some were kept as streaming histograms: each
+     * lies within `relative` of the exact nearest-rank value plus `absoluteSeconds`, either
+     * way; counts, min, max and averages are exact. Absent when every trend was exact.
+     */
+    percentiles?: {
+      method: 'hdr-histogram';
+      trends: string[];
+      significantDigits: number;
+      relative: number;
+      absoluteSeconds: number;
+    };
+  };
 }

@@ -16,6 +16,14 @@ function topReasons(reasons: Record<string, number>): string {
   return shown.join(' · ') + (sorted.length > 4 ? ` · ${sorted.length - 4} more` : '');
 }
 
+/** How far a simulation's histogram percentiles may lie from the exact ones. */
+function describeHistograms(
+  p: NonNullable<NonNullable<RunReport['simulation']>['percentiles']>,
+): string {
+  const percent = Number((p.relative * 100).toPrecision(2));
+  return `from streaming histograms (${p.method}, ${p.significantDigits} digits): each within ${percent} % + ${p.absoluteSeconds * 1e9} ns of the exact value; counts, min, max and averages exact`;
+}
+
 /** Rows of the summary: label and value, shared by the text and Markdown renderings. */
 function rows(report: RunReport): Array<[string, string]> {
   const m = report.metrics;
@@ -56,6 +64,11 @@ function rows(report: RunReport): Array<[string, string]> {
         ] as Array<[string, string]>)
       : []),
     ['pong RTT (s)', dist(m.pong_rtt_seconds)],
+    ...(report.simulation?.percentiles === undefined
+      ? []
+      : ([['percentiles', describeHistograms(report.simulation.percentiles)]] as Array<
+          [string, string]
+        >)),
     ...(a.historyResets > 0
       ? ([
           [

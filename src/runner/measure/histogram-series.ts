@@ -1,0 +1,120 @@
+// A trend kept as a streaming histogram (HdrHistogram) instead of sample by sample: what lets a
+// simulated day hold a fleet's pongs in a fixed few hundred KiB, however long the run and however
+// often the clients ping. Counts, min, max and the sum (so the average) stay exact; percentiles
+// are read off the histogram, within a stated bound of the exact ones.
+import { build, type Histogram } from 'hdr-histogram-js';
+import { ExactSum, rankOf, type Summary } from './order-stats.js';
+import type { SeriesView } from './series-stats.js';
+
+/** Values are recorded in whole nanoseconds (the series' values are milliseconds). */
+const UNITS_PER_MS = 1e6;
+/** Decimal digits the histogram keeps apart: buckets at most 2^-10 of their value wide. */
+const SIGNIFICANT_DIGITS = 3;
+/** Longest value a histogram takes: about 104 days, past any scenario's length. */
+const MAX_MS = Number.MAX_SAFE_INTEGER / UNITS_PER_MS;
+
+/**
+ * How far a percentile read from a {@link HistogramSeries} may lie from the exact nearest-rank
+ * one, either way, before the view's unit conversion: `relative` of the exact value (the
+ * bucket's width), plus `absoluteMs` (recording in whole nanoseconds).
+ */
+export const HISTOGRAM_ERROR_BOUND = {
+  method: 'hdr-histogram',
+  significantDigits: SIGNIFICANT_DIGITS,
+  relative: 2 ** -10,
+  absoluteMs: 1 / UNITS_PER_MS,
+} as const;
+
+/**
+ * A series of durations (milliseconds, finite, not negative) summarized as they arrive. It
+ * keeps no sample's time, so it cannot be split by window: a run that judges a trend in its
+ * steady or fault window keeps that trend as a {@link SampleSeries}.
+ */
+export class HistogramSeries {
+  readonly timed = false;
+  readonly #histogram: Histogram = build({
+    bitBucketSize: 64,
+    autoResize: true,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    useWebAssembly: false,
+  });
+  readonly #sum = new ExactSum();
+  #count = 0;
+  #min = Number.POSITIVE_INFINITY;
+  #max = Number.NEGATIVE_INFINITY;
+  /** False once the exact sum overflowed (it cannot, for durations shorter than MAX_MS). */
+  #summed = true;
+
+  /** Samples recorded. */
+  get length(): number {
+    return this.#count;
+  }
+
+  /** Records `value` (ms); `at` is accepted for the same call as a SampleSeries and not kept. */
+  push(_at: number, value: number): void {
+    if (!(value >= 0 && value <= MAX_MS)) {
+      throw new RangeError(
+        `HistogramSeries: a duration must be between 0 and ${MAX_MS} ms, got ${value}`,
+      );
+    }
+    this.#histogram.recordValue(Math.round(value * UNITS_PER_MS));
+    this.#count += 1;
+    if (value < this.#min) this.#min = value;
+    if (value > this.#max) this.#max = value;
+    if (this.#summed && !this.#sum.add(value)) this.#summed = false;
+  }
+
+  /**
+   * The summary {@link summarize} would give of every sample mapped through `view.map`: count,
+   * average, min and max exact, percentiles within {@link HISTOGRAM_ERROR_BOUND}.
+   */
+  summarize(view: SeriesView = {}): Summary {
+    assertWhole(view);
+    const map = view.map ?? ((v: number) => v);
+    if (this.#count === 0) {
+      return {
+        count: 0,
+        avg: undefined,
+        min: undefined,
+        p50: undefined,
+        p95: undefined,
+        p99: undefined,
+        max: undefined,
+      };
+    }
+    const avg = this.#summed ? this.#sum.value() / this.#count : Number.POSITIVE_INFINITY;
+    return {
+      count: this.#count,
+      avg: map(avg),
+      min: map(this.#min) + 0,
+      p50: map(this.#valueAt(50)) + 0,
+      p95: map(this.#valueAt(95)) + 0,
+      p99: map(this.#valueAt(99)) + 0,
+      max: map(this.#max) + 0,
+    };
+  }
+
+  /** The nearest-rank percentile `p` (0..100) in `view`, within the bound; undefined if empty. */
+  percentile(p: number, view: SeriesView = {}): number | undefined {
+    assertWhole(view);
+    if (this.#count === 0) return undefined;
+    const value = this.#valueAt(p);
+    return (view.map === undefined ? value : view.map(value)) + 0;
+  }
+
+  // The rank's bucket, read as the largest value it holds (HdrHistogram's convention), kept
+  // within the exact min and max.
+  #valueAt(p: number): number {
+    const rank = rankOf(this.#count, p);
+    if (rank === 0) return this.#min;
+    if (rank === this.#count - 1) return this.#max;
+    const units = this.#histogram.getValueAtPercentile(Math.min(100, p));
+    return Math.min(this.#max, Math.max(this.#min, units / UNITS_PER_MS));
+  }
+}
+
+function assertWhole(view: SeriesView): void {
+  if (view.keep !== undefined) {
+    throw new Error('HistogramSeries: this series keeps no times to filter by');
+  }
+}
