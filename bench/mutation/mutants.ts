@@ -105,4 +105,28 @@ export const MUTANTS: readonly Mutant[] = [
     to: 'const start = Math.max(0, afterSeq + 2 - firstSeq);',
     tests: [...SERVER_CORE, ...CLIENT],
   },
+  {
+    id: 'jitter-fixed-draw',
+    rule: 'full jitter draws each delay from the random source, uniform in [0, nominal)',
+    file: 'src/client/backoff.ts',
+    from: 'return Math.floor(random() * nominal);',
+    to: 'return Math.floor(0.5 * nominal);',
+    tests: CLIENT,
+  },
+  {
+    id: 'hello-clock-zero',
+    rule: "hello carries the server's clock (serverTime), which the client's offset is read from",
+    file: 'src/server/core/session.ts',
+    from: 'serverTime: this.#env.clock.now(),',
+    to: 'serverTime: 0,',
+    tests: SERVER_CORE,
+  },
+  {
+    id: 'slicer-one-piece',
+    rule: 'the slicer cuts a chunk into pieces of about average_size bytes',
+    file: 'src/proxy/toxics/slicer.ts',
+    from: 'while (remaining > averageSize + sizeVariation) {',
+    to: 'while (remaining > averageSize + sizeVariation && pieces.length < 0) {',
+    tests: ['test/proxy/toxics/slicer.test.ts'],
+  },
 ];

@@ -45,6 +45,9 @@ class Scheduled implements TimerHandle {
   }
 }
 
+/** Timers {@link SimulatedClock.advanceTo} fires at one instant before it calls it a loop. */
+export const MAX_TIMERS_AT_ONE_INSTANT = 10_000_000;
+
 /**
  * A virtual clock. Timers fire only when the owner advances time; ties fire in the order they
  * were scheduled (by their order places, see {@link travel}; timers that share a place, in the
@@ -238,11 +241,27 @@ export class SimulatedClock implements Clock {
     this.advanceTo(this.#now + ms);
   }
 
-  /** Fires every timer due up to `timeMs` in order, then sets time to `timeMs`. */
+  /**
+   * Fires every timer due up to `timeMs` in order, then sets time to `timeMs`. Throws when
+   * {@link MAX_TIMERS_AT_ONE_INSTANT} timers fire without time moving: a timer that re-arms
+   * itself for now would otherwise spin forever.
+   */
   advanceTo(timeMs: number): void {
+    let instant = Number.NaN;
+    let firedAtInstant = 0;
     for (;;) {
       const next = this.nextTimerAt();
       if (next === undefined || next > timeMs) break;
+      if (next === instant) {
+        if (++firedAtInstant > MAX_TIMERS_AT_ONE_INSTANT) {
+          throw new Error(
+            `SimulatedClock: over ${MAX_TIMERS_AT_ONE_INSTANT} timers fired at ${next} ms without time moving: a timer re-arms itself for the same instant`,
+          );
+        }
+      } else {
+        instant = next;
+        firedAtInstant = 1;
+      }
       this.step();
     }
     if (timeMs > this.#now) this.#now = timeMs;

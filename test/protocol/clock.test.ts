@@ -179,4 +179,21 @@ describe('SimulatedClock — playing skipped steps at their time', () => {
     expect(clock.orderOf(second)).toBe(clock.orderOf(first) + 1);
     expect(clock.orderOf({ timer: 42 })).toBeNaN();
   });
+
+  it('advance() stops a timer that re-arms itself for the same instant, naming the time', () => {
+    const clock = new SimulatedClock(500);
+    const rearm = (): void => void clock.setTimeout(rearm, 0);
+    clock.setTimeout(rearm, 10);
+    expect(() => clock.advance(20)).toThrow(
+      /over 10000000 timers fired at 510 ms without time moving/,
+    );
+  });
+
+  it('advance() fires many timers at one instant when each is its own', () => {
+    const clock = new SimulatedClock(0);
+    let fired = 0;
+    for (let i = 0; i < 200_000; i++) clock.setTimeout(() => (fired += 1), 5);
+    clock.advance(5);
+    expect(fired).toBe(200_000);
+  });
 });
