@@ -14,10 +14,11 @@ const http = createServer((req, res) => {
       .end(JSON.stringify(process.memoryUsage()));
     return;
   }
-  if (req.method !== 'POST' || req.url !== '/api/alerts') {
+  if (req.method !== 'POST' || (req.url !== '/api/alerts' && req.url !== '/api/broadcast')) {
     res.writeHead(404).end();
     return;
   }
+  const broadcast = req.url === '/api/broadcast';
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
@@ -29,7 +30,8 @@ const http = createServer((req, res) => {
       ...input,
       publishedAt: new Date().toISOString(),
     });
-    for (const socket of byUser.get(input.userId) ?? []) socket.send(alert);
+    if (broadcast) for (const socket of wss.clients) socket.send(alert);
+    else for (const socket of byUser.get(input.userId) ?? []) socket.send(alert);
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ seq }));
   });
 });

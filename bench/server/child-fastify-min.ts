@@ -24,6 +24,17 @@ app.post<{ Body: { userId: string } }>('/api/alerts', async (request, reply) => 
   for (const socket of byUser.get(request.body.userId) ?? []) socket.send(alert);
   return reply.code(201).send({ seq });
 });
+app.post<{ Body: Record<string, unknown> }>('/api/broadcast', async (request, reply) => {
+  seq += 1;
+  const alert = JSON.stringify({
+    type: 'breach_alert',
+    seq,
+    ...request.body,
+    publishedAt: new Date().toISOString(),
+  });
+  for (const socket of app.websocketServer.clients) socket.send(alert);
+  return reply.code(201).send({ seq });
+});
 await app.register(async (scope) => {
   scope.get<{ Params: { userId: string } }>(
     '/ws/breach-alerts/:userId',

@@ -1,6 +1,8 @@
-// Alert server vs a bare `ws` server with the same ping/pong handler, in one run:
-// connect time, RSS per connection, pong RTT with every client pinging once a second, and
-// publish→receive fan-out latency. Prints both and the ratios alert-server / bare-ws.
+// Alert server vs a bare `ws` server, naive Fastify + @fastify/websocket and Socket.IO 4, each
+// with the same handlers, in one run: connect time, RSS per connection, pong RTT with every
+// client pinging once a second, publish→receive latency of single alerts to random users, and
+// one alert to every user (the alert server's batch publish; the peers' one broadcast). Prints
+// each and the ratios to bare `ws` (the floor).
 //
 //   npx tsx bench/server/compare.ts [--connections 5000] [--seconds 10] [--alerts 200]
 //
@@ -28,15 +30,52 @@ const CONCURRENCY = 100;
 
 interface Result {
   connectMs: number[];
+  /** From the first connect to the last hello, CONCURRENCY at a time. */
+  connectAllMs: number;
   rssPerConnection: number;
   rttMs: number[];
   fanoutMs: number[];
+  /** Per fan-out to everyone: each client's publish→receive time, and the publish call's. */
+  everyone: Array<{ receiveMs: number[]; callMs: number }>;
+}
+
+/** How a peer's frames look on the wire: protocol v1's JSON, or Socket.IO 4 over Engine.IO 4. */
+type Dialect = 'json' | 'socketio';
+interface Frame {
+  type: string;
+  id?: string;
+  title?: string;
+}
+const FAN_OUTS_TO_EVERYONE = 3;
+
+function encode(dialect: Dialect, type: string, payload: Record<string, unknown>): string {
+  return dialect === 'json'
+    ? JSON.stringify({ type, ...payload })
+    : `42${JSON.stringify([type, payload])}`;
+}
+
+/** The frame's message, or undefined for Engine.IO's own (answered here: open, ping). */
+function decode(dialect: Dialect, data: Buffer, socket: WebSocket): Frame | undefined {
+  const text = data.toString();
+  if (dialect === 'json') return JSON.parse(text) as Frame;
+  if (text.startsWith('42')) {
+    const [type, payload] = JSON.parse(text.slice(2)) as [string, Omit<Frame, 'type'>];
+    return { type, ...payload };
+  }
+  if (text === '2')
+    socket.send('3'); // Engine.IO heartbeat
+  else if (text.startsWith('0')) socket.send('40'); // open: join the main namespace
+  return undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(name: string, child: Child, auth: boolean): Promise<Result> {
-  const base = `ws://127.0.0.1:${child.port}/ws/breach-alerts/`;
+async function measure(name: string, child: Child, peer: PeerSpec): Promise<Result> {
+  const { auth, dialect } = peer;
+  const url = (i: number): string =>
+    dialect === 'json'
+      ? `ws://127.0.0.1:${child.port}/ws/breach-alerts/user-${i}`
+      : `ws://127.0.0.1:${child.port}/socket.io/?EIO=4&transport=websocket&user=user-${i}`;
   const tokens = auth
     ? await Promise.all(
         Array.from({ length: N }, (_, i) => signToken({ sub: `user-${i}` }, SECRET)),
@@ -50,25 +89,25 @@ async function measure(name: string, child: Child, auth: boolean): Promise<Resul
   const rttMs: number[] = [];
   const alertWaiters = new Map<string, (t: number) => void>();
   let measuring = false;
+  // The fan-out to everyone in flight: its title, start and each client's receive time.
+  let everyone:
+    { title: string; started: number; receiveMs: number[]; done: () => void } | undefined;
 
   const open = (i: number) =>
     new Promise<void>((resolve, reject) => {
       const started = performance.now();
       const socket = new WebSocket(
-        base + `user-${i}`,
+        url(i),
         auth ? { headers: { authorization: `Bearer ${tokens[i]}` } } : {},
       );
       sockets[i] = socket;
       socket.on('message', (data) => {
-        const message = JSON.parse((data as Buffer).toString()) as {
-          type: string;
-          id?: string;
-          title?: string;
-        };
+        const message = decode(dialect, data as Buffer, socket);
+        if (message === undefined) return;
         if (message.type === 'hello') {
           connectMs.push(performance.now() - started);
           // Go live at once (the alert server otherwise waits up to 1 s for a resume).
-          socket.send(JSON.stringify({ type: 'ping', id: `warm-${i}` }));
+          socket.send(encode(dialect, 'ping', { id: `warm-${i}` }));
           resolve();
         } else if (message.type === 'pong' && message.id !== undefined) {
           const sent = pending.get(message.id);
@@ -77,15 +116,22 @@ async function measure(name: string, child: Child, auth: boolean): Promise<Resul
             if (measuring) rttMs.push(performance.now() - sent);
           }
         } else if (message.type === 'breach_alert' && message.title !== undefined) {
+          if (everyone !== undefined && message.title === everyone.title) {
+            everyone.receiveMs.push(performance.now() - everyone.started);
+            if (everyone.receiveMs.length === N) everyone.done();
+            return;
+          }
           alertWaiters.get(message.title)?.(performance.now());
         }
       });
       socket.once('error', reject);
     });
 
+  const connectStart = performance.now();
   for (let i = 0; i < N; i += CONCURRENCY) {
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N - i) }, (_, k) => open(i + k)));
   }
+  const connectAllMs = performance.now() - connectStart;
   await sleep(1500);
   const rssAfter = child.rss();
 
@@ -101,7 +147,7 @@ async function measure(name: string, child: Child, auth: boolean): Promise<Resul
       const socket = sockets[next]!;
       const id = `p${seq++}`;
       pending.set(id, performance.now());
-      socket.send(JSON.stringify({ type: 'ping', id }));
+      socket.send(encode(dialect, 'ping', { id }));
       next = (next + 1) % N;
     }
     await sleep(tickMs);
@@ -131,23 +177,72 @@ async function measure(name: string, child: Child, auth: boolean): Promise<Resul
     await sleep(50);
   }
 
+  // One alert to every user: the alert server assigns each user's seq and stores each user's
+  // copy in one batch call; the peers send one message to every socket.
+  const everyoneRuns: Result['everyone'] = [];
+  const userIds = Array.from({ length: N }, (_, i) => `user-${i}`);
+  for (let k = 0; k < FAN_OUTS_TO_EVERYONE; k++) {
+    await sleep(1000);
+    const title = `everyone-${k}`;
+    const fields = { severity: 'HIGH', title, source: 'bench' };
+    let done: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (done = resolve));
+    const run = { title, started: performance.now(), receiveMs: [] as number[], done };
+    everyone = run;
+    const response = await fetch(
+      `http://127.0.0.1:${child.port}/api/${auth ? 'alerts/batch' : 'broadcast'}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(auth ? { authorization: `Bearer ${publisher}` } : {}),
+        },
+        body: JSON.stringify(auth ? { userIds, ...fields } : fields),
+      },
+    );
+    const callMs = performance.now() - run.started;
+    if (response.status !== 201)
+      throw new Error(`${name}: fan-out to everyone answered ${response.status}`);
+    await Promise.race([all, sleep(30_000)]);
+    everyone = undefined;
+    everyoneRuns.push({ receiveMs: run.receiveMs, callMs });
+  }
+
   for (const socket of sockets) socket.terminate();
   console.error(
-    `${name}: ${connectMs.length} connected, ${rttMs.length} pongs, ${fanoutMs.length}/${ALERTS} alerts`,
+    `${name}: ${connectMs.length} connected, ${rttMs.length} pongs, ${fanoutMs.length}/${ALERTS} alerts, to everyone ${everyoneRuns.map((r) => r.receiveMs.length).join('/')} of ${N}`,
   );
-  return { connectMs, rssPerConnection: (rssAfter - rssBefore) / N, rttMs, fanoutMs };
+  return {
+    connectMs,
+    connectAllMs,
+    rssPerConnection: (rssAfter - rssBefore) / N,
+    rttMs,
+    fanoutMs,
+    everyone: everyoneRuns,
+  };
 }
 
 console.log(
   `stormwatch server bench: ${N} connections, ${SECONDS} s of 1 ping/s each, ${ALERTS} alerts, ${ROUNDS} rounds (node ${process.version})`,
 );
+interface PeerSpec {
+  script: string;
+  auth: boolean;
+  dialect: Dialect;
+}
 const peers = {
-  'bare-ws': { script: './child-bare-ws.ts', auth: false },
-  'alert-server': { script: './child-alert-server.ts', auth: true },
-  'fastify-naive': { script: './child-fastify-min.ts', auth: false },
-} as const;
+  'bare-ws': { script: './child-bare-ws.ts', auth: false, dialect: 'json' },
+  'alert-server': { script: './child-alert-server.ts', auth: true, dialect: 'json' },
+  'fastify-naive': { script: './child-fastify-min.ts', auth: false, dialect: 'json' },
+  'socket.io': { script: './child-socketio.ts', auth: false, dialect: 'socketio' },
+} as const satisfies Record<string, PeerSpec>;
 type Peer = keyof typeof peers;
-const results: Record<Peer, Result[]> = { 'bare-ws': [], 'alert-server': [], 'fastify-naive': [] };
+const results: Record<Peer, Result[]> = {
+  'bare-ws': [],
+  'alert-server': [],
+  'fastify-naive': [],
+  'socket.io': [],
+};
 const names = Object.keys(peers) as Peer[];
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order so no peer always runs on a warmer (or more tired) machine.
@@ -156,41 +251,73 @@ for (let round = 0; round < ROUNDS; round++) {
     const child = await startChild(new URL(peers[name].script, import.meta.url), {
       BENCH_SECRET: SECRET,
     });
-    results[name].push(await measure(name, child, peers[name].auth).finally(() => child.stop()));
+    results[name].push(await measure(name, child, peers[name]).finally(() => child.stop()));
   }
 }
 
 /**
- * The median over rounds of a per-round figure for each peer, and the alert server's and naive
- * Fastify's ratios to bare `ws` (the floor).
+ * The median over rounds of a per-round figure for each peer, and each one's ratio to bare `ws`
+ * (the floor); the target applies to the alert server's.
  */
 const row = (label: string, pick: (r: Result) => number, target?: number): string[] => {
-  const a = median(results['alert-server'].map(pick));
-  const b = median(results['bare-ws'].map(pick));
-  const f = median(results['fastify-naive'].map(pick));
-  const ratio = a / b;
+  const at = (peer: Peer): number => median(results[peer].map(pick));
+  const floor = at('bare-ws');
+  const a = at('alert-server');
+  const f = at('fastify-naive');
+  const io = at('socket.io');
   const verdict =
-    target === undefined ? '' : ratio <= target ? `<= ${target} ok` : `> ${target} MISSED`;
-  return [label, fmt(a), fmt(b), fmt(f), fmt(ratio), fmt(f / b), verdict];
+    target === undefined ? '' : a / floor <= target ? `<= ${target} ok` : `> ${target} MISSED`;
+  return [
+    label,
+    fmt(a),
+    fmt(floor),
+    fmt(f),
+    fmt(io),
+    fmt(a / floor),
+    fmt(f / floor),
+    fmt(io / floor),
+    verdict,
+  ];
 };
-console.log(`medians over ${ROUNDS} rounds:`);
+/** Over a round's fan-outs to everyone: the median of a per-fan-out figure. */
+const everyone = (pick: (run: Result['everyone'][number]) => number) => (r: Result) =>
+  median(r.everyone.map(pick));
+console.log(
+  `medians over ${ROUNDS} rounds (fan-out to everyone: ${FAN_OUTS_TO_EVERYONE} a round):`,
+);
 printTable(
   [
     'metric',
     'alert-server',
     'bare-ws',
-    'fastify-naive',
+    'fastify',
+    'socket.io',
     'alert/bare',
     'fastify/bare',
+    'socket.io/bare',
     'target (alert/bare)',
   ],
   [
     row('connect p50 (ms)', (r) => percentile(r.connectMs, 50)),
     row('connect p99 (ms)', (r) => percentile(r.connectMs, 99)),
-    row('RSS per connection (KiB)', (r) => r.rssPerConnection / 1024, 1.3),
-    row('pong RTT p50 (ms)', (r) => percentile(r.rttMs, 50), 1.3),
-    row('pong RTT p99 (ms)', (r) => percentile(r.rttMs, 99), 1.3),
-    row('fan-out p50 (ms)', (r) => percentile(r.fanoutMs, 50)),
-    row('fan-out p99 (ms)', (r) => percentile(r.fanoutMs, 99)),
+    row('connect all (ms)', (r) => r.connectAllMs, 1.1),
+    row('RSS per connection (KiB)', (r) => r.rssPerConnection / 1024, 1.1),
+    row('pong RTT p50 (ms)', (r) => percentile(r.rttMs, 50), 1.1),
+    row('pong RTT p99 (ms)', (r) => percentile(r.rttMs, 99), 1.1),
+    row('one alert p50 (ms)', (r) => percentile(r.fanoutMs, 50)),
+    row('one alert p99 (ms)', (r) => percentile(r.fanoutMs, 99)),
+    row(
+      'to everyone p99 (ms)',
+      everyone((run) => percentile(run.receiveMs, 99)),
+      1.2,
+    ),
+    row(
+      'to everyone, call (ms)',
+      everyone((run) => run.callMs),
+    ),
+    row(
+      'to everyone, received',
+      everyone((run) => run.receiveMs.length),
+    ),
   ],
 );
