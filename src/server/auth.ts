@@ -6,8 +6,10 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { BEARER_SUBPROTOCOL_PREFIX, systemClock } from '../protocol/index.js';
 import { ServerError, ServerErrorCode } from './errors.js';
+import { verifyHs256 } from './hs256.js';
 
 /** Roles a token may carry. `publisher` may POST alerts. */
 export type Role = 'user' | 'publisher';
@@ -28,12 +30,20 @@ export type AuthOptions = { secret: string } | { jwksUrl: string };
 /** Verifies a JWT and returns who it names. */
 export type TokenVerifier = (token: string, nowMs: number) => Promise<Principal>;
 
+const expired = (): ServerError =>
+  new ServerError(ServerErrorCode.TOKEN_EXPIRED, 401, 'token expired');
+const invalid = (): ServerError =>
+  new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'invalid token');
+
 /** Builds a verifier; HS256 for secrets, the key set's algorithms for JWKS. */
 export function createTokenVerifier(options: AuthOptions): TokenVerifier {
   // The HMAC key is imported once: handing jose the raw bytes imports it again on every
   // verification, which costs native memory per connection (bench/server/mem-probe.ts).
   let key: Promise<CryptoKey> | JWTVerifyGetKey;
+  // Plain HS256 tokens are checked synchronously (./hs256.ts); jose takes the rest.
+  let hmacKey: KeyObject | undefined;
   if ('secret' in options) {
+    hmacKey = createSecretKey(Buffer.from(options.secret, 'utf8'));
     key = globalThis.crypto.subtle.importKey(
       'raw',
       new TextEncoder().encode(options.secret),
@@ -45,20 +55,23 @@ export function createTokenVerifier(options: AuthOptions): TokenVerifier {
     key = createRemoteJWKSet(new URL(options.jwksUrl));
   }
   const algorithms = 'secret' in options ? ['HS256'] : undefined;
-  return async (token, nowMs) => {
-    let payload: JWTPayload;
+  const viaJose = async (token: string, nowMs: number): Promise<JWTPayload> => {
     try {
       const verified = await jwtVerify(token, typeof key === 'function' ? key : await key, {
         ...(algorithms === undefined ? {} : { algorithms }),
         currentDate: new Date(nowMs),
       });
-      payload = verified.payload;
+      return verified.payload;
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) {
-        throw new ServerError(ServerErrorCode.TOKEN_EXPIRED, 401, 'token expired');
-      }
-      throw new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'invalid token');
+      if (error instanceof joseErrors.JWTExpired) throw expired();
+      throw invalid();
     }
+  };
+  return async (token, nowMs) => {
+    const fast = hmacKey === undefined ? undefined : verifyHs256(token, hmacKey, nowMs);
+    if (fast?.kind === 'expired') throw expired();
+    if (fast?.kind === 'invalid') throw invalid();
+    const payload: JWTPayload = fast?.kind === 'valid' ? fast.payload : await viaJose(token, nowMs);
     if (typeof payload.sub !== 'string' || payload.sub === '') {
       throw new ServerError(ServerErrorCode.UNAUTHORIZED, 401, 'token has no sub claim');
     }
