@@ -58,9 +58,9 @@ describe('simulated trends as streaming histograms', () => {
         for (const p of ['p50', 'p95', 'p99'] as const) {
           if (want[p] === null) continue;
           const allowed =
-            want[p]! * bound!.relative + bound!.absoluteSeconds + 2 * REPORT_ROUNDING_S;
+            want[p] * bound!.relative + bound!.absoluteSeconds + 2 * REPORT_ROUNDING_S;
           expect(
-            Math.abs(read[p]! - want[p]!),
+            Math.abs(read[p]! - want[p]),
             `${trend} ${p}: ${read[p]} vs ${want[p]}`,
           ).toBeLessThanOrEqual(allowed);
           compared += 1;

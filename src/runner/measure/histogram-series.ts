@@ -44,6 +44,16 @@ export class HistogramSeries {
   #max = Number.NEGATIVE_INFINITY;
   /** False once the exact sum overflowed (it cannot, for durations shorter than MAX_MS). */
   #summed = true;
+  // A run of equal values not recorded yet: a quiet simulated link answers every ping in the
+  // same time, and one histogram update and one exact product stand for the whole run.
+  #runValue = Number.NaN;
+  #runLength = 0;
+
+  /** Bytes the histogram's counts take (they grow only with the range of values, to ~0.5 MiB). */
+  get footprintBytes(): number {
+    this.#flush();
+    return this.#histogram.estimatedFootprintInBytes;
+  }
 
   /** Samples recorded. */
   get length(): number {
@@ -52,16 +62,40 @@ export class HistogramSeries {
 
   /** Records `value` (ms); `at` is accepted for the same call as a SampleSeries and not kept. */
   push(_at: number, value: number): void {
+    if (value === this.#runValue) {
+      this.#runLength += 1;
+      this.#count += 1;
+      return;
+    }
     if (!(value >= 0 && value <= MAX_MS)) {
       throw new RangeError(
         `HistogramSeries: a duration must be between 0 and ${MAX_MS} ms, got ${value}`,
       );
     }
-    this.#histogram.recordValue(Math.round(value * UNITS_PER_MS));
+    this.#flush();
+    this.#runValue = value;
+    this.#runLength = 1;
     this.#count += 1;
     if (value < this.#min) this.#min = value;
     if (value > this.#max) this.#max = value;
-    if (this.#summed && !this.#sum.add(value)) this.#summed = false;
+  }
+
+  // Records the pending run in the histogram and the exact sum.
+  #flush(): void {
+    const n = this.#runLength;
+    if (n === 0) return;
+    const value = this.#runValue;
+    this.#runLength = 0;
+    this.#runValue = Number.NaN;
+    this.#histogram.recordValueWithCount(Math.round(value * UNITS_PER_MS), n);
+    if (!this.#summed) return;
+    if (n < SHORT_RUN || value < PRODUCT_FLOOR) {
+      for (let i = 0; i < n; i++) this.#summed &&= this.#sum.add(value);
+    } else {
+      // value × n exactly, as the rounded product and its rounding error (Dekker).
+      const [product, error] = twoProduct(value, n);
+      this.#summed = this.#sum.add(product) && this.#sum.add(error);
+    }
   }
 
   /**
@@ -70,6 +104,7 @@ export class HistogramSeries {
    */
   summarize(view: SeriesView = {}): Summary {
     assertWhole(view);
+    this.#flush();
     const map = view.map ?? ((v: number) => v);
     if (this.#count === 0) {
       return {
@@ -97,6 +132,7 @@ export class HistogramSeries {
   /** The nearest-rank percentile `p` (0..100) in `view`, within the bound; undefined if empty. */
   percentile(p: number, view: SeriesView = {}): number | undefined {
     assertWhole(view);
+    this.#flush();
     if (this.#count === 0) return undefined;
     const value = this.#valueAt(p);
     return (view.map === undefined ? value : view.map(value)) + 0;
@@ -111,6 +147,25 @@ export class HistogramSeries {
     const units = this.#histogram.getValueAtPercentile(Math.min(100, p));
     return Math.min(this.#max, Math.max(this.#min, units / UNITS_PER_MS));
   }
+}
+
+/** Runs shorter than this are summed a value at a time. */
+const SHORT_RUN = 8;
+/** Below this a product's error term could fall among subnormals and lose bits: summed singly. */
+const PRODUCT_FLOOR = 2 ** -900;
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134_217_729;
+
+// a × b as p + e exactly (both doubles), for finite products far from overflow and underflow.
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  const ca = SPLITTER * a;
+  const aHi = ca - (ca - a);
+  const aLo = a - aHi;
+  const cb = SPLITTER * b;
+  const bHi = cb - (cb - b);
+  const bLo = b - bHi;
+  return [p, aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo];
 }
 
 function assertWhole(view: SeriesView): void {

@@ -106,6 +106,17 @@ export class FleetRecorder {
   readonly windows = new RunWindows();
   readonly #clock: Clock;
   readonly #tracks: ClientTrack[] = [];
+  // The fleet by state, kept as clients change (a snapshot is read at every timeline sample and
+  // probe: counting 10 000 tracks each time was a tenth of a simulated day).
+  readonly #byState: Record<ClientStateName, number> = {
+    connecting: 0,
+    connected: 0,
+    reconnecting: 0,
+    disconnected: 0,
+    failed: 0,
+  };
+  #poor = 0;
+  #polling = 0;
   readonly #published = new Map<string, Published>();
   /** Foreign alerts delivered before their publish was answered: id → when they arrived. */
   readonly #earlyDeliveries = new Map<string, number[]>();
@@ -266,6 +277,7 @@ export class FleetRecorder {
       transport: undefined,
     };
     this.#tracks.push(track);
+    this.#tally(track, 1);
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
       client.on('pong', (pong) => {
@@ -277,12 +289,16 @@ export class FleetRecorder {
         );
       }),
       client.on('quality', (change) => {
+        this.#tally(track, -1);
         track.poor = change.to === 'poor';
+        this.#tally(track, 1);
         if (change.to === 'poor') this.poorTransitions.push(change.at);
       }),
       client.on('alert', (alert, receivedAt?: number) => this.#onAlert(track, alert, receivedAt)),
       client.on('transport', (change) => {
+        this.#tally(track, -1);
         track.transport = change.to;
+        this.#tally(track, 1);
         if (change.to === 'polling') this.fallbacks.push(change.at);
       }),
       client.on('gap', (gap) => {
@@ -343,21 +359,20 @@ export class FleetRecorder {
 
   /** Counts clients per state now. */
   snapshot(): FleetSnapshot {
-    const byState: Record<ClientStateName, number> = {
-      connecting: 0,
-      connected: 0,
-      reconnecting: 0,
-      disconnected: 0,
-      failed: 0,
+    return {
+      total: this.#tracks.length,
+      byState: { ...this.#byState },
+      poor: this.#poor,
+      polling: this.#polling,
     };
-    let poor = 0;
-    let polling = 0;
-    for (const track of this.#tracks) {
-      byState[track.state] += 1;
-      if (track.state === 'connected' && track.poor) poor += 1;
-      if (track.state === 'connected' && track.transport === 'polling') polling += 1;
-    }
-    return { total: this.#tracks.length, byState, poor, polling };
+  }
+
+  // Adds (1) or removes (-1) a track's part in the counts behind snapshot().
+  #tally(track: ClientTrack, sign: 1 | -1): void {
+    this.#byState[track.state] += sign;
+    if (track.state !== 'connected') return;
+    if (track.poor) this.#poor += sign;
+    if (track.transport === 'polling') this.#polling += sign;
   }
 
   /**
@@ -464,7 +479,7 @@ export class FleetRecorder {
 
   /** Clients currently failed. */
   get failedClients(): number {
-    return this.#tracks.filter((t) => t.state === 'failed').length;
+    return this.#byState.failed;
   }
 
   /** Connected clients whose connection travels by long polling now. */
@@ -503,6 +518,7 @@ export class FleetRecorder {
       }
     }
     const from = track.state;
+    this.#tally(track, -1);
     track.state = change.to;
     if (change.to === 'connected') track.downSince = undefined;
     else track.downSince ??= at;
@@ -511,6 +527,7 @@ export class FleetRecorder {
       change.to === 'disconnected' && (change.reason === 'client' || change.reason === 'disposed');
     track.since = appIdle ? undefined : at;
     if (change.to !== 'connected') track.poor = false;
+    this.#tally(track, 1);
 
     if (from === 'connecting' && change.to !== 'connecting') {
       this.attempts.push({ at, opened: change.to === 'connected' });

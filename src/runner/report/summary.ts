@@ -21,7 +21,7 @@ function describeHistograms(
   p: NonNullable<NonNullable<RunReport['simulation']>['percentiles']>,
 ): string {
   const percent = Number((p.relative * 100).toPrecision(2));
-  return `from streaming histograms (${p.method}, ${p.significantDigits} digits): each within ${percent} % + ${p.absoluteSeconds * 1e9} ns of the exact value; counts, min, max and averages exact`;
+  return `from streaming histograms (${p.method}, ${p.significantDigits} digits): each within ${percent} % + ${Number((p.absoluteSeconds * 1e9).toPrecision(3))} ns of the exact value; counts, min, max and averages exact`;
 }
 
 /** Rows of the summary: label and value, shared by the text and Markdown renderings. */

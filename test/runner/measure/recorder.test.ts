@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientEventMap, ClientEventName, StateChange } from '../../../src/client/index.js';
 import { SimulatedClock } from '../../../src/protocol/index.js';
@@ -294,5 +295,65 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     expect(m.count('alerts_duplicated', 'all')).toBe(0);
     expect(m.count('alerts_lost', 'all')).toBe(0);
     expect([...m.trend('alert_latency_seconds', 'all')]).toEqual([0.1]);
+  });
+});
+
+describe('FleetRecorder.snapshot', () => {
+  it('counts the fleet as a recount of every client would, through any sequence of changes', () => {
+    const STATES = ['connecting', 'connected', 'reconnecting', 'disconnected', 'failed'] as const;
+    const change = fc.record({
+      client: fc.nat(5),
+      kind: fc.constantFrom('state', 'quality', 'transport'),
+      state: fc.constantFrom(...STATES),
+      poor: fc.boolean(),
+      polling: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 80 }), (changes) => {
+        const clock = new SimulatedClock(0);
+        const recorder = new FleetRecorder(clock);
+        const clients = Array.from({ length: 6 }, (_, i) => {
+          const client = new ScriptedClient();
+          recorder.attach(i, `u${i}`, client);
+          return { client, poor: false, polling: false };
+        });
+        let at = 0;
+        for (const c of changes) {
+          const target = clients[c.client]!;
+          at += 10;
+          if (c.kind === 'state') {
+            if (target.client.state === c.state) continue;
+            target.client.go(c.state, at);
+            if (c.state !== 'connected') target.poor = false;
+          } else if (c.kind === 'quality') {
+            target.client.emit('quality', {
+              from: target.poor ? 'poor' : 'good',
+              to: c.poor ? 'poor' : 'good',
+              at,
+            } as never);
+            target.poor = c.poor;
+          } else {
+            target.client.emit('transport', {
+              from: target.polling ? 'polling' : 'websocket',
+              to: c.polling ? 'polling' : 'websocket',
+              at,
+            } as never);
+            target.polling = c.polling;
+          }
+        }
+        const snapshot = recorder.snapshot();
+        const connected = clients.filter((c) => c.client.state === 'connected');
+        expect(snapshot).toEqual({
+          total: 6,
+          byState: Object.fromEntries(
+            STATES.map((state) => [state, clients.filter((c) => c.client.state === state).length]),
+          ),
+          poor: connected.filter((c) => c.poor).length,
+          polling: connected.filter((c) => c.polling).length,
+        });
+        expect(recorder.failedClients).toBe(snapshot.byState.failed);
+      }),
+      { seed: 11, numRuns: 300 },
+    );
   });
 });
