@@ -10,7 +10,8 @@ const benches: Record<string, { file: string; about: string }> = {
   },
   sim: {
     file: 'sim/fleet-day.ts',
-    about: 'simulated fleet-day: 10,000 clients × 24 h against 1,000 clients (wall, events/s, RSS)',
+    about:
+      'simulated days: the 10,000-client fleet-day, 10,000 × 24 h of 5 s pings, the 100,000-client fleet-day (wall, events/s, client-hours/s, RSS)',
   },
   summary: {
     file: 'runner/summary.ts',
