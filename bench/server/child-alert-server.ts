@@ -1,5 +1,5 @@
 // The alert server as a bench target: prints its port, runs until killed.
-import { buildServer } from '../../src/server/index.js';
+import { buildServer } from '../../dist/server/index.js';
 
 const secret = process.env.BENCH_SECRET ?? 'bench-secret';
 const app = await buildServer({
