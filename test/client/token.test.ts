@@ -72,6 +72,32 @@ describe('token provider', () => {
     client.dispose();
   });
 
+  it('a provider slower than the connect timeout still gets the client in, with its one token', async () => {
+    // Each token takes 30 s: longer than the 20 s connect timeout. The attempt that asked for it
+    // times out; the retry waits for the same request and opens with its token.
+    const requests: Deferred[] = [];
+    const { clock, server, client, events } = createHarness({
+      getToken: () => {
+        const d = deferred();
+        requests.push(d);
+        return d.promise;
+      },
+      backoff: { jitter: 'none' },
+    });
+    client.connect();
+    await advance(clock, 20_000);
+    expect(events.state.at(-1)).toMatchObject({ to: 'reconnecting', reason: 'connect-timeout' });
+    await advance(clock, 1000); // the retry waits on the request in flight
+    expect(requests).toHaveLength(1);
+    await advance(clock, 9000);
+    requests[0]!.resolve('slow');
+    await flush();
+    expect(server.connections.map((c) => c.token)).toEqual(['slow']);
+    expect(client.state).toBe('connected');
+    expect(requests).toHaveLength(1);
+    client.dispose();
+  });
+
   it('a token arriving after disconnect() opens nothing', async () => {
     const d = deferred();
     const { server, client } = createHarness({ getToken: () => d.promise });

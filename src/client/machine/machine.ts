@@ -45,6 +45,7 @@ export function createInitialState(config: MachineConfig): MachineState {
     nextSocketId: 1,
     nextTokenRequest: 1,
     tokenInFlight: undefined,
+    tokenFreshFrom: 1,
     online: true,
     visible: true,
     quality: 'good',
@@ -170,6 +171,7 @@ function restart(step: Step, reason: TransitionReason): void {
     failingSince: undefined,
     authRetried: false,
     previousDelayMs: step.ctx.config.backoff.initialDelayMs,
+    tokenFreshFrom: step.state.nextTokenRequest,
   });
   startAttempt(step, 0, reason);
 }
@@ -224,7 +226,14 @@ function onTokenSettled(
   const phase = step.state.phase;
   if (phase.name !== 'connecting') return;
   if (phase.step === 'token-wait') {
-    // The settled request belonged to a superseded attempt: ignore its result, ask again.
+    // The request belonged to a superseded attempt. One that timed out waiting for it left a
+    // token as fresh as a new one (no socket was tried since it was asked for): use it, so a
+    // provider slower than the connect timeout still gets the client in. After the app's
+    // connect() or reconnect(), or a failure, ask again.
+    if (event.type === 'token' && event.requestId >= step.state.tokenFreshFrom) {
+      openSocket(step, phase.attempt, event.token, 'connect');
+      return;
+    }
     step.update({
       phase: {
         name: 'connecting',

@@ -15,6 +15,7 @@ function copyState(s: MachineState): MachineState {
     nextSocketId: s.nextSocketId,
     nextTokenRequest: s.nextTokenRequest,
     tokenInFlight: s.tokenInFlight,
+    tokenFreshFrom: s.tokenFreshFrom,
     online: s.online,
     visible: s.visible,
     quality: s.quality,

@@ -55,6 +55,11 @@ export interface MachineState {
   readonly nextTokenRequest: number;
   /** The one token request in flight, if any. */
   readonly tokenInFlight: number | undefined;
+  /**
+   * Tokens of requests numbered below this are stale: asked for before the app's last
+   * `connect()` or `reconnect()`, which wants a fresh one.
+   */
+  readonly tokenFreshFrom: number;
   readonly online: boolean;
   readonly visible: boolean;
   readonly quality: Quality;
