@@ -34,6 +34,10 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'server/batch.ts',
     about: 'one alert to 10,000 users: one batch call vs 10,000 single publishes (memory, Redis)',
   },
+  verify: {
+    file: 'server/verify.ts',
+    about: "token verification per upgrade: the server's HS256 path against jose's jwtVerify",
+  },
   targets: {
     file: 'targets/compare.ts',
     about:
