@@ -99,6 +99,24 @@ function distributionRows(report: RunReport): string {
     .join('');
 }
 
+const TREND_LABELS: Record<string, string> = {
+  reconnect_duration_seconds: 'reconnect time',
+  detection_seconds: 'detection',
+  pong_rtt_seconds: 'pong RTT',
+  alert_latency_seconds: 'alert latency',
+  catch_up_seconds: 'catch-up',
+};
+
+/** Under the distributions of a simulation whose trends were kept as histograms: their bound. */
+function percentileNote(report: RunReport): string {
+  const p = report.simulation?.percentiles;
+  if (p === undefined) return '';
+  const percent = Number((p.relative * 100).toPrecision(2));
+  const ns = Number((p.absoluteSeconds * 1e9).toPrecision(3));
+  const names = p.trends.map((t) => TREND_LABELS[t] ?? t).join(', ');
+  return `<p class="note" id="percentile-bound">Percentiles of ${e(names)} come from streaming histograms (${e(p.method)}, ${p.significantDigits} significant digits): each within ${percent} % + ${ns} ns of the exact value. Counts, min, max and averages are exact.</p>`;
+}
+
 function probeRows(report: RunReport): string {
   return (['before', 'after'] as const)
     .flatMap((phase) =>
@@ -213,7 +231,7 @@ ${hostLine(report)}
 </section>
 <section>
 <h2>Distributions (scenario seconds)</h2>
-<table id="distributions"><thead><tr><th></th><th class="n">n</th><th class="n">min</th><th class="n">avg</th><th class="n">p50</th><th class="n">p95</th><th class="n">p99</th><th class="n">max</th></tr></thead><tbody>${distributionRows(report)}</tbody></table>
+<table id="distributions"><thead><tr><th></th><th class="n">n</th><th class="n">min</th><th class="n">avg</th><th class="n">p50</th><th class="n">p95</th><th class="n">p99</th><th class="n">max</th></tr></thead><tbody>${distributionRows(report)}</tbody></table>${percentileNote(report)}
 </section>
 ${
   backoff.length === 0

@@ -129,6 +129,25 @@ describe('renderHtml', () => {
     expect(Number(bar[2])).toBeCloseTo((70 / 101.1) * 770, 0);
   });
 
+  it('states the bound of percentiles read from histograms under the distributions, and only then', () => {
+    const report = copy();
+    report.simulation = {
+      events: 1,
+      percentiles: {
+        method: 'hdr-histogram',
+        trends: ['pong_rtt_seconds', 'alert_latency_seconds'],
+        significantDigits: 3,
+        relative: 2 ** -10,
+        absoluteSeconds: 1e-9,
+      },
+    };
+    expect(renderHtml(report, ASSETS)).toContain(
+      'Percentiles of pong RTT, alert latency come from streaming histograms (hdr-histogram, 3 significant digits): each within 0.098 % + 1 ns of the exact value.',
+    );
+    report.simulation = { events: 1 };
+    expect(renderHtml(report, ASSETS)).not.toContain('percentile-bound');
+  });
+
   it('leaves the faults section out of a run without faults', () => {
     const html = renderHtml(
       copy((r) => (r.faults = [])),
