@@ -140,12 +140,7 @@ async function round(
   const sinkProxy = await createProxy(api, `sink-${Date.now()}`, sinkPort);
   const direct = await measureRtt(echoPort);
   const proxied = await measureRtt(echoProxy);
-  const directMBs = await measureThroughput(sinkPort, sinkDone);
-  const cpuBefore = cpuSeconds(child.process.pid!);
-  const proxiedMBs = await measureThroughput(sinkProxy, sinkDone);
-  const cpuPerGiB = (cpuSeconds(child.process.pid!) - cpuBefore) / (BULK_BYTES / 2 ** 30);
-
-  (globalThis as { gc?: () => void }).gc?.();
+  // Before the bulk transfers, whose buffers the proxy's heap would still be giving back.
   await new Promise((resolve) => setTimeout(resolve, 500));
   const rssBefore = child.rss();
   const idle: Socket[] = [];
@@ -155,6 +150,11 @@ async function round(
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const idleKiBPerConnection = (child.rss() - rssBefore) / 1024 / IDLE_CONNECTIONS;
   for (const socket of idle) socket.destroy();
+  const directMBs = await measureThroughput(sinkPort, sinkDone);
+  const cpuBefore = cpuSeconds(child.process.pid!);
+  const proxiedMBs = await measureThroughput(sinkProxy, sinkDone);
+  const cpuPerGiB = (cpuSeconds(child.process.pid!) - cpuBefore) / (BULK_BYTES / 2 ** 30);
+
   return { direct, proxied, directMBs, proxiedMBs, cpuPerGiB, idleKiBPerConnection };
 }
 
