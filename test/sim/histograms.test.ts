@@ -3,7 +3,7 @@
 // everything else must be the same, and the report must stay byte-identical per seed.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, type Scenario } from '../../src/runner/index.js';
+import { loadScenario, TREND_METRICS, type Scenario } from '../../src/runner/index.js';
 import { runOnlyReason, simulate } from '../../src/sim/index.js';
 
 const files = readdirSync('scenarios')
@@ -11,13 +11,6 @@ const files = readdirSync('scenarios')
   .sort();
 const loaded = await Promise.all(files.map((f) => loadScenario(`scenarios/${f}`)));
 const simulatable = loaded.filter((s) => runOnlyReason(s) === undefined);
-const TRENDS = [
-  'reconnect_duration_seconds',
-  'pong_rtt_seconds',
-  'alert_latency_seconds',
-  'detection_seconds',
-  'catch_up_seconds',
-] as const;
 /** Reports round seconds to 6 digits. */
 const REPORT_ROUNDING_S = 0.5e-6;
 
@@ -44,7 +37,7 @@ describe('simulated trends as streaming histograms', () => {
       expect(streamed.report.verdict).toBe(exact.report.verdict);
       expect(streamed.report.alerts).toEqual(exact.report.alerts);
       let compared = 0;
-      for (const trend of TRENDS) {
+      for (const trend of TREND_METRICS) {
         const read = streamed.report.metrics[trend];
         const want = exact.report.metrics[trend];
         expect(read.count, trend).toBe(want.count);

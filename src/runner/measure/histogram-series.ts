@@ -3,7 +3,7 @@
 // often the clients ping. Counts, min, max and the sum (so the average) stay exact; percentiles
 // are read off the histogram, within a stated bound of the exact ones.
 import { build, type Histogram } from 'hdr-histogram-js';
-import { ExactSum, rankOf, type Summary } from './order-stats.js';
+import { ExactSum, rankOf, summarize, type Summary } from './order-stats.js';
 import type { SeriesView } from './series-stats.js';
 
 /** Values are recorded in whole nanoseconds (the series' values are milliseconds). */
@@ -106,17 +106,7 @@ export class HistogramSeries {
     assertWhole(view);
     this.#flush();
     const map = view.map ?? ((v: number) => v);
-    if (this.#count === 0) {
-      return {
-        count: 0,
-        avg: undefined,
-        min: undefined,
-        p50: undefined,
-        p95: undefined,
-        p99: undefined,
-        max: undefined,
-      };
-    }
+    if (this.#count === 0) return summarize([]);
     const avg = this.#summed ? this.#sum.value() / this.#count : Number.POSITIVE_INFINITY;
     return {
       count: this.#count,

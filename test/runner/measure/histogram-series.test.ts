@@ -4,13 +4,24 @@ import {
   HISTOGRAM_ERROR_BOUND,
   HistogramSeries,
 } from '../../../src/runner/measure/histogram-series.js';
-import { summarize } from '../../../src/runner/measure/order-stats.js';
+import { summarize, type Summary } from '../../../src/runner/measure/order-stats.js';
 
 const { relative, absoluteMs } = HISTOGRAM_ERROR_BOUND;
 
 /** True when `read` lies as near the exact value as the bound promises. */
 function within(read: number, exact: number): boolean {
   return Math.abs(read - exact) <= exact * relative + absoluteMs;
+}
+
+/** Count, min, max and average exact; p50, p95 and p99 within the bound. */
+function expectAgreement(read: Summary, exact: Summary): void {
+  expect(read.count).toBe(exact.count);
+  expect(read.min).toBe(exact.min);
+  expect(read.max).toBe(exact.max);
+  expect(read.avg).toBe(exact.avg);
+  for (const p of ['p50', 'p95', 'p99'] as const) {
+    expect(within(read[p]!, exact[p]!), `${p} ${read[p]} vs ${exact[p]}`).toBe(true);
+  }
 }
 
 function fill(values: readonly number[]): HistogramSeries {
@@ -30,13 +41,7 @@ describe('HistogramSeries', () => {
         (values) => {
           const read = fill(values).summarize();
           const exact = summarize(values);
-          expect(read.count).toBe(exact.count);
-          expect(read.min).toBe(exact.min);
-          expect(read.max).toBe(exact.max);
-          expect(read.avg).toBe(exact.avg);
-          for (const p of ['p50', 'p95', 'p99'] as const) {
-            expect(within(read[p]!, exact[p]!), `${p} ${read[p]} vs ${exact[p]}`).toBe(true);
-          }
+          expectAgreement(read, exact);
         },
       ),
       { seed: 2026, numRuns: 300 },
@@ -58,13 +63,7 @@ describe('HistogramSeries', () => {
           const series = fill(values);
           const read = series.summarize();
           const exact = summarize(values);
-          expect(read.count).toBe(exact.count);
-          expect(read.min).toBe(exact.min);
-          expect(read.max).toBe(exact.max);
-          expect(read.avg).toBe(exact.avg);
-          for (const p of ['p50', 'p95', 'p99'] as const) {
-            expect(within(read[p]!, exact[p]!), `${p} ${read[p]} vs ${exact[p]}`).toBe(true);
-          }
+          expectAgreement(read, exact);
           // Reading in the middle of a run, then going on, changes nothing.
           series.push(0, values.at(-1)!);
           values.push(values.at(-1)!);
