@@ -9,6 +9,9 @@ import { catchUpMs } from './catch-up.js';
 import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
+import { FleetCounts, type FleetSnapshot } from './fleet-counts.js';
+
+export type { FleetSnapshot } from './fleet-counts.js';
 
 /** The trend metrics a run records sample by sample, or as histograms. */
 export const TREND_METRICS = [
@@ -71,15 +74,6 @@ export interface Episode {
   outcome: 'recovered' | 'failed' | 'unfinished';
 }
 
-/** Live view of the fleet, for probes, the progress line and gauges. */
-export interface FleetSnapshot {
-  total: number;
-  byState: Record<ClientStateName, number>;
-  poor: number;
-  /** Connected clients whose connection travels by long polling. */
-  polling: number;
-}
-
 /** A reconnect that ended an episode: when the loss and the reconnect happened. */
 interface Recovery {
   track: ClientTrack;
@@ -106,17 +100,7 @@ export class FleetRecorder {
   readonly windows = new RunWindows();
   readonly #clock: Clock;
   readonly #tracks: ClientTrack[] = [];
-  // The fleet by state, kept as clients change (a snapshot is read at every timeline sample and
-  // probe: counting 10 000 tracks each time was a tenth of a simulated day).
-  readonly #byState: Record<ClientStateName, number> = {
-    connecting: 0,
-    connected: 0,
-    reconnecting: 0,
-    disconnected: 0,
-    failed: 0,
-  };
-  #poor = 0;
-  #polling = 0;
+  readonly #counts = new FleetCounts();
   readonly #published = new Map<string, Published>();
   /** Foreign alerts delivered before their publish was answered: id → when they arrived. */
   readonly #earlyDeliveries = new Map<string, number[]>();
@@ -277,7 +261,7 @@ export class FleetRecorder {
       transport: undefined,
     };
     this.#tracks.push(track);
-    this.#tally(track, 1);
+    this.#counts.add(track, true);
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
       client.on('pong', (pong) => {
@@ -289,16 +273,16 @@ export class FleetRecorder {
         );
       }),
       client.on('quality', (change) => {
-        this.#tally(track, -1);
+        this.#counts.remove(track);
         track.poor = change.to === 'poor';
-        this.#tally(track, 1);
+        this.#counts.add(track);
         if (change.to === 'poor') this.poorTransitions.push(change.at);
       }),
       client.on('alert', (alert, receivedAt?: number) => this.#onAlert(track, alert, receivedAt)),
       client.on('transport', (change) => {
-        this.#tally(track, -1);
+        this.#counts.remove(track);
         track.transport = change.to;
-        this.#tally(track, 1);
+        this.#counts.add(track);
         if (change.to === 'polling') this.fallbacks.push(change.at);
       }),
       client.on('gap', (gap) => {
@@ -359,20 +343,7 @@ export class FleetRecorder {
 
   /** Counts clients per state now. */
   snapshot(): FleetSnapshot {
-    return {
-      total: this.#tracks.length,
-      byState: { ...this.#byState },
-      poor: this.#poor,
-      polling: this.#polling,
-    };
-  }
-
-  // Adds (1) or removes (-1) a track's part in the counts behind snapshot().
-  #tally(track: ClientTrack, sign: 1 | -1): void {
-    this.#byState[track.state] += sign;
-    if (track.state !== 'connected') return;
-    if (track.poor) this.#poor += sign;
-    if (track.transport === 'polling') this.#polling += sign;
+    return this.#counts.snapshot();
   }
 
   /**
@@ -479,7 +450,7 @@ export class FleetRecorder {
 
   /** Clients currently failed. */
   get failedClients(): number {
-    return this.#byState.failed;
+    return this.#counts.inState('failed');
   }
 
   /** Connected clients whose connection travels by long polling now. */
@@ -518,7 +489,7 @@ export class FleetRecorder {
       }
     }
     const from = track.state;
-    this.#tally(track, -1);
+    this.#counts.remove(track);
     track.state = change.to;
     if (change.to === 'connected') track.downSince = undefined;
     else track.downSince ??= at;
@@ -527,7 +498,7 @@ export class FleetRecorder {
       change.to === 'disconnected' && (change.reason === 'client' || change.reason === 'disposed');
     track.since = appIdle ? undefined : at;
     if (change.to !== 'connected') track.poor = false;
-    this.#tally(track, 1);
+    this.#counts.add(track);
 
     if (from === 'connecting' && change.to !== 'connecting') {
       this.attempts.push({ at, opened: change.to === 'connected' });
