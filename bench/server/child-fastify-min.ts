@@ -13,25 +13,23 @@ app.get('/debug/mem', async () => {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage();
 });
-app.post<{ Body: { userId: string } }>('/api/alerts', async (request, reply) => {
+/** The next alert frame for a published body. */
+function alertFrame(body: Record<string, unknown>): string {
   seq += 1;
-  const alert = JSON.stringify({
+  return JSON.stringify({
     type: 'breach_alert',
     seq,
-    ...request.body,
+    ...body,
     publishedAt: new Date().toISOString(),
   });
+}
+app.post<{ Body: { userId: string } }>('/api/alerts', async (request, reply) => {
+  const alert = alertFrame(request.body);
   for (const socket of byUser.get(request.body.userId) ?? []) socket.send(alert);
   return reply.code(201).send({ seq });
 });
 app.post<{ Body: Record<string, unknown> }>('/api/broadcast', async (request, reply) => {
-  seq += 1;
-  const alert = JSON.stringify({
-    type: 'breach_alert',
-    seq,
-    ...request.body,
-    publishedAt: new Date().toISOString(),
-  });
+  const alert = alertFrame(request.body);
   for (const socket of app.websocketServer.clients) socket.send(alert);
   return reply.code(201).send({ seq });
 });
