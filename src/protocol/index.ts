@@ -3,6 +3,7 @@
  * Browser-safe: no Node built-ins.
  */
 export * from './clock.js';
+export * from './queued-clock.js';
 export * from './close-codes.js';
 export * from './errors.js';
 export * from './messages.js';

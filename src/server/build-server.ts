@@ -6,7 +6,14 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { collectDefaultMetrics } from 'prom-client';
-import { CloseCode, SUBPROTOCOL, systemClock, type TimerHandle } from '../protocol/index.js';
+import type { WebSocket } from 'ws';
+import {
+  CloseCode,
+  QueuedClock,
+  SUBPROTOCOL,
+  systemClock,
+  type TimerHandle,
+} from '../protocol/index.js';
 import { createServerMetrics, Registry } from '../metrics/index.js';
 import { createTokenVerifier } from './auth.js';
 import { createMemoryBroker } from './broker/memory.js';
@@ -38,6 +45,8 @@ export interface AlertServerHandle {
   service: AlertService;
   broker: Broker;
   registry: Registry;
+  /** The upgraded WebSockets not yet closed (ws's own `clients` is not kept). */
+  readonly sockets: ReadonlySet<WebSocket>;
   /** Stops accepting, ends every socket as `mode` says, then closes the app. */
   shutdown(mode: ShutdownMode): Promise<void>;
 }
@@ -76,7 +85,8 @@ function loggerOptions(
  * Returns the Fastify app ready to `listen`; the caller owns listening and closing.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const clock = options.clock ?? systemClock;
+  // Sessions hold a timer or two each: queued behind one host timer, they cost less memory.
+  const clock = options.clock ?? new QueuedClock(systemClock);
   const ownsBroker = options.broker === undefined;
   const broker = options.broker ?? createMemoryBroker({ historySize: options.historySize ?? 1000 });
   const registry = options.registry ?? new Registry();
@@ -118,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     verifyToken: createTokenVerifier(options.auth),
     isShuttingDown: () => closeMode !== undefined,
     log: app.log,
+    sockets: new Set(),
   };
 
   const endSockets = async (mode: ShutdownMode): Promise<void> => {
@@ -132,8 +143,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       mode === 'restart' ? 'restart' : 'shutdown',
     );
     // Close frames need the peer's answer; a peer that never answers must not hold shutdown.
-    const wss = app.websocketServer;
-    const open = [...wss.clients].filter((socket) => socket.readyState !== socket.CLOSED);
+    const open = [...ctx.sockets].filter((socket) => socket.readyState !== socket.CLOSED);
     if (open.length > 0) {
       let timer: TimerHandle | undefined;
       await Promise.race([
@@ -144,12 +154,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ]);
       if (timer !== undefined) clock.clearTimeout(timer);
     }
-    for (const socket of wss.clients) socket.terminate();
+    for (const socket of ctx.sockets) socket.terminate();
   };
 
   await app.register(websocket, {
     options: {
       maxPayload: service.limits.maxFrameBytes,
+      // ctx.sockets tracks them for less memory per socket.
+      clientTracking: false,
       // Select our subprotocol; never echo a bearer.<jwt> entry back.
       handleProtocols: (protocols: Set<string>) =>
         protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false,
@@ -206,6 +218,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     service,
     broker,
     registry,
+    sockets: ctx.sockets,
     async shutdown(mode: ShutdownMode) {
       if (closeMode !== undefined) return;
       closeMode = mode;

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
 import type { Clock } from '../protocol/index.js';
 import type { Registry, ServerMetrics } from '../metrics/index.js';
 import type { TokenVerifier } from './auth.js';
@@ -17,4 +18,9 @@ export interface AppContext {
   verifyToken: TokenVerifier;
   isShuttingDown(): boolean;
   log: FastifyBaseLogger;
+  /**
+   * Every upgraded socket until it closed, for shutdown. Kept here rather than by ws's own client
+   * tracking, which costs each socket a closure and a listener array of its own.
+   */
+  sockets: Set<WebSocket>;
 }

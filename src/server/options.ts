@@ -14,7 +14,7 @@ export interface ServerOptions {
   broker?: Broker | undefined;
   /** Alerts kept per user by the default memory broker. Default 1000. */
   historySize?: number | undefined;
-  /** Default: the system clock. */
+  /** Default: the system clock's time, with timers queued behind one host timer (QueuedClock). */
   clock?: Clock | undefined;
   /** Source of randomness (the Retry-After spread of a full instance). Default: Math.random. */
   random?: (() => number) | undefined;

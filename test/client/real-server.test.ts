@@ -168,7 +168,7 @@ describe('client ↔ real alert server', () => {
     const connected = next(client, 'state', (s) => s.to === 'connected');
     client.connect();
     await connected;
-    const [serverSocket] = [...app.websocketServer.clients];
+    const [serverSocket] = [...app.alertServer.sockets];
     expect(serverSocket).toBeDefined();
     const closed = once(serverSocket!, 'close');
     client.dispose();

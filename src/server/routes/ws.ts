@@ -8,6 +8,7 @@ import type { ServerRejectReason } from '../../metrics/index.js';
 import type { AppContext } from '../context.js';
 import { extractToken, type Principal } from '../auth.js';
 import { sendError } from '../http-errors.js';
+import { SocketLink } from './socket-link.js';
 
 interface WsRoute {
   Params: { userId: string };
@@ -119,16 +120,17 @@ export function wsRoutes(ctx: AppContext) {
       (socket: WebSocket, request) => {
         releaseUpgradeObjects(socket, request);
         const refusal = request.closeRefusal;
+        if (refusal === undefined && request.principal !== undefined) {
+          attachSession(ctx, socket, request.principal, request.raw.socket);
+          return;
+        }
+        ctx.sockets.add(socket);
+        socket.once('close', () => ctx.sockets.delete(socket));
         if (refusal !== undefined) {
           socket.close(refusal.code, JSON.stringify({ retryAfterMs: refusal.retryAfterMs }));
           return;
         }
-        const principal = request.principal;
-        if (principal === undefined) {
-          socket.close(1011, 'internal error');
-          return;
-        }
-        attachSession(ctx, socket, principal, request.raw.socket);
+        socket.close(1011, 'internal error');
       },
     );
   };
@@ -149,79 +151,18 @@ function releaseUpgradeObjects(socket: WebSocket, request: FastifyRequest): void
   socket.removeAllListeners('error');
 }
 
-// A replay sends its next batch only once the TCP socket holds less than this unsent.
-const REPLAY_LOW_WATER_BYTES = 64 * 1024;
-
 function attachSession(
   ctx: AppContext,
   socket: WebSocket,
   principal: Principal,
   raw: Socket,
 ): void {
-  const session = ctx.service.open(
-    {
-      send: (text) => {
-        if (socket.readyState === socket.OPEN) socket.send(text);
-      },
-      drained: () => {
-        if (socket.readyState !== socket.OPEN || socket.bufferedAmount < REPLAY_LOW_WATER_BYTES) {
-          return undefined;
-        }
-        return new Promise<void>((resolve) => {
-          const done = (): void => {
-            raw.off('drain', done);
-            raw.off('close', done);
-            resolve();
-          };
-          raw.on('drain', done);
-          raw.on('close', done);
-        });
-      },
-      close: (code, reason) => socket.close(code, reason),
-      terminate: () => socket.terminate(),
-    },
-    {
+  const link = new SocketLink(socket, raw, ctx.log, ctx.sockets);
+  link.attach(
+    ctx.service.open(link, {
       userId: principal.userId,
       tokenExpiresAtMs: principal.expiresAtMs,
       tokenIssuedAtMs: principal.issuedAtMs,
-    },
+    }),
   );
-  socket.on('message', (data, isBinary) => {
-    const bytes = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data);
-    // Binary frames reach the session as bytes so it can refuse them with an error frame.
-    void session.receive(isBinary ? bytes : bytes.toString('utf8'), bytes.length);
-  });
-  // The code ws closed with after a bad frame. Its 'close' event reports the peer's code, and a
-  // peer's close frame cannot be read after a frame error, so that event says 1006.
-  let sentCode: number | undefined;
-  socket.on('close', (code) => session.handleTransportClosed(sentCode ?? code));
-  socket.on('error', (error) => {
-    // ws closes the socket itself after an error (1009 on oversize, 1002 on bad frames);
-    // the 'close' event that follows ends the session.
-    sentCode ??= closeCodeOfFrameError(error);
-    ctx.log.debug({ connectionId: session.connectionId, err: error.message }, 'socket error');
-  });
-}
-
-/**
- * The close code ws sends after a frame error, from the error's documented `code`
- * (ws `doc/ws.md`, "Error codes"); undefined for errors of the TCP socket itself.
- */
-function closeCodeOfFrameError(error: Error): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
-  if (
-    code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ||
-    code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH'
-  ) {
-    return CloseCode.TOO_BIG;
-  }
-  // RFC 6455 §7.4.1: 1007 is for data that does not match its type (text that is not UTF-8).
-  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
-  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return CloseCode.POLICY;
-  return 1002;
 }
