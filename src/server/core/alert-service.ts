@@ -11,6 +11,7 @@ import type { Broker, HistorySlice } from '../broker/broker.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import { ConnectLimiter, type Admission } from './connect-limiter.js';
 import { Session, type SessionInit } from './session.js';
+import { SocketsByUser } from './sockets-by-user.js';
 import {
   DEFAULT_HEARTBEAT,
   DEFAULT_LIMITS,
@@ -126,20 +127,15 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const createId = options.createId ?? (() => globalThis.crypto.randomUUID());
   const { broker, metrics, logger } = options;
   const limiter = new ConnectLimiter(clock, limits.connectsPerMinute, limits.connectWindowMs);
-  // A user's sockets (tabs) in an array: most users have one, and a Set costs more per user.
-  const byUser = new Map<string, Session[]>();
+  const byUser = new SocketsByUser<Session>();
   let open = 0;
   let peak = 0;
   const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
 
   const onClosed = (session: Session): void => {
-    const sessions = byUser.get(session.userId);
-    const index = sessions?.indexOf(session) ?? -1;
-    if (sessions !== undefined && index >= 0) {
-      sessions.splice(index, 1);
+    if (byUser.remove(session.userId, session)) {
       open -= 1;
       metrics?.connections.dec();
-      if (sessions.length === 0) byUser.delete(session.userId);
     }
   };
 
@@ -203,16 +199,15 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
   const unsubscribe = broker.subscribe((alert, epoch) => {
     wakeUser(alert.userId);
-    const sessions = byUser.get(alert.userId);
-    if (sessions === undefined) return;
-    // Backwards: a session that closes on a new epoch leaves the list while it is walked.
-    for (let i = sessions.length - 1; i >= 0; i--) sessions[i]?.deliver(alert, epoch);
+    // A session that closes on a new epoch leaves the list while it is walked; a closed one
+    // takes nothing.
+    byUser.forEachOf(alert.userId, (session) => session.deliver(alert, epoch));
   });
   const shared = broker.shared;
   // Logged once per outage of the shared store, not once per refused call.
   let sharedDown = false;
 
-  const everySession = (): Session[] => [...byUser.values()].flat();
+  const everySession = (): Session[] => byUser.all();
   let revokedBeforeMs = -Infinity;
   // An issuer that writes whole-second `iat` sees tokens minted in the revocation's own second
   // (before the cutoff's milliseconds) refused too; signToken writes milliseconds.
@@ -261,13 +256,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     open(transport, init) {
       const session = new Session(env, transport, { ...init, connectionId: createId() }, onClosed);
-      let sessions = byUser.get(init.userId);
-      if (sessions === undefined) {
-        sessions = [];
-        byUser.set(init.userId, sessions);
-      }
       // Registered before hello so no alert published from now on can slip past it.
-      sessions.push(session);
+      byUser.add(init.userId, session);
       open += 1;
       peak = Math.max(peak, open);
       metrics?.connections.inc();

@@ -12,7 +12,8 @@ export class ConnectLimiter {
   readonly #clock: Clock;
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #attempts = new Map<string, number[]>();
+  /** Admitted attempts' times per user: a user with one in the window holds a number, not an array. */
+  readonly #attempts = new Map<string, number | number[]>();
   #lastSweep = 0;
 
   /**
@@ -30,14 +31,25 @@ export class ConnectLimiter {
     const now = this.#clock.now();
     this.#sweep(now);
     const since = now - this.#windowMs;
-    const times = (this.#attempts.get(userId) ?? []).filter((t) => t > since);
+    const held = this.#attempts.get(userId);
+    const times =
+      held === undefined
+        ? []
+        : typeof held === 'number'
+          ? held > since
+            ? [held]
+            : []
+          : held.filter((t) => t > since);
     if (times.length >= this.#limit) {
       this.#attempts.set(userId, times);
-      // The oldest attempt leaves the window at times[0] + windowMs.
       return { ok: false, retryAfterMs: Math.max(1, times[0]! + this.#windowMs - now) };
     }
-    times.push(now);
-    this.#attempts.set(userId, times);
+    if (times.length === 0) {
+      this.#attempts.set(userId, now);
+    } else {
+      times.push(now);
+      this.#attempts.set(userId, times);
+    }
     return { ok: true };
   }
 
@@ -46,7 +58,8 @@ export class ConnectLimiter {
     this.#lastSweep = now;
     const since = now - this.#windowMs;
     for (const [user, times] of this.#attempts) {
-      if ((times[times.length - 1] ?? 0) <= since) this.#attempts.delete(user);
+      const last = typeof times === 'number' ? times : (times[times.length - 1] ?? 0);
+      if (last <= since) this.#attempts.delete(user);
     }
   }
 }

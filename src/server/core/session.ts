@@ -40,6 +40,8 @@ const REPLAY_BATCH = 100;
 // Pings free of flood tokens beyond the heartbeat's own allowance (a client may ping at once
 // on opening, and again when a tab becomes visible).
 const PING_HEADROOM = 4;
+// What a socket that carried no alert yet carried: a range no seq lies in.
+const NOTHING_CARRIED = [Infinity, 0] as const;
 // Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -63,12 +65,14 @@ export class Session implements AlertSink {
   /** When the token was issued, epoch ms (undefined: no `iat`). */
   readonly tokenIssuedAtMs: number | undefined;
   #phase: SessionPhase = 'opening';
-  #pending: BreachAlertMessage[] = [];
+  /** Made when a first alert has to wait (memory per socket). */
+  #pending: BreachAlertMessage[] | undefined;
   /** The epoch `hello` announced; undefined before it. */
   #epoch: string | undefined;
   /** An epoch seen on an alert before `hello`, to compare with the one it announces. */
   #epochBeforeHello: string | undefined;
-  readonly #ledger = new DeliveryLedger();
+  /** Made with the first alert this socket carries (memory per socket). */
+  #ledger: DeliveryLedger | undefined;
   #resumes = 0;
   #pings = 0;
   #resumeTimer: TimerHandle | undefined;
@@ -275,7 +279,7 @@ export class Session implements AlertSink {
       }
     }
     if (this.#phase === 'live') this.#sendAlert(alert, 'sent');
-    else if (this.#phase !== 'closed') this.#pending.push(alert);
+    else if (this.#phase !== 'closed') (this.#pending ??= []).push(alert);
   }
 
   /**
@@ -317,7 +321,7 @@ export class Session implements AlertSink {
   #costOf(message: ClientMessage): number {
     switch (message.type) {
       case 'ack':
-        return this.#ledger.owes(message.seq) ? 0 : 1;
+        return this.#ledger?.owes(message.seq) === true ? 0 : 1;
       case 'resume':
         return this.#resumes === 0 ? 0 : BAD_FRAME_COST;
       case 'ping':
@@ -367,7 +371,7 @@ export class Session implements AlertSink {
       if (this.#phase !== 'replaying') return;
       let replayed = 0;
       // What the socket carried before the replay (live alerts, when the resume came late).
-      const carried = this.#ledger.carried;
+      const carried = this.#carried();
       const alerts = slice.alerts;
       for (let i = 0; i < alerts.length; i++) {
         if (this.#sendAlert(alerts[i]!, 'replayed', carried)) replayed += 1;
@@ -392,8 +396,8 @@ export class Session implements AlertSink {
     this.#clearResumeTimer();
     this.#phase = 'live';
     const pending = this.#pending;
-    this.#pending = [];
-    for (const alert of pending) this.#sendAlert(alert, 'sent');
+    this.#pending = undefined;
+    if (pending !== undefined) for (const alert of pending) this.#sendAlert(alert, 'sent');
   }
 
   /**
@@ -405,12 +409,12 @@ export class Session implements AlertSink {
   #sendAlert(
     alert: BreachAlertMessage,
     outcome: 'sent' | 'replayed',
-    carried = this.#ledger.carried,
+    carried = this.#carried(),
   ): boolean {
     if (DeliveryLedger.within(alert.seq, carried)) return false;
     this.#send(alert);
     this.#env.metrics?.alertDeliveries.inc({ outcome });
-    this.#ledger.record(alert.seq, Date.parse(alert.publishedAt));
+    (this.#ledger ??= new DeliveryLedger()).record(alert.seq, Date.parse(alert.publishedAt));
     return true;
   }
 
@@ -418,7 +422,7 @@ export class Session implements AlertSink {
   #acknowledge(seq: number): void {
     const metrics = this.#env.metrics;
     const now = this.#env.clock.now();
-    this.#ledger.acknowledge(seq, (publishedAtMs) => {
+    this.#ledger?.acknowledge(seq, (publishedAtMs) => {
       metrics?.alertDeliveries.inc({ outcome: 'acked' });
       metrics?.alertDeliveryDuration.observe(Math.max(0, now - publishedAtMs) / 1000);
     });
@@ -473,6 +477,11 @@ export class Session implements AlertSink {
 
   readonly #onWatchdog = (): void => this.#watch();
 
+  /** The seqs this socket carried so far: none before its first alert. */
+  #carried(): readonly [lowest: number, highest: number] {
+    return this.#ledger?.carried ?? NOTHING_CARRIED;
+  }
+
   #clearResumeTimer(): void {
     if (this.#resumeTimer !== undefined) this.#env.clock.clearTimeout(this.#resumeTimer);
     this.#resumeTimer = undefined;
@@ -493,7 +502,7 @@ export class Session implements AlertSink {
   #finish(reason: ServerDisconnectReason, code: number): boolean {
     if (this.#phase === 'closed') return false;
     this.#phase = 'closed';
-    this.#pending = [];
+    this.#pending = undefined;
     this.#clearResumeTimer();
     const { clock, metrics, logger } = this.#env;
     if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
