@@ -4,6 +4,7 @@ import { MethodRunner, sleep, waitForProbes } from './execute.js';
 import type { Harness } from './harness/types.js';
 import { DELIVERY_DEADLINE_MS, Measurements } from './measure/aggregate.js';
 import { HostLagMonitor, type HostLag } from './measure/host-lag.js';
+import { warmupConnectAt } from './measure/warmup-connect.js';
 import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
 import { checkProbes } from './probes.js';
 import { buildReport } from './report/build.js';
@@ -11,7 +12,7 @@ import { FleetTimeline } from './measure/timeline.js';
 import type { ProbeResult, RunReport, Verdict } from './report/report.js';
 import type { Probe, Scenario } from './scenario/types.js';
 import { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
-import type { ThresholdMetric } from './thresholds/catalog.js';
+import type { Aggregation, ThresholdMetric } from './thresholds/catalog.js';
 
 /** What a running scenario reports as it goes. */
 export interface Progress {
@@ -78,8 +79,10 @@ export interface ServerLag {
  * How much the host lag may have lengthened a measured duration of `metric`, in scenario
  * seconds: event-loop delays at the 99th percentile — of the worse of the runner's loop and a
  * separate server process's — once per pass through a loop the measurement makes, divided by
- * timeScale as every measured excess is; plus, when a child server restarted, what dividing
- * its real start time by timeScale added to the reconnects that waited for it.
+ * timeScale as every measured excess is; plus, for a duration that can span a connect, the
+ * warm-up's connect time (`warmupConnectMs`, real ms) divided by timeScale; plus, when a child
+ * server restarted, what dividing its real start time by timeScale added to the reconnects
+ * that waited for it.
  *
  * A pong makes 3 passes (the client's timer sends, the server answers, the client handles the
  * answer). Everything else spans a connection's setup — token, TCP, upgrade and its token
@@ -90,17 +93,35 @@ export function lagUncertaintySeconds(
   timeScale: number,
   server: ServerLag = { loopP99Ms: undefined, restartMs: undefined },
   metric: ThresholdMetric = 'pong_rtt_seconds',
+  warmupConnectMs = 0,
 ): number {
   const loopMs = Math.max(host.loopP99Ms, server.loopP99Ms ?? 0);
   const restartMs = (server.restartMs ?? 0) * (1 / timeScale - 1);
   const passes = metric === 'pong_rtt_seconds' ? PONG_LOOP_PASSES : CONNECTION_LOOP_PASSES;
-  return ((passes * loopMs) / timeScale + Math.max(0, restartMs)) / 1000;
+  const connectMs = SPANS_A_CONNECT.has(metric) ? warmupConnectMs : 0;
+  return ((passes * loopMs + connectMs) / timeScale + Math.max(0, restartMs)) / 1000;
 }
+
+/**
+ * Durations that can span a whole connect (a reconnect; an alert published while its client
+ * was away): on a loaded machine a connect takes the time the warm-up's took, which timeScale
+ * does not shrink. They get the warm-up's connect time at the threshold's percentile on top of
+ * the loop lag (see {@link warmupConnectAt}).
+ */
+const SPANS_A_CONNECT: ReadonlySet<ThresholdMetric> = new Set([
+  'reconnect_duration_seconds',
+  'alert_latency_seconds',
+]);
 
 const PONG_LOOP_PASSES = 3;
 const CONNECTION_LOOP_PASSES = 8;
 
-function describeLag(host: HostLag, server: ServerLag, uncertaintySeconds: number): string {
+function describeLag(
+  host: HostLag,
+  server: ServerLag,
+  uncertaintySeconds: number,
+  warmupConnectMs: readonly number[],
+): string {
   const pressure =
     host.cpuPressure === null ? '' : `, CPU pressure ${(host.cpuPressure * 100).toFixed(0)} %`;
   const serverLoop =
@@ -111,7 +132,11 @@ function describeLag(host: HostLag, server: ServerLag, uncertaintySeconds: numbe
     server.restartMs === undefined
       ? ''
       : `, a server restart of ${Math.round(server.restartMs)} ms`;
-  return `event-loop lag p99 ${host.loopP99Ms.toFixed(1)} ms${serverLoop}${pressure}${restart}: ±${Number(uncertaintySeconds.toFixed(3))} s of scenario time`;
+  const connect =
+    warmupConnectMs.length === 0
+      ? ''
+      : `, warm-up connects p50 ${Math.round(warmupConnectAt(warmupConnectMs, { kind: 'med' }))} · max ${Math.round(warmupConnectAt(warmupConnectMs, { kind: 'max' }))} ms`;
+  return `event-loop lag p99 ${host.loopP99Ms.toFixed(1)} ms${serverLoop}${pressure}${connect}${restart}: ±${Number(uncertaintySeconds.toFixed(3))} s of scenario time`;
 }
 
 /**
@@ -223,7 +248,7 @@ export async function runScenario(
             .join('; ')}`;
     } else {
       warmupRealMs = clock.now() - connectAt;
-      recorder.markStart();
+      recorder.markStart(connectAt);
       timelineStartAt = clock.now();
       sample();
       log(`steady state met; method starts`);
@@ -299,12 +324,27 @@ export async function runScenario(
     restartMs: undefined,
   };
   // The widest, for the report; each threshold gets its metric's own.
+  const connects = recorder.warmupConnectMs;
   const uncertaintySeconds =
     host === undefined
       ? 0
-      : lagUncertaintySeconds(host, scale, serverLag, 'reconnect_duration_seconds');
-  const uncertaintyOf = (metric: ThresholdMetric): number =>
-    host === undefined ? 0 : lagUncertaintySeconds(host, scale, serverLag, metric);
+      : lagUncertaintySeconds(
+          host,
+          scale,
+          serverLag,
+          'reconnect_duration_seconds',
+          warmupConnectAt(connects, { kind: 'p', percentile: 95 }),
+        );
+  const uncertaintyOf = (metric: ThresholdMetric, aggregation: Aggregation): number =>
+    host === undefined
+      ? 0
+      : lagUncertaintySeconds(
+          host,
+          scale,
+          serverLag,
+          metric,
+          warmupConnectAt(connects, aggregation),
+        );
   const thresholds: ThresholdResult[] = evaluateThresholds(
     scenario.thresholds,
     measurements,
@@ -325,7 +365,7 @@ export async function runScenario(
       verdict = options.strict === true ? 'threshold_failed' : 'inconclusive';
       const why = (t: ThresholdResult): string =>
         t.because ??
-        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, serverLag, t.uncertainty ?? 0)})`;
+        `missed by less than the host lag could add (${host === undefined ? 'no lag measured' : describeLag(host, serverLag, t.uncertainty ?? 0, connects)})`;
       reason = `${options.strict === true ? 'inconclusive threshold failed (--strict)' : 'inconclusive'}: ${unsure
         .map((t) => `${t.metric} ${t.threshold} (actual ${actual(t)}): ${why(t)}`)
         .join('; ')}`;

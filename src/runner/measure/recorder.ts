@@ -218,7 +218,7 @@ export class FleetRecorder {
    * Starts observing now (once the fleet is up): time, attempts and connects before this are
    * warm-up, not part of uptime, reconnects or storms.
    */
-  markStart(): void {
+  markStart(warmupFromMs?: number): void {
     this.#observed = true;
     this.#startAt = this.#clock.now();
     for (const track of this.#tracks) {
@@ -230,6 +230,10 @@ export class FleetRecorder {
     this.#observedMs.fault = 0;
     this.attempts.length = 0;
     this.warmupOpens = this.opens.length;
+    this.warmupConnectMs =
+      warmupFromMs === undefined
+        ? []
+        : this.opens.map((at) => Math.max(0, at - warmupFromMs)).sort((a, b) => a - b);
     this.warmupOpenSpanMs =
       this.opens.length < 2 ? 0 : Math.max(...this.opens) - Math.min(...this.opens);
     this.opens.length = 0;
@@ -241,6 +245,12 @@ export class FleetRecorder {
    */
   warmupOpens = 0;
   warmupOpenSpanMs = 0;
+  /**
+   * How long each warm-up connection took to open, from the fleet's connect (`warmupFromMs` of
+   * {@link markStart}) in clock ms, ascending: what connecting costs this machine in a herd the
+   * fleet's size, with no fault and no backoff in it. Empty without `warmupFromMs`.
+   */
+  warmupConnectMs: number[] = [];
 
   /**
    * Follows `client` (index `index`, user `userId`) from now on. A client in another process

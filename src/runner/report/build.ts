@@ -2,6 +2,7 @@ import { describeTokenSource } from '../harness/token-source.js';
 import type { Measurements } from '../measure/aggregate.js';
 import type { Summary } from '../measure/order-stats.js';
 import type { FleetRecorder } from '../measure/recorder.js';
+import { warmupConnectAt } from '../measure/warmup-connect.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ThresholdResult } from '../thresholds/evaluate.js';
 import type { HostLag } from '../measure/host-lag.js';
@@ -159,6 +160,16 @@ export function buildReport(input: ReportInput): RunReport {
             serverRestartMs: round(input.host.serverRestartMs, 1),
             warmupSeconds: input.host.warmupSeconds,
             opensPerScenarioSecond: round(m.acceptCapacityPerSecond(), 1),
+            warmupConnectMs:
+              r.warmupConnectMs.length === 0
+                ? null
+                : {
+                    p50: round(warmupConnectAt(r.warmupConnectMs, { kind: 'med' }), 1) ?? 0,
+                    p95:
+                      round(warmupConnectAt(r.warmupConnectMs, { kind: 'p', percentile: 95 }), 1) ??
+                      0,
+                    max: round(warmupConnectAt(r.warmupConnectMs, { kind: 'max' }), 1) ?? 0,
+                  },
           },
     alerts: {
       published: r.publishedCount,

@@ -115,6 +115,12 @@ export interface RunReport {
      * at once); null with fewer than 50 clients. A herd threshold above it is inconclusive.
      */
     opensPerScenarioSecond: number | null;
+    /**
+     * How long the warm-up's connections took to open, from the fleet's connect, real ms: what
+     * a connect costs this machine in a herd the fleet's size. Durations that can span a
+     * connect (reconnects, alert latency) are inconclusive within it. Null without a warm-up.
+     */
+    warmupConnectMs: { p50: number; p95: number; max: number } | null;
   } | null;
   /** What the server itself counted (real runs against a server exposing /metrics). */
   server: {

@@ -42,7 +42,8 @@ export interface ThresholdResult {
  * metric `notMeasured` names a reason for is reported as not measured, not as passed.
  *
  * `uncertaintySeconds` is how much the machine's own lag may have lengthened a duration, in
- * scenario seconds (0: none, as in simulation), or that per metric. Lag only ever lengthens a duration, so the
+ * scenario seconds (0: none, as in simulation), or that per metric and aggregation. Lag only
+ * ever lengthens a duration, so the
  * true value lies in [actual − uncertainty, actual]: an upper bound (`<`, `<=`) that fails as
  * measured but holds at the low end is inconclusive; everything else is judged as measured
  * (a lower bound that holds as measured cannot be failed by lag; counts, ratios and gauges
@@ -51,7 +52,8 @@ export interface ThresholdResult {
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
   measurements: Measurements,
-  uncertaintySeconds: number | ((metric: Threshold['metric']) => number) = 0,
+  uncertaintySeconds:
+    number | ((metric: Threshold['metric'], aggregation: Threshold['aggregation']) => number) = 0,
   notMeasured: (metric: Threshold['metric']) => string | undefined = () => undefined,
 ): ThresholdResult[] {
   const uncertaintyOf =
@@ -75,7 +77,7 @@ export function evaluateThresholds(
     }
     const actual = measurements.aggregate(t.metric, t.aggregation, t.window);
     const timed = THRESHOLD_METRICS[t.metric].kind === 'trend' && t.aggregation.kind !== 'count';
-    const lag = timed ? uncertaintyOf(t.metric) : 0;
+    const lag = timed ? uncertaintyOf(t.metric, t.aggregation) : 0;
     const uncertainty = lag > 0 ? lag : null;
     const passed = actual === undefined ? true : compare(actual, t.operator, t.value);
     const inconclusive =
