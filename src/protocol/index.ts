@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './messages.js';
 export {
   parseAlertInput,
+  parseAlertUserId,
   parseClientMessage,
   parseServerMessage,
   MAX_SOURCE,

@@ -218,3 +218,12 @@ export function parseAlertInput(body: unknown, now: string): ParseResult<AlertIn
     detectedAt: readIsoDate(withDefault, 'detectedAt'),
   });
 }
+
+/**
+ * An alert's `userId` alone, checked and reported as {@link parseAlertInput} checks it: for a
+ * batch, whose other fields are checked once for every user.
+ */
+export function parseAlertUserId(userId: unknown): ParseResult<string> {
+  const parsed = collect('alert', { userId: readString({ userId }, 'userId', MAX_USER_ID) });
+  return parsed.ok ? { ok: true, value: parsed.value.userId } : parsed;
+}

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { openPeer } from '../helpers/ws-peer.js';
+import { MAX_USER_ID } from '../../src/protocol/index.js';
 
 const isType = (type: string) => (m: Record<string, unknown>) => m.type === type;
 
@@ -86,6 +87,11 @@ describe('POST /api/alerts/batch', () => {
       ],
       [{ userIds: ['a', 'b', 'a'], ...alert }, 'userIds[2]: "a" is listed twice (each user once)'],
       [{ userIds: ['a', 7], ...alert }, 'userIds[1]: expected a non-empty string, got 7'],
+      [{ userIds: [null, 'a'], ...alert }, 'userIds[0]: expected a non-empty string, got null'],
+      [
+        { userIds: ['a', 'b', 'x'.repeat(MAX_USER_ID + 1)], ...alert },
+        `userIds[2]: expected at most ${MAX_USER_ID} characters, got ${MAX_USER_ID + 1}`,
+      ],
       [{ userIds: ['a'], userId: 'a', ...alert }, 'userId: a batch names its users in userIds'],
       [
         { userIds: ['a'], ...alert, severity: 'SEVERE' },

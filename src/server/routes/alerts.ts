@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_USER_ID, parseAlertInput, type AlertInput } from '../../protocol/index.js';
+import {
+  MAX_USER_ID,
+  parseAlertInput,
+  parseAlertUserId,
+  type AlertInput,
+} from '../../protocol/index.js';
 import { extractToken, type Principal, type Role } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
@@ -96,18 +101,19 @@ function parseBatchBody(
   }
   if ('userId' in fields) return bad('userId: a batch names its users in userIds');
   const ids = userIds as unknown[];
-  const seen = new Set<string>();
-  let checked: AlertInput | undefined;
-  for (const [i, userId] of ids.entries()) {
-    const one = parseAlertInput({ ...fields, userId }, now);
-    if (!one.ok) return bad(one.error.message.replace('alert.userId', `userIds[${i}]`));
-    if (seen.has(one.value.userId)) {
-      return bad(`userIds[${i}]: ${JSON.stringify(userId)} is listed twice (each user once)`);
+  // The alert's fields are the same for every user: checked once, with the first.
+  const first = parseAlertInput({ ...fields, userId: ids[0] }, now);
+  if (!first.ok) return bad(first.error.message.replace('alert.userId', 'userIds[0]'));
+  const seen = new Set<string>([first.value.userId]);
+  for (let i = 1; i < ids.length; i++) {
+    const userId = parseAlertUserId(ids[i]);
+    if (!userId.ok) return bad(userId.error.message.replace('alert.userId', `userIds[${i}]`));
+    if (seen.has(userId.value)) {
+      return bad(`userIds[${i}]: ${JSON.stringify(ids[i])} is listed twice (each user once)`);
     }
-    seen.add(one.value.userId);
-    checked ??= one.value;
+    seen.add(userId.value);
   }
-  const { userId: _first, ...input } = checked!;
+  const { userId: _first, ...input } = first.value;
   return { input, userIds: [...seen] };
 }
 
