@@ -29,8 +29,8 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'flood-acks-cost',
     rule: 'an ack that moves the acknowledged point is free for the flood guard',
     file: 'src/server/core/session.ts',
-    from: "case 'ack':\n        return this.#ledger.owes(message.seq) ? 0 : 1;",
-    to: "case 'ack':\n        return this.#ledger.owes(message.seq) ? 1 : 1;",
+    from: "case 'ack':\n        return this.#ledger?.owes(message.seq) === true ? 0 : 1;",
+    to: "case 'ack':\n        return this.#ledger?.owes(message.seq) === true ? 1 : 1;",
     tests: SERVER_CORE,
   },
   {
