@@ -324,17 +324,7 @@ export async function runScenario(
     restartMs: undefined,
   };
   // The widest, for the report; each threshold gets its metric's own.
-  const connects = recorder.warmupConnectMs;
-  const uncertaintySeconds =
-    host === undefined
-      ? 0
-      : lagUncertaintySeconds(
-          host,
-          scale,
-          serverLag,
-          'reconnect_duration_seconds',
-          warmupConnectAt(connects, { kind: 'p', percentile: 95 }),
-        );
+  const connects = recorder.warmup.connectMs;
   const uncertaintyOf = (metric: ThresholdMetric, aggregation: Aggregation): number =>
     host === undefined
       ? 0
@@ -345,6 +335,11 @@ export async function runScenario(
           metric,
           warmupConnectAt(connects, aggregation),
         );
+  // The widest, for the report; each threshold gets its metric's own.
+  const uncertaintySeconds = uncertaintyOf('reconnect_duration_seconds', {
+    kind: 'p',
+    percentile: 95,
+  });
   const thresholds: ThresholdResult[] = evaluateThresholds(
     scenario.thresholds,
     measurements,

@@ -179,8 +179,9 @@ export class Measurements {
    */
   acceptCapacityPerSecond(): number | undefined {
     const r = this.#recorder;
-    if (r.warmupOpens < MIN_WARMUP_HERD || r.warmupOpenSpanMs <= 0) return undefined;
-    return ((r.warmupOpens - 1) / r.warmupOpenSpanMs) * 1000 * this.#timeScale;
+    const { opens, openSpanMs } = r.warmup;
+    if (opens < MIN_WARMUP_HERD || openSpanMs <= 0) return undefined;
+    return ((opens - 1) / openSpanMs) * 1000 * this.#timeScale;
   }
 
   /** Length of `window` in scenario seconds. */

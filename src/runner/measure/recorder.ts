@@ -1,3 +1,4 @@
+import { warmupHerdOf, type WarmupHerd } from './warmup-connect.js';
 import type {
   ClientEventName,
   ClientStateName,
@@ -229,28 +230,12 @@ export class FleetRecorder {
     this.#observedMs.steady = 0;
     this.#observedMs.fault = 0;
     this.attempts.length = 0;
-    this.warmupOpens = this.opens.length;
-    this.warmupConnectMs =
-      warmupFromMs === undefined
-        ? []
-        : this.opens.map((at) => Math.max(0, at - warmupFromMs)).sort((a, b) => a - b);
-    this.warmupOpenSpanMs =
-      this.opens.length < 2 ? 0 : Math.max(...this.opens) - Math.min(...this.opens);
+    this.warmup = warmupHerdOf(this.opens, warmupFromMs);
     this.opens.length = 0;
   }
 
-  /**
-   * The warm-up's connections (every client connecting at once: a herd) and the clock time
-   * the machine took to open them all, first to last. Set by {@link markStart}.
-   */
-  warmupOpens = 0;
-  warmupOpenSpanMs = 0;
-  /**
-   * How long each warm-up connection took to open, from the fleet's connect (`warmupFromMs` of
-   * {@link markStart}) in clock ms, ascending: what connecting costs this machine in a herd the
-   * fleet's size, with no fault and no backoff in it. Empty without `warmupFromMs`.
-   */
-  warmupConnectMs: number[] = [];
+  /** The warm-up's herd (every client connecting at once), set by {@link markStart}. */
+  warmup: WarmupHerd = warmupHerdOf([]);
 
   /**
    * Follows `client` (index `index`, user `userId`) from now on. A client in another process

@@ -161,14 +161,16 @@ export function buildReport(input: ReportInput): RunReport {
             warmupSeconds: input.host.warmupSeconds,
             opensPerScenarioSecond: round(m.acceptCapacityPerSecond(), 1),
             warmupConnectMs:
-              r.warmupConnectMs.length === 0
+              r.warmup.connectMs.length === 0
                 ? null
                 : {
-                    p50: round(warmupConnectAt(r.warmupConnectMs, { kind: 'med' }), 1) ?? 0,
+                    p50: round(warmupConnectAt(r.warmup.connectMs, { kind: 'med' }), 1) ?? 0,
                     p95:
-                      round(warmupConnectAt(r.warmupConnectMs, { kind: 'p', percentile: 95 }), 1) ??
-                      0,
-                    max: round(warmupConnectAt(r.warmupConnectMs, { kind: 'max' }), 1) ?? 0,
+                      round(
+                        warmupConnectAt(r.warmup.connectMs, { kind: 'p', percentile: 95 }),
+                        1,
+                      ) ?? 0,
+                    max: round(warmupConnectAt(r.warmup.connectMs, { kind: 'max' }), 1) ?? 0,
                   },
           },
     alerts: {

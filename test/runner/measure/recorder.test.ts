@@ -73,7 +73,7 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     clock.advanceTo(1000);
     recorder.markStart(0); // t = 1000; the fleet connected at 0
     // The warm-up's connects, from the fleet's connect: what a connect costs this machine.
-    expect(recorder.warmupConnectMs).toEqual([100, 200]);
+    expect(recorder.warmup.connectMs).toEqual([100, 200]);
     // t = 9000: a fault starts; a loses its link at 10 000, retries once in vain, is back at 13 000.
     clock.advanceTo(9000);
     const endFault = recorder.recordFault('latency:downstream');
