@@ -13,6 +13,7 @@ import {
   SUBPROTOCOL,
   systemClock,
   type TimerHandle,
+  MAX_USER_ID,
 } from '../protocol/index.js';
 import { createServerMetrics, Registry } from '../metrics/index.js';
 import { createTokenVerifier } from './auth.js';
@@ -28,6 +29,7 @@ import { registerCors } from './cors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { viewRoutes } from './routes/view.js';
+import { takeUpgrades } from './routes/fast-upgrade.js';
 import { wsRoutes } from './routes/ws.js';
 import { VERSION } from './version.js';
 
@@ -100,6 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     forceCloseConnections: true,
+    // A user id of MAX_USER_ID characters, escaped (3 characters each), still routes.
+    routerOptions: { maxParamLength: MAX_USER_ID * 3 },
   });
 
   const service = createAlertService({
@@ -208,6 +212,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(alertRoutes(ctx));
   await app.register(healthRoutes(ctx));
   await app.register(viewRoutes(ctx, { auth: options.auth, demoToken: options.demoToken }));
+  // Plain socket upgrades skip the router; the rest reach the route above.
+  takeUpgrades(app.server, app.websocketServer, ctx);
 
   app.addHook('onClose', async () => {
     service.dispose();

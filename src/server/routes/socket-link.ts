@@ -51,7 +51,10 @@ export class SocketLink implements SessionTransport {
 
   send(text: string): void {
     const socket = this.#socket;
-    if (socket.readyState === socket.OPEN) socket.send(text);
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(text);
+    // The upgrade fast path corks the socket across the 101: the hello goes out with it.
+    if (this.#raw.writableCorked !== 0) this.#raw.uncork();
   }
 
   drained(): Promise<void> | undefined {
