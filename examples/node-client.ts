@@ -15,14 +15,27 @@ const start = async (port = 0) => {
 };
 
 let server = await start();
+// A keep-alive connection opened before a restart may be reset under the next request: the
+// publish is retried with the same Idempotency-Key, which stores the alert once either way.
 const publish = async (title: string) => {
   const token = await signToken({ sub: 'ops', role: 'publisher' }, secret);
-  const response = await fetch(`http://127.0.0.1:${server.port}/api/alerts`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userId: 'alice', severity: 'HIGH', title, source: 'example' }),
-  });
-  return (await response.json()) as { seq: number };
+  const key = crypto.randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/alerts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ userId: 'alice', severity: 'HIGH', title, source: 'example' }),
+      });
+      return (await response.json()) as { seq: number };
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 };
 
 const client = createNodeClient({
