@@ -61,11 +61,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const store = (input: AlertInput, publishedAt: string, id: string): BreachAlertMessage => {
     const log = logOf(input.userId);
     log.lastSeq += 1;
+    // Field by field rather than spread: one shape for every alert, and no generic copy.
     const alert: BreachAlertMessage = {
       type: 'breach_alert',
       seq: log.lastSeq,
       id,
-      ...input,
+      userId: input.userId,
+      severity: input.severity,
+      title: input.title,
+      source: input.source,
+      detectedAt: input.detectedAt,
       publishedAt,
     };
     log.alerts.push(alert);

@@ -306,8 +306,10 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
 
     async publishBatch(input, userIds, idempotencyKey) {
       const ids = userIds.map(() => createId());
+      // Field by field: a spread per user is a generic copy, 10,000 times a batch.
+      const { severity, title, source, detectedAt } = input;
       const alerts = await broker.publishBatch(
-        userIds.map((userId) => ({ ...input, userId })),
+        userIds.map((userId) => ({ userId, severity, title, source, detectedAt })),
         new Date(clock.now()).toISOString(),
         ids,
         idempotencyKey,
