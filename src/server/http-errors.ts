@@ -9,15 +9,19 @@ export interface ErrorBody {
   message: string;
 }
 
-/** Sends `error` as its status with an {@link ErrorBody}. */
-export function sendError(reply: FastifyReply, error: ServerError): FastifyReply {
-  const body: ErrorBody = {
+/** The {@link ErrorBody} that answers `error`. */
+export function errorBodyOf(error: ServerError): ErrorBody {
+  return {
     error: httpReason(error.statusCode),
     code: error.code,
     statusCode: error.statusCode,
     message: error.message,
   };
-  return reply.code(error.statusCode).type('application/json').send(body);
+}
+
+/** Sends `error` as its status with an {@link ErrorBody}. */
+export function sendError(reply: FastifyReply, error: ServerError): FastifyReply {
+  return reply.code(error.statusCode).type('application/json').send(errorBodyOf(error));
 }
 
 /** Reason phrase for the statuses this server sends. */

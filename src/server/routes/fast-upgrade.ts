@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { MAX_USER_ID } from '../../protocol/index.js';
 import type { AppContext } from '../context.js';
-import { httpReason, type ErrorBody } from '../http-errors.js';
+import { errorBodyOf, httpReason, type ErrorBody } from '../http-errors.js';
 import { admitUpgrade, type Admission } from './ws-admission.js';
 import { openUpgraded } from './ws.js';
 
@@ -113,13 +113,7 @@ function refuse(
   admission: Extract<Admission, { kind: 'refuse' }>,
 ): void {
   const { error } = admission;
-  const body: ErrorBody = {
-    error: httpReason(error.statusCode),
-    code: error.code,
-    statusCode: error.statusCode,
-    message: error.message,
-  };
-  writeError(request, socket, error.statusCode, body, admission.retryAfterS);
+  writeError(request, socket, error.statusCode, errorBodyOf(error), admission.retryAfterS);
 }
 
 /** Answers the upgrade with `status` and `body` as the router's error replies do, then ends it. */
