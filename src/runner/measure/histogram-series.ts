@@ -48,11 +48,17 @@ export class HistogramSeries {
   // same time, and one histogram update and one exact product stand for the whole run.
   #runValue = Number.NaN;
   #runLength = 0;
+  // Counts not handed to the histogram yet, by its own bucket index: a few integer operations
+  // a value here, where the library's recording takes a logarithm and a power per value (a
+  // simulated day records tens of millions of pongs). Handed over in bulk before each read.
+  #pending = new Float64Array(0);
+  #pendingLow = Number.POSITIVE_INFINITY;
+  #pendingHigh = -1;
 
   /** Bytes the histogram's counts take (they grow only with the range of values, to ~0.5 MiB). */
   get footprintBytes(): number {
-    this.#flush();
-    return this.#histogram.estimatedFootprintInBytes;
+    this.#settle();
+    return this.#histogram.estimatedFootprintInBytes + this.#pending.byteLength;
   }
 
   /** Samples recorded. */
@@ -80,14 +86,14 @@ export class HistogramSeries {
     if (value > this.#max) this.#max = value;
   }
 
-  // Records the pending run in the histogram and the exact sum.
+  // Counts the pending run toward its bucket and adds it to the exact sum.
   #flush(): void {
     const n = this.#runLength;
     if (n === 0) return;
     const value = this.#runValue;
     this.#runLength = 0;
     this.#runValue = Number.NaN;
-    this.#histogram.recordValueWithCount(Math.round(value * UNITS_PER_MS), n);
+    this.#countAt(countsIndex(Math.round(value * UNITS_PER_MS)), n);
     if (!this.#summed) return;
     if (n < SHORT_RUN || value < PRODUCT_FLOOR) {
       for (let i = 0; i < n; i++) this.#summed &&= this.#sum.add(value);
@@ -98,13 +104,40 @@ export class HistogramSeries {
     }
   }
 
+  #countAt(index: number, n: number): void {
+    if (index >= this.#pending.length) {
+      const grown = new Float64Array(
+        Math.max(index + 1, this.#pending.length * 2, 2 * SUB_BUCKETS),
+      );
+      grown.set(this.#pending);
+      this.#pending = grown;
+    }
+    this.#pending[index]! += n;
+    if (index < this.#pendingLow) this.#pendingLow = index;
+    if (index > this.#pendingHigh) this.#pendingHigh = index;
+  }
+
+  // Records everything pending in the histogram, before it is read.
+  #settle(): void {
+    this.#flush();
+    const pending = this.#pending;
+    for (let i = this.#pendingLow; i <= this.#pendingHigh; i++) {
+      const n = pending[i]!;
+      if (n === 0) continue;
+      this.#histogram.recordValueWithCount(lowestOfIndex(i), n);
+      pending[i] = 0;
+    }
+    this.#pendingLow = Number.POSITIVE_INFINITY;
+    this.#pendingHigh = -1;
+  }
+
   /**
    * The summary {@link summarize} would give of every sample mapped through `view.map`: count,
    * average, min and max exact, percentiles within {@link HISTOGRAM_ERROR_BOUND}.
    */
   summarize(view: SeriesView = {}): Summary {
     assertWhole(view);
-    this.#flush();
+    this.#settle();
     const map = view.map ?? ((v: number) => v);
     if (this.#count === 0) return summarize([]);
     const avg = this.#summed ? this.#sum.value() / this.#count : Number.POSITIVE_INFINITY;
@@ -122,7 +155,7 @@ export class HistogramSeries {
   /** The nearest-rank percentile `p` (0..100) in `view`, within the bound; undefined if empty. */
   percentile(p: number, view: SeriesView = {}): number | undefined {
     assertWhole(view);
-    this.#flush();
+    this.#settle();
     if (this.#count === 0) return undefined;
     const value = this.#valueAt(p);
     return (view.map === undefined ? value : view.map(value)) + 0;
@@ -137,6 +170,36 @@ export class HistogramSeries {
     const units = this.#histogram.getValueAtPercentile(Math.min(100, p));
     return Math.min(this.#max, Math.max(this.#min, units / UNITS_PER_MS));
   }
+}
+
+/**
+ * Bucket layout of an HdrHistogram of unit magnitude 0 and {@link SIGNIFICANT_DIGITS}: values
+ * below 2^11 each have a sub-bucket of their own; above, bucket b holds [2^(b+10), 2^(b+11)) in
+ * 1,024 sub-buckets 2^b wide, and a value's counts index is b × 1,024 plus its sub-bucket
+ * (tested against the library recording every value itself).
+ */
+const HALF_MAGNITUDE = Math.ceil(Math.log2(2 * 10 ** SIGNIFICANT_DIGITS)) - 1;
+const SUB_BUCKETS = 2 ** HALF_MAGNITUDE;
+/** Values below this take the integer path of {@link countsIndex}. */
+const INT_LIMIT = 2 ** 31;
+
+/** The histogram's counts index for `units` (whole, not negative). */
+function countsIndex(units: number): number {
+  if (units < INT_LIMIT) {
+    const bucket = 31 - Math.clz32(units) - HALF_MAGNITUDE;
+    if (bucket <= 0) return units;
+    return bucket * SUB_BUCKETS + (units >>> bucket);
+  }
+  // As the library computes it past 32 bits.
+  const bucket = Math.floor(Math.log2(units)) - HALF_MAGNITUDE;
+  return bucket * SUB_BUCKETS + Math.floor(units / 2 ** bucket);
+}
+
+/** The lowest value counted at `index`. */
+function lowestOfIndex(index: number): number {
+  if (index < 2 * SUB_BUCKETS) return index;
+  const bucket = Math.floor(index / SUB_BUCKETS) - 1;
+  return (index - bucket * SUB_BUCKETS) * 2 ** bucket;
 }
 
 /** Runs shorter than this are summed a value at a time. */
