@@ -94,6 +94,20 @@ export interface PongEvent {
   at: number;
 }
 
+/**
+ * Payload of the `pongs` event: pongs as columns, the one that arrived at `at[i]` taking
+ * `rttMs[i]`. Every pong is reported once as a `pong` event and once within a `pongs` batch: a
+ * pong read off the wire is a batch of one; a stretch of heartbeat a simulated link played
+ * without frames is one batch. A listener that only needs the figures takes batches and is
+ * spared an object per pong (and the client builds `pong` events only when someone listens).
+ */
+export interface PongBatch {
+  readonly at: readonly number[];
+  readonly rttMs: readonly number[];
+  /** True when measured while the page was hidden (timers throttled); excluded from stats. */
+  readonly throttled: boolean;
+}
+
 /** Payload of the `quality` event. */
 export interface QualityChange {
   from: Quality;
@@ -121,6 +135,8 @@ export interface ClientEventMap {
   alert: BreachAlertMessage;
   /** A pong matched to its ping. */
   pong: PongEvent;
+  /** The same pongs in batches (see {@link PongBatch}). */
+  pongs: PongBatch;
   /** Link quality changed while connected. */
   quality: QualityChange;
   /** Alerts were missed or the server's history was reset. */

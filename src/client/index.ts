@@ -22,6 +22,7 @@ export type {
   ClientEventName,
   ClientStateName,
   GapEvent,
+  PongBatch,
   PongEvent,
   Quality,
   QualityChange,

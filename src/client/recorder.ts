@@ -34,6 +34,11 @@ export class Recorder {
     if (!pong.throttled) this.#rtt.push(pong.at, pong.rttMs);
   }
 
+  /** Records pongs measured in a visible tab: `rttMs[i]` at `at[i]`. */
+  onPongs(at: readonly number[], rttMs: readonly number[]): void {
+    for (let i = 0; i < at.length; i++) this.#rtt.push(at[i]!, rttMs[i]!);
+  }
+
   /** The kept timeline, oldest first. */
   timeline(): TimelineEntry[] {
     return this.#timeline.items();

@@ -252,6 +252,7 @@ export function capture(client: Client): Captured {
     state: [],
     alert: [],
     pong: [],
+    pongs: [],
     quality: [],
     gap: [],
     error: [],

@@ -60,7 +60,7 @@ method:
       attempt: 1,
       at: 1500,
     });
-    client.emit('pong', { id: 'p', rttMs: 20, onTime: true, throttled: false, at: 1600 });
+    client.emit('pongs', { at: [1600], rttMs: [20], throttled: false });
     clock.advanceTo(2000);
     const port = await live.serve(0);
     try {

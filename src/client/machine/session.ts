@@ -56,17 +56,14 @@ export function onEchoedPings(
   sentAt: readonly number[],
   arrivedAt: readonly number[],
 ): void {
-  const { heartbeat } = step.ctx.config;
   const count = Math.min(sentAt.length, arrivedAt.length);
   if (count === 0 || !canEchoPing(step.state, step.ctx.config)) return;
   const first = step.state.nextPingId;
   step.update({ nextPingId: first + count, lastFrameAt: arrivedAt[count - 1]! });
-  for (let i = 0; i < count; i++) {
-    const at = arrivedAt[i]!;
-    const rttMs = Math.max(0, at - sentAt[i]!);
-    const onTime = rttMs <= heartbeat.pongTimeoutMs;
-    step.emit('pong', { id: `p${first + i}`, rttMs, onTime, throttled: false, at });
-  }
+  const rttMs = new Array<number>(count);
+  for (let i = 0; i < count; i++) rttMs[i] = Math.max(0, arrivedAt[i]! - sentAt[i]!);
+  const at = arrivedAt.length === count ? arrivedAt : arrivedAt.slice(0, count);
+  step.effects.push({ type: 'played-pongs', firstPingId: first, at, rttMs });
 }
 
 /**

@@ -108,6 +108,11 @@ export type Effect =
   | { type: 'close-socket'; socketId: number; code: number; reason: string }
   | { type: 'set-timer'; timer: TimerName; delayMs: number }
   | { type: 'clear-timer'; timer: TimerName }
+  /**
+   * Pongs of round trips the transport played (see `echoed-pings`), for the stats and the app's
+   * `pong` and `pongs` events: ping `firstPingId + i`'s pong arrived at `at[i]` after `rttMs[i]`.
+   */
+  | { type: 'played-pongs'; firstPingId: number; at: readonly number[]; rttMs: readonly number[] }
   | EmitEffect;
 
 /** What `transition` returns. */

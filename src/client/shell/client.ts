@@ -244,10 +244,46 @@ class ReconnectingClient implements Client {
         }
         if (effect.event === 'state') this.#recorder.onState(effect.payload);
         else if (effect.event === 'quality') this.#recorder.onQuality(effect.payload);
-        else if (effect.event === 'pong') this.#recorder.onPong(effect.payload);
+        else if (effect.event === 'pong') {
+          const pong = effect.payload;
+          this.#recorder.onPong(pong);
+          this.#emitter.emit('pong', pong);
+          if (this.#emitter.listens('pongs')) {
+            this.#emitter.emit('pongs', {
+              at: [pong.at],
+              rttMs: [pong.rttMs],
+              throttled: pong.throttled,
+            });
+          }
+          return;
+        }
         this.#emitter.emit(effect.event, effect.payload);
         return;
+      case 'played-pongs':
+        this.#playedPongs(effect.firstPingId, effect.at, effect.rttMs);
+        return;
     }
+  }
+
+  // Round trips the transport played without frames: the stats take them in bulk; a `pong`
+  // event each and one `pongs` batch, each built only for listeners.
+  #playedPongs(firstPingId: number, at: readonly number[], rttMs: readonly number[]): void {
+    this.#recorder.onPongs(at, rttMs);
+    const emitter = this.#emitter;
+    if (emitter.listens('pong')) {
+      const timeoutMs = this.#options.machine.heartbeat.pongTimeoutMs;
+      for (let i = 0; i < at.length; i++) {
+        const rtt = rttMs[i]!;
+        emitter.emit('pong', {
+          id: `p${firstPingId + i}`,
+          rttMs: rtt,
+          onTime: rtt <= timeoutMs,
+          throttled: false,
+          at: at[i]!,
+        });
+      }
+    }
+    if (emitter.listens('pongs')) emitter.emit('pongs', { at, rttMs, throttled: false });
   }
 
   #requestToken(requestId: number): void {

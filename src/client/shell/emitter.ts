@@ -26,6 +26,12 @@ export class Emitter {
     };
   }
 
+  /** True when `event` has a listener (so its payload is worth building). */
+  listens(event: ClientEventName): boolean {
+    const listeners = this.#listeners.get(event);
+    return listeners !== undefined && listeners.length > 0;
+  }
+
   emit<K extends ClientEventName>(event: K, payload: ClientEventMap[K]): void {
     const listeners = this.#listeners.get(event);
     if (listeners === undefined) return;

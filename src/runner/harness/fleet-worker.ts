@@ -13,7 +13,7 @@ const FLUSH_MS = 20;
 const BATCH = 2000;
 const FORWARDED: readonly ClientEventName[] = [
   'state',
-  'pong',
+  'pongs',
   'quality',
   'alert',
   'gap',

@@ -3,6 +3,7 @@ import type {
   ClientEventName,
   ClientStateName,
   Listener,
+  PongBatch,
   StateChange,
 } from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
@@ -259,14 +260,7 @@ export class FleetRecorder {
     this.#counts.add(track, true);
     this.#unsubscribers.push(
       client.on('state', (change) => this.#onState(track, change)),
-      client.on('pong', (pong) => {
-        // Warm-up pongs (each client's first, at connect, in the herd) are not the run's.
-        if (pong.throttled || !this.#observing(pong.at)) return;
-        this.pongRtts.push(
-          pong.at,
-          this.#rttOf === undefined ? pong.rttMs : this.#rttOf(pong.rttMs),
-        );
-      }),
+      client.on('pongs', (batch) => this.#onPongs(batch)),
       client.on('quality', (change) => {
         this.#counts.remove(track);
         track.poor = change.to === 'poor';
@@ -465,6 +459,18 @@ export class FleetRecorder {
     let n = 0;
     for (const track of this.#tracks) n += this.#publishedByUser.get(track.userId)?.length ?? 0;
     return n;
+  }
+
+  // Pongs come in batches (a played stretch of heartbeat is one, with no object per pong).
+  #onPongs(batch: PongBatch): void {
+    if (batch.throttled) return;
+    const { at, rttMs } = batch;
+    const rttOf = this.#rttOf;
+    for (let i = 0; i < at.length; i++) {
+      // Warm-up pongs (each client's first, at connect, in the herd) are not the run's.
+      if (!this.#observing(at[i]!)) continue;
+      this.pongRtts.push(at[i]!, rttOf === undefined ? rttMs[i]! : rttOf(rttMs[i]!));
+    }
   }
 
   #observing(at: number): boolean {

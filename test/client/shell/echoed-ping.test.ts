@@ -82,6 +82,9 @@ describe('createClient — echoed pings', () => {
     expect(server.sent('ping')).toHaveLength(3);
     expect(offers.map((o) => o.at - T0)).toEqual([30_000, 60_000, 90_000]);
     expect(events.pong).toHaveLength(3);
+    // Pongs read off the wire are batches of one.
+    expect(events.pongs.map((b) => b.rttMs.length)).toEqual([1, 1, 1]);
+    expect(events.pongs.map((b) => b.at[0])).toEqual(events.pong.map((p) => p.at));
     client.dispose();
   });
 
@@ -99,6 +102,10 @@ describe('createClient — echoed pings', () => {
       { id: 'p2', rttMs: 10, onTime: true, throttled: false, at: T0 + 60_010 },
       { id: 'p3', rttMs: 11, onTime: true, throttled: false, at: T0 + 90_011 },
     ]);
+    // The same three as one batch.
+    expect(events.pongs).toEqual([
+      { at: [T0 + 30_012.5, T0 + 60_010, T0 + 90_011], rttMs: [12.5, 10, 11], throttled: false },
+    ]);
     expect(client.stats().pongRttMs).toMatchObject({ count: 3, p50: 11, max: 12.5 });
     expect(offers).toHaveLength(1);
     // Handed back before the next ping: the timer is set again (as the ping at 90 s set it).
@@ -106,6 +113,25 @@ describe('createClient — echoed pings', () => {
     clock.advance(25_000);
     expect(offers.map((o) => o.at - T0)).toEqual([30_000, 120_000]);
     expect(client.state).toBe('connected');
+    client.dispose();
+  });
+
+  it('builds pong events only for listeners; pongs batches and the stats take every pong without them', () => {
+    const { clock, client, pongs } = echoingHarness(true);
+    const batches: number[][] = [];
+    const built: string[] = [];
+    client.on('pongs', (batch) => batches.push([...batch.rttMs]));
+    client.connect();
+    clock.advance(95_000);
+    pongs([T0 + 30_000, T0 + 60_000], [T0 + 30_020, T0 + 60_030]);
+    expect(batches).toEqual([[20, 30]]);
+    expect(client.stats().pongRttMs).toMatchObject({ count: 2, max: 30 });
+    // A pong listener from now on sees the next batch one by one too.
+    const off = client.on('pong', (pong) => built.push(`${pong.id}:${pong.rttMs}`));
+    pongs([T0 + 90_000], [T0 + 90_005]);
+    expect(built).toEqual(['p3:5']);
+    expect(batches).toEqual([[20, 30], [5]]);
+    off();
     client.dispose();
   });
 

@@ -99,8 +99,9 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     clock.advanceTo(22_500);
     a.emit('alert', alert('x2', 2, 22_000));
     a.emit('alert', alert('x2', 2, 22_000));
-    a.emit('pong', { id: 'p', rttMs: 40, onTime: true, throttled: false, at: 25_000 });
-    a.emit('pong', { id: 'q', rttMs: 5000, onTime: true, throttled: true, at: 25_000 });
+    // A played batch that began before the run's start: only its pongs from the start count.
+    a.emit('pongs', { at: [900, 25_000], rttMs: [7, 40], throttled: false });
+    a.emit('pongs', { at: [25_000], rttMs: [5000], throttled: true });
     clock.advanceTo(31_000);
     recorder.finish();
 
