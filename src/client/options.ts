@@ -226,9 +226,9 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
 
   const timeline: TimelineOptions = { ...DEFAULT_TIMELINE, ...options.timeline };
   checkDuration('timeline.retentionMs', timeline.retentionMs);
-  if (!(timeline.maxEntries >= 1)) {
+  if (!(timeline.maxEntries >= 0)) {
     throw invalid(
-      `timeline.maxEntries: expected a number >= 1, got ${String(timeline.maxEntries)}`,
+      `timeline.maxEntries: expected a number >= 0, got ${String(timeline.maxEntries)}`,
     );
   }
 

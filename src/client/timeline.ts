@@ -21,7 +21,11 @@ export interface TimelineEntry {
 export interface TimelineOptions {
   /** Entries older than this are dropped, ms. Default 24 h. */
   retentionMs: number;
-  /** At most this many entries are kept (oldest dropped first). Default 10000. */
+  /**
+   * At most this many entries are kept (oldest dropped first). Default 10000. 0 keeps no log at
+   * all: `timeline()` is empty and `stats()` has nothing to count (for fleets measured from the
+   * clients' events, where a log per client would only cost memory).
+   */
   maxEntries: number;
 }
 

@@ -51,4 +51,18 @@ describe('client.timeline()', () => {
     expect(timeline.at(-1)).toMatchObject({ reason: 'max-attempts', httpStatus: 503 });
     client.dispose();
   });
+
+  it('keeps nothing with maxEntries 0, while the events still flow; a negative bound is refused', () => {
+    const { clock, client, events } = createHarness({ timeline: { maxEntries: 0 } });
+    client.connect();
+    clock.advance(95_000);
+    expect(events.state.map((c) => c.to)).toContain('connected');
+    expect(events.pong.length).toBeGreaterThan(0);
+    expect(client.timeline()).toEqual([]);
+    expect(client.stats().pongRttMs).toBeNull();
+    client.dispose();
+    expect(() => createHarness({ timeline: { maxEntries: -1 } })).toThrow(
+      /timeline.maxEntries: expected a number >= 0, got -1/,
+    );
+  });
 });
