@@ -8,6 +8,7 @@ import type {
 } from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
 import { catchUpMs } from './catch-up.js';
+import { PublishedAlerts } from './published.js';
 import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
@@ -84,15 +85,6 @@ interface Recovery {
 }
 
 /** A published alert the server acknowledged. */
-interface Published {
-  id: string;
-  userId: string;
-  /** When the publish was acknowledged, clock ms. */
-  publishedAt: number;
-  /** When the acknowledged request was sent, clock ms. */
-  sentAt: number;
-}
-
 /**
  * Collects what the run measures from the clients' own events (state changes, pongs, alerts,
  * gaps), never from sampling. Pure bookkeeping on an injected clock, so the real runner and
@@ -103,10 +95,7 @@ export class FleetRecorder {
   readonly #clock: Clock;
   readonly #tracks: ClientTrack[] = [];
   readonly #counts = new FleetCounts();
-  readonly #published = new Map<string, Published>();
-  /** Foreign alerts delivered before their publish was answered: id → when they arrived. */
-  readonly #earlyDeliveries = new Map<string, number[]>();
-  readonly #publishedByUser = new Map<string, string[]>();
+  readonly #published = new PublishedAlerts();
   readonly #faults: FaultRecord[] = [];
   readonly #unsubscribers: Array<() => void> = [];
   #startAt: number;
@@ -289,15 +278,10 @@ export class FleetRecorder {
   /** Records an alert the server acknowledged (the publisher's view). */
   recordPublished(id: string, userId: string, publishedAt: number, sentAt?: number): void {
     const sent = sentAt ?? publishedAt;
-    this.#published.set(id, { id, userId, publishedAt, sentAt: sent });
     // Deliveries of a foreign service's alert that beat its publish answer: timed now.
-    for (const receivedAt of this.#earlyDeliveries.get(id) ?? []) {
+    for (const receivedAt of this.#published.add({ id, userId, publishedAt, sentAt: sent })) {
       this.alertLatencies.push(receivedAt, Math.max(0, receivedAt - sent));
     }
-    this.#earlyDeliveries.delete(id);
-    let list = this.#publishedByUser.get(userId);
-    if (list === undefined) this.#publishedByUser.set(userId, (list = []));
-    list.push(id);
   }
 
   /** Alerts acknowledged so far. */
@@ -363,7 +347,7 @@ export class FleetRecorder {
     for (const track of this.#tracks) {
       if (track.state !== 'connected' || track.since === undefined) continue;
       const connectedAt = track.since;
-      for (const id of this.#publishedByUser.get(track.userId) ?? []) {
+      for (const id of this.#published.idsOf(track.userId)) {
         if (track.delivered.has(id)) continue;
         const publishedAt = this.#published.get(id)?.publishedAt ?? now;
         if (now - Math.max(publishedAt, connectedAt) > overdueMs) overdue += 1;
@@ -376,7 +360,7 @@ export class FleetRecorder {
   undelivered(): number {
     let lost = 0;
     for (const track of this.#tracks) {
-      for (const id of this.#publishedByUser.get(track.userId) ?? []) {
+      for (const id of this.#published.idsOf(track.userId)) {
         if (!track.delivered.has(id)) lost += 1;
       }
     }
@@ -414,7 +398,7 @@ export class FleetRecorder {
     for (const recovery of this.#recoveries.splice(0)) {
       const { track, lostAt, at } = recovery;
       const ms = catchUpMs({
-        ids: this.#publishedByUser.get(track.userId) ?? [],
+        ids: this.#published.idsOf(track.userId),
         publishedAt: (id) => this.#published.get(id)?.publishedAt,
         deliveredAt: (id) => track.delivered.get(id),
         lostAt,
@@ -457,7 +441,7 @@ export class FleetRecorder {
   /** Alerts that should have reached a client (per client of the alert's user). */
   get expectedDeliveries(): number {
     let n = 0;
-    for (const track of this.#tracks) n += this.#publishedByUser.get(track.userId)?.length ?? 0;
+    for (const track of this.#tracks) n += this.#published.idsOf(track.userId).length;
     return n;
   }
 
@@ -564,9 +548,7 @@ export class FleetRecorder {
     // foreign service's alert (translated by a profile, with its `payload`) carries no such
     // time: latency runs from when the publish request was sent, known once it is answered.
     if (alert.payload !== undefined && !this.#published.has(alert.id)) {
-      const early = this.#earlyDeliveries.get(alert.id);
-      if (early === undefined) this.#earlyDeliveries.set(alert.id, [now]);
-      else early.push(now);
+      this.#published.holdEarly(alert.id, now);
       return;
     }
     const publishedAt =
