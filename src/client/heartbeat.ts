@@ -74,7 +74,12 @@ export function matchPong(
   const ping = pending[index];
   if (ping === undefined) return undefined;
   const rttMs = Math.max(0, now - ping.sentAt);
-  return { pending: pending.slice(index + 1), rttMs, onTime: rttMs <= options.pongTimeoutMs };
+  return { pending: pending.slice(index + 1), rttMs, onTime: isOnTime(rttMs, options) };
+}
+
+/** True when a pong that took `rttMs` came back within the pong timeout. */
+export function isOnTime(rttMs: number, options: HeartbeatOptions): boolean {
+  return rttMs <= options.pongTimeoutMs;
 }
 
 /** The outcome of judging the pending pings at one instant. */

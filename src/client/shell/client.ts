@@ -1,5 +1,6 @@
 import { encodeMessage, type TimerHandle } from '../../protocol/index.js';
 import { ClientError, ClientErrorCode } from '../errors.js';
+import { isOnTime } from '../heartbeat.js';
 import type { ClientEventName, ClientStateName, Quality } from '../events.js';
 import { createInitialState, transition } from '../machine/machine.js';
 import { canEchoPing } from '../machine/session.js';
@@ -271,13 +272,13 @@ class ReconnectingClient implements Client {
     this.#recorder.onPongs(at, rttMs);
     const emitter = this.#emitter;
     if (emitter.listens('pong')) {
-      const timeoutMs = this.#options.machine.heartbeat.pongTimeoutMs;
+      const { heartbeat } = this.#options.machine;
       for (let i = 0; i < at.length; i++) {
         const rtt = rttMs[i]!;
         emitter.emit('pong', {
           id: `p${firstPingId + i}`,
           rttMs: rtt,
-          onTime: rtt <= timeoutMs,
+          onTime: isOnTime(rtt, heartbeat),
           throttled: false,
           at: at[i]!,
         });

@@ -55,7 +55,10 @@ export class HistogramSeries {
   #pendingLow = Number.POSITIVE_INFINITY;
   #pendingHigh = -1;
 
-  /** Bytes the histogram's counts take (they grow only with the range of values, to ~0.5 MiB). */
+  /**
+   * Bytes the histogram's counts and the counts waiting for it take (they grow only with the
+   * range of values: at most about 0.5 MiB each).
+   */
   get footprintBytes(): number {
     this.#settle();
     return this.#histogram.estimatedFootprintInBytes + this.#pending.byteLength;
