@@ -107,6 +107,9 @@ class PingPlan {
   }
 }
 
+/** How far apart the order places of the timers ping k's send sets are (see #sendOrder). */
+const sendStep = (k: number): number => (k === 0 ? 1 : VIRTUAL_ORDER_STEP);
+
 /**
  * One client↔server connection through the simulated proxy: an upstream and a downstream
  * {@link Pipe}, the client's socket (a {@link TransportSocket} fed to the client shell) and the
@@ -300,7 +303,8 @@ export class SimConnection {
       // Ping k is out: the client sends it after all.
       counts.playedOut += 1;
       if (k > 0) counts.spared += 1;
-      const [order, step] = this.#sendOrder(ping.t0, k);
+      const order = this.#sendOrder(ping.t0, k);
+      const step = sendStep(k);
       clock.travel(ping.t0, order, echo.replay, step);
       if (clock.precedesCurrent(ping.ts, order)) {
         // Reached the server already: answered without its arrival timer.
@@ -310,8 +314,8 @@ export class SimConnection {
     } else {
       // Ping k is not due yet: its timer is set again, where ping k - 1 set it.
       echo.release();
-      const [order, step] = this.#sendOrder(this.#prevT0, k - 1);
-      clock.travel(this.#prevT0, order + step, echo.rearm, step);
+      const step = sendStep(k - 1);
+      clock.travel(this.#prevT0, this.#sendOrder(this.#prevT0, k - 1) + step, echo.rearm, step);
     }
   }
 
@@ -339,20 +343,18 @@ export class SimConnection {
     const ping = this.#next;
     const clock = echoes.clock;
     const sent = k === 0 || clock.precedesCurrent(ping.t0, this.#pingTimerOrder());
-    if (sent && clock.precedesCurrent(ping.ts, this.#sendOrder(ping.t0, k)[0])) this.flush();
+    if (sent && clock.precedesCurrent(ping.ts, this.#sendOrder(ping.t0, k))) this.flush();
   }
 
   // Where the timers ping k's send sets fall: the reserved places for ping 0, else after the
-  // timers set at t0 (the send was skipped); and how far apart.
-  #sendOrder(t0: number, k: number): [order: number, step: number] {
-    if (k === 0) return [this.#echoOrder0, 1];
-    return [this.#env.echoes!.clock.orderAfter(t0), VIRTUAL_ORDER_STEP];
+  // timers set at t0 (the send was skipped); sendStep(k) says how far apart.
+  #sendOrder(t0: number, k: number): number {
+    return k === 0 ? this.#echoOrder0 : this.#env.echoes!.clock.orderAfter(t0);
   }
 
   // The order place of the timer that sends ping k (k > 0): set by ping k - 1's send.
   #pingTimerOrder(): number {
-    const [order, step] = this.#sendOrder(this.#prevT0, this.#nextK - 1);
-    return order + step;
+    return this.#sendOrder(this.#prevT0, this.#nextK - 1) + sendStep(this.#nextK - 1);
   }
 
   // True when the pong of `ping` arrived before the event now being handled (the server's send
@@ -419,22 +421,13 @@ export class SimConnection {
           (this.#wakeAt === clock.firingAt &&
             clock.precedesCurrent(this.#wakeAt, this.#wakeTimerOrder(clock))));
       if (pongDue && (!wakeDue || next.t1 <= this.#wakeAt)) {
-        session.echoPing(next.ts);
-        this.#sentAt.push(next.t0);
-        this.#arrivedAt.push(next.t1);
-        counts.completed += 1;
-        // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
-        counts.spared += this.#nextK === 0 ? 2 : 3;
-        this.#nextK += 1;
-        this.#prevT0 = next.t0;
-        next.planNext(clock, this.#up, this.#down, intervalMs);
+        this.#completed(echoes, session, intervalMs);
       } else if (wakeDue) {
         // The wake reads the last frame: the ping out counts once it reached the server.
         const at = this.#wakeAt;
         const pingArrived =
           next.ts < at ||
-          (next.ts === at &&
-            this.#sendOrder(next.t0, this.#nextK)[0] < this.#wakeTimerOrder(clock));
+          (next.ts === at && this.#sendOrder(next.t0, this.#nextK) < this.#wakeTimerOrder(clock));
         const wakeIn = session.sleepAfter(at, pingArrived ? next.ts : session.lastFrameAt);
         if (wakeIn === undefined) {
           // This wake closes the socket: it happens for real.
@@ -454,6 +447,23 @@ export class SimConnection {
     }
     this.#up.passed(next.lastUp);
     this.#down.passed(next.lastDown);
+  }
+
+  // The round trip of the ping in `#next` completed: applied to the session, kept for the
+  // client, and the next ping planned. Apart from #catchUp so that its own compiled code takes
+  // in what it calls: times stay unboxed doubles (a day completes tens of millions of these).
+  #completed(echoes: EchoSupport, session: Session, intervalMs: number): void {
+    const { clock, counts } = echoes;
+    const next = this.#next;
+    session.echoPing(next.ts);
+    this.#sentAt.push(next.t0);
+    this.#arrivedAt.push(next.t1);
+    counts.completed += 1;
+    // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
+    counts.spared += this.#nextK === 0 ? 2 : 3;
+    this.#nextK += 1;
+    this.#prevT0 = next.t0;
+    next.planNext(clock, this.#up, this.#down, intervalMs);
   }
 
   // The session's watchdog offers its next sleep: while this link plays the heartbeat, it plays
