@@ -9,6 +9,7 @@ import {
 import type { ServerDisconnectReason, ServerMetrics } from '../../metrics/index.js';
 import type { Broker, HistorySlice } from '../broker/broker.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
+import { AlertFrames } from './alert-frame.js';
 import { ConnectLimiter, type Admission } from './connect-limiter.js';
 import { Session, type SessionInit } from './session.js';
 import { SocketsByUser } from './sockets-by-user.js';
@@ -130,7 +131,16 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const byUser = new SocketsByUser<Session>();
   let open = 0;
   let peak = 0;
-  const env = { clock, broker, metrics, limits, heartbeat, createId, logger };
+  const env = {
+    clock,
+    broker,
+    metrics,
+    limits,
+    heartbeat,
+    createId,
+    logger,
+    frames: new AlertFrames(),
+  };
 
   const onClosed = (session: Session): void => {
     if (byUser.remove(session.userId, session)) {

@@ -412,7 +412,8 @@ export class Session implements AlertSink {
     carried = this.#carried(),
   ): boolean {
     if (DeliveryLedger.within(alert.seq, carried)) return false;
-    this.#send(alert);
+    // One frame for every socket the alert goes to, and a batch's shared fields encoded once.
+    if (this.#phase !== 'closed') this.#transport.send(this.#env.frames.encode(alert));
     this.#env.metrics?.alertDeliveries.inc({ outcome });
     (this.#ledger ??= new DeliveryLedger()).record(alert.seq, Date.parse(alert.publishedAt));
     return true;

@@ -1,6 +1,7 @@
 import type { BreachAlertMessage, Clock, HeartbeatAdvice } from '../../protocol/index.js';
 import type { ServerMetrics } from '../../metrics/index.js';
 import type { Broker } from '../broker/broker.js';
+import type { AlertFrames } from './alert-frame.js';
 
 /** What a session needs from the socket under it: ws in production, a link in simulation. */
 export interface SessionTransport {
@@ -89,6 +90,8 @@ export interface SessionEnvironment {
   heartbeat: HeartbeatAdvice;
   createId: () => string;
   logger: SessionLogger | undefined;
+  /** Encodes alert frames; one for every session of a server (see {@link AlertFrames}). */
+  frames: AlertFrames;
 }
 
 /** Receives alerts for one user's sockets. */
