@@ -11,9 +11,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (a .ts file beside the bench) under tsx and waits for `READY <port>`. */
+/**
+ * Starts `script` (a .ts file beside the bench) under tsx and waits for `READY <port>`. Node
+ * flags for the child (say `--cpu-prof --cpu-prof-dir=prof` to profile a server under the
+ * bench's load) go in `BENCH_CHILD_FLAGS`, space-separated: Node refuses them in NODE_OPTIONS.
+ */
 export async function startChild(script: URL, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(script)], {
+  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', fileURLToPath(script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
