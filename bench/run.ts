@@ -34,6 +34,11 @@ const benches: Record<string, { file: string; about: string }> = {
     file: 'server/batch.ts',
     about: 'one alert to 10,000 users: one batch call vs 10,000 single publishes (memory, Redis)',
   },
+  frames: {
+    file: 'server/frames.ts',
+    about:
+      "alert frames: the server's AlertFrames vs JSON.stringify per send (a batch to 10,000 users, one user with 50 tabs)",
+  },
   verify: {
     file: 'server/verify.ts',
     about: "token verification per upgrade: the server's HS256 path against jose's jwtVerify",

@@ -87,7 +87,8 @@ describe('AlertFrames', () => {
       payload: { kind: 'raw', nested: [1, 2] },
     };
     expect(frames.encode(withPayload)).toBe(encodeMessage(withPayload));
-    const huge = { ...withPayload, payload: undefined, seq: 2 ** 60 };
+    const { payload: _payload, ...plain } = withPayload;
+    const huge: BreachAlertMessage = { ...plain, seq: 2 ** 60 };
     expect(frames.encode(huge)).toBe(encodeMessage(huge));
   });
 });
