@@ -17,7 +17,7 @@ export { extendMethod } from './duration.js';
 export { SimNetwork, type SimNetworkOptions } from './network.js';
 export { SimServer, ServerUnavailableError, type SimServerOptions } from './server.js';
 export { SimConnection, type UpgradeTarget } from './link/connection.js';
-export { Pipe, type LinkEnvironment } from './link/pipe.js';
+export { Pipe, type LinkEnvironment, type PipeReceiver } from './link/pipe.js';
 export type { Frame, FrameKind } from './link/frame.js';
 export { startSimFault, type SimFaultTarget } from './sim-faults.js';
 export { mintSimToken, readSimToken, type SimClaims } from './tokens.js';

@@ -9,8 +9,10 @@ function setup(baseMs = 1) {
   let resets = 0;
   const pipe = new Pipe(
     { clock, random: createSeededRandom(1), oneWayMs: () => baseMs },
-    (frame) => arrived.push({ at: clock.now(), frame }),
-    () => (resets += 1),
+    {
+      arrive: (frame) => arrived.push({ at: clock.now(), frame }),
+      resetLink: () => (resets += 1),
+    },
   );
   const toxic = (type: SimToxic['type'], attributes: Record<string, number>): SimToxic => ({
     name: `${type}_1`,

@@ -11,7 +11,7 @@ import {
 import type { Session, SessionTransport } from '../../server/index.js';
 import type { SimToxic } from '../toxics/index.js';
 import { closeFrame, dataFrame, responseFrame, upgradeFrame, type Frame } from './frame.js';
-import { Pipe, type LinkEnvironment } from './pipe.js';
+import { Pipe, type LinkEnvironment, type PipeReceiver } from './pipe.js';
 
 /** Close code for a connection that ended without a close frame (RFC 6455 §7.1.5). */
 const ABNORMAL = 1006;
@@ -164,6 +164,79 @@ export class SimConnection {
   /** The server's end, for the session. */
   readonly serverTransport: SessionTransport;
 
+  // The two ends, with their methods on prototypes: a connection is made per reconnection (a
+  // simulated day makes hundreds of thousands), and a closure per method would be copied by
+  // every scavenge that finds the connection alive. Whatever either end does hands a played
+  // heartbeat back first.
+  static readonly #ClientEnd = class ClientEnd implements TransportSocket, PipeReceiver {
+    readonly #link: SimConnection;
+    constructor(link: SimConnection) {
+      this.#link = link;
+    }
+    send(data: string): void {
+      const link = this.#link;
+      link.flush();
+      if (link.#client === 'open') link.#up.write(dataFrame(data, true));
+    }
+    close(code: number, reason: string): void {
+      this.#link.flush();
+      this.#link.#clientClose(code, reason);
+    }
+    flush(): void {
+      this.#link.flush();
+    }
+    arrive(frame: Frame): void {
+      this.#link.#atClient(frame);
+    }
+    resetLink(): void {
+      this.#link.reset();
+    }
+    protected get link(): SimConnection {
+      return this.#link;
+    }
+  };
+
+  static readonly #EchoingClientEnd = class EchoingClientEnd extends SimConnection.#ClientEnd {
+    echoPing(ping: EchoedPing): boolean {
+      return this.link.#startEcho(ping);
+    }
+  };
+
+  static readonly #ServerEnd = class ServerEnd implements SessionTransport, PipeReceiver {
+    readonly #link: SimConnection;
+    constructor(link: SimConnection) {
+      this.#link = link;
+    }
+    send(text: string): void {
+      const link = this.#link;
+      link.flush();
+      if (link.#server === 'open') link.#down.write(dataFrame(text, false));
+    }
+    close(code: number, reason: string): void {
+      this.#link.flush();
+      this.#link.#serverClose(code, reason);
+    }
+    terminate(): void {
+      this.#link.flush();
+      this.#link.#serverEnd();
+    }
+    flush(): void {
+      this.#link.flush();
+    }
+    settle(): void {
+      this.#link.#settleForServer();
+    }
+    sleep(wakeIn: number): boolean {
+      return this.#link.#sleep(wakeIn);
+    }
+    arrive(frame: Frame): void {
+      this.#link.#atServer(frame);
+    }
+    resetLink(): void {
+      this.#link.reset();
+    }
+  };
+
   constructor(
     env: ConnectionEnvironment,
     clientIndex: number,
@@ -177,45 +250,20 @@ export class SimConnection {
     this.clientIndex = clientIndex;
     this.url = url;
     this.#handlers = handlers;
-    const reset = () => this.reset();
     // The connection's own random stream: what its toxics draw does not depend on the order in
     // which simultaneous frames of other connections pass.
     const link: LinkEnvironment = { clock: env.clock, random, oneWayMs: (t) => env.oneWayMs(t) };
-    this.#up = new Pipe(link, (frame) => this.#atServer(frame), reset);
-    this.#down = new Pipe(link, (frame) => this.#atClient(frame), reset);
+    const client =
+      env.echoes === undefined
+        ? new SimConnection.#ClientEnd(this)
+        : new SimConnection.#EchoingClientEnd(this);
+    const server = new SimConnection.#ServerEnd(this);
+    this.clientSocket = client;
+    this.serverTransport = server;
+    // Frames written upstream arrive at the server's end, downstream at the client's.
+    this.#up = new Pipe(link, server);
+    this.#down = new Pipe(link, client);
     for (const toxic of toxics) this.addToxic(toxic);
-    // Whatever either end does hands a played heartbeat back first (spelled out per method: frames
-    // pass here, and a generic wrapper would cost a rest array each).
-    const flush = () => this.flush();
-    this.clientSocket = {
-      send: (data) => {
-        this.flush();
-        if (this.#client === 'open') this.#up.write(dataFrame(data, true));
-      },
-      close: (code, reason) => {
-        this.flush();
-        this.#clientClose(code, reason);
-      },
-      flush,
-    };
-    if (env.echoes !== undefined) this.clientSocket.echoPing = (ping) => this.#startEcho(ping);
-    this.serverTransport = {
-      send: (text) => {
-        this.flush();
-        if (this.#server === 'open') this.#down.write(dataFrame(text, false));
-      },
-      close: (code, reason) => {
-        this.flush();
-        this.#serverClose(code, reason);
-      },
-      terminate: () => {
-        this.flush();
-        this.#serverEnd();
-      },
-      flush,
-      settle: () => this.#settleForServer(),
-      sleep: (wakeIn) => this.#sleep(wakeIn),
-    };
     this.#up.write(upgradeFrame(token));
   }
 
@@ -309,7 +357,8 @@ export class SimConnection {
       if (clock.precedesCurrent(ping.ts, order)) {
         // Reached the server already: answered without its arrival timer.
         counts.spared += 1;
-        clock.travel(ping.ts, order + 3 * step, this.#up.fireNow, step);
+        const up = this.#up;
+        clock.travel(ping.ts, order + 3 * step, () => up.fireNow(), step);
       }
     } else {
       // Ping k is not due yet: its timer is set again, where ping k - 1 set it.

@@ -16,6 +16,14 @@ interface Slot {
   readonly stage: Stage;
 }
 
+/** The far end of a pipe: where its frames arrive, and who hears a toxic's TCP reset. */
+export interface PipeReceiver {
+  /** A frame reached the far end. */
+  arrive(frame: Frame): void;
+  /** A toxic asked for a TCP reset of the whole connection. */
+  resetLink(): void;
+}
+
 /**
  * One direction of one simulated connection: frames go through the toxics of that direction
  * (in the order they were added, as Toxiproxy chains them), then the link's own latency, and
@@ -23,12 +31,12 @@ interface Slot {
  */
 export class Pipe {
   readonly #env: LinkEnvironment;
-  readonly #deliver: (frame: Frame) => void;
-  readonly #onReset: () => void;
+  readonly #receiver: PipeReceiver;
   readonly #slots: Slot[] = [];
   /** Removed stages that still hold a timer (an armed reset). */
   readonly #retired: Stage[] = [];
-  readonly #context: StageContext;
+  /** What the toxics' stages are handed; made with the first toxic (most pipes have none). */
+  #context: StageContext | undefined;
   #queue: Frame[] = [];
   #head = 0;
   #timer: TimerHandle | undefined;
@@ -40,24 +48,23 @@ export class Pipe {
   #writing = false;
   #endRequested = false;
 
-  /**
-   * @param deliver called with each frame as it reaches the far end
-   * @param onReset a toxic asked for a TCP reset of the whole connection
-   */
-  constructor(env: LinkEnvironment, deliver: (frame: Frame) => void, onReset: () => void) {
+  /** @param receiver the far end: each frame as it arrives, and a toxic's reset */
+  constructor(env: LinkEnvironment, receiver: PipeReceiver) {
     this.#env = env;
-    this.#deliver = deliver;
-    this.#onReset = onReset;
-    this.#context = {
-      clock: env.clock,
-      random: env.random,
+    this.#receiver = receiver;
+  }
+
+  #stageContext(): StageContext {
+    return (this.#context ??= {
+      clock: this.#env.clock,
+      random: this.#env.random,
       end: () => {
         // Ends requested while a frame passes go after that frame.
         if (this.#writing) this.#endRequested = true;
         else this.#endHere();
       },
-      reset: () => this.#onReset(),
-    };
+      reset: () => this.#receiver.resetLink(),
+    });
   }
 
   /** Nothing in flight, no toxic (live or retired), open: a frame written now only travels. */
@@ -91,17 +98,17 @@ export class Pipe {
   }
 
   /** Delivers what is due now instead of waiting for the head frame's timer. */
-  readonly fireNow = (): void => {
+  fireNow(): void {
     if (this.#timer !== undefined) this.#env.clock.clearTimeout(this.#timer);
     this.#fire();
-  };
+  }
 
   /** Adds a toxic at the end of the chain; toxicity is drawn once for this pipe. */
   addToxic(toxic: SimToxic): void {
     if (this.#closed) return;
     if (!(this.#env.random() < toxic.toxicity)) return;
     const factory = STAGE_FACTORIES[toxic.type as keyof typeof STAGE_FACTORIES];
-    const stage = factory(toxic.attributes, this.#context);
+    const stage = factory(toxic.attributes, this.#stageContext());
     this.#slots.push({ name: toxic.name, stage });
   }
 
@@ -216,7 +223,7 @@ export class Pipe {
         queue.length = 0;
         this.#head = 0;
       }
-      this.#deliver(frame);
+      this.#receiver.arrive(frame);
       if (this.#closed || this.#queue !== queue) return;
     }
   };
