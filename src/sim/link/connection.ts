@@ -145,8 +145,10 @@ export class SimConnection {
   #nextK = 0;
   #prevT0 = 0;
   // The client's cursor: the round trips the session has seen complete and the client has not
-  // been told of yet, as the client's machine takes them (arrays it keeps).
-  #sentAt: number[] = [];
+  // been told of yet, as the client's machine takes them (arrivedAt is an array it keeps). Their
+  // pings left every intervalMs from firstSentAt on (each time as clock.dueAfter steps it), so
+  // only the first is kept while they wait: on a 5 s heartbeat hundreds wait per connection.
+  #firstSentAt = 0;
   #arrivedAt: number[] = [];
   // The session's watchdog while this link plays its wakes (see #sleep): the next wake, at
   // wakeFrom + wakeIn, set by the wake at wakeFrom in the order place wakeOrder (places that far
@@ -505,7 +507,7 @@ export class SimConnection {
     const { clock, counts } = echoes;
     const next = this.#next;
     session.echoPing(next.ts);
-    this.#sentAt.push(next.t0);
+    if (this.#arrivedAt.length === 0) this.#firstSentAt = next.t0;
     this.#arrivedAt.push(next.t1);
     counts.completed += 1;
     // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
@@ -581,11 +583,18 @@ export class SimConnection {
 
   // Reports to the client, in one transition, the round trips the session has seen complete.
   #reportPongs(echo: EchoedPing): void {
-    if (this.#sentAt.length === 0) return;
-    const sentAt = this.#sentAt;
     const arrivedAt = this.#arrivedAt;
-    this.#sentAt = [];
+    const count = arrivedAt.length;
+    if (count === 0) return;
     this.#arrivedAt = [];
+    // The send times, stepped exactly as #completed's plans stepped them.
+    const clock = this.#env.echoes!.clock;
+    const sentAt = new Array<number>(count);
+    let t0 = this.#firstSentAt;
+    for (let i = 0; i < count; i++) {
+      sentAt[i] = t0;
+      t0 = clock.dueAfter(echo.intervalMs, t0);
+    }
     echo.pongs(sentAt, arrivedAt);
   }
 
