@@ -125,7 +125,7 @@ function handle(step: Step, event: MachineEvent): void {
       onTimer(step, event.timer);
       return;
     case 'echoed-pings':
-      onEchoedPings(step, event.sentAt, event.arrivedAt);
+      onEchoedPings(step, event.arrivedAt, event.rttMs);
       return;
     case 'offline':
       step.update({ online: false });

@@ -44,26 +44,25 @@ export function canEchoPing(state: MachineState, config: MachineConfig): boolean
 }
 
 /**
- * Pings sent at `sentAt[i]` whose pongs arrived at `arrivedAt[i]` (in order, by now), applied
- * together: what {@link onPingTimer} at each `sentAt` and each pong's {@link onFrame} do, less
- * the frames themselves and the `ping` timers the shell rearmed. Only valid after
- * {@link canEchoPing} held at the first `sentAt` and with every pong on time (the transport
+ * Pongs that arrived at `arrivedAt[i]`, `rttMs[i]` after their pings left (in order, by now),
+ * applied together: what {@link onPingTimer} at each send and each pong's {@link onFrame} do,
+ * less the frames themselves and the `ping` timers the shell rearmed. Only valid after
+ * {@link canEchoPing} held at the first send and with every pong on time (the transport
  * promises both): then nothing but the ping count, the last frame's time and the pong events
- * change.
+ * change. The effect carries the two arrays themselves (a day of 5 s pings is 172 M pongs).
  */
 export function onEchoedPings(
   step: Step,
-  sentAt: readonly number[],
   arrivedAt: readonly number[],
+  rttMs: readonly number[],
 ): void {
-  const count = Math.min(sentAt.length, arrivedAt.length);
+  const count = Math.min(arrivedAt.length, rttMs.length);
   if (count === 0 || !canEchoPing(step.state, step.ctx.config)) return;
   const first = step.state.nextPingId;
   step.update({ nextPingId: first + count, lastFrameAt: arrivedAt[count - 1]! });
-  const rttMs = new Array<number>(count);
-  for (let i = 0; i < count; i++) rttMs[i] = Math.max(0, arrivedAt[i]! - sentAt[i]!);
   const at = arrivedAt.length === count ? arrivedAt : arrivedAt.slice(0, count);
-  step.effects.push({ type: 'played-pongs', firstPingId: first, at, rttMs });
+  const rtt = rttMs.length === count ? rttMs : rttMs.slice(0, count);
+  step.effects.push({ type: 'played-pongs', firstPingId: first, at, rttMs: rtt });
 }
 
 /**

@@ -87,9 +87,9 @@ export type MachineEvent =
   | { type: 'timer'; timer: TimerName }
   /**
    * Heartbeat round trips the transport played without frames (see `TransportSocket.echoPing`):
-   * ping i left at `sentAt[i]` and its pong arrived at `arrivedAt[i]`, in order, all by now.
+   * pong i arrived at `arrivedAt[i]`, `rttMs[i]` after its ping left, in order, all by now.
    */
-  | { type: 'echoed-pings'; sentAt: readonly number[]; arrivedAt: readonly number[] }
+  | { type: 'echoed-pings'; arrivedAt: readonly number[]; rttMs: readonly number[] }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visible' }

@@ -104,7 +104,7 @@ class ReconnectingClient implements Client {
       release: () => {
         this.#echoing = undefined;
       },
-      pongs: (sentAt, arrivedAt) => this.#process({ type: 'echoed-pings', sentAt, arrivedAt }),
+      pongs: (arrivedAt, rttMs) => this.#process({ type: 'echoed-pings', arrivedAt, rttMs }),
     };
     this.#unsubscribeEnvironment = options.environment?.subscribe((signal) =>
       this.#dispatch({ type: signal }),

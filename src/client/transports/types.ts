@@ -66,7 +66,7 @@ export interface TransportSocket {
    * Optional, for transports that can foresee heartbeats (the simulator's quiet links): offered
    * the ping the `ping` timer is about to send, returns true when it takes over the heartbeat.
    * It then plays this ping and the ones that follow every `intervalMs` without frames: it
-   * reports the round trips that completed with `pongs(sentAt, arrivedAt)` (in order; at the
+   * reports the round trips that completed with `pongs(arrivedAt, rttMs)` (in order; at the
    * latest before anything else happens on the socket), and, once something touches the
    * connection, hands the heartbeat back with exactly one of `replay()` (a ping was due and is
    * still out: the client sends it after all, as of then) or `release()` followed by `rearm()`
@@ -89,8 +89,11 @@ export interface EchoedPing {
   readonly replay: () => void;
   /** Hands the heartbeat back without sending anything. */
   readonly release: () => void;
-  /** The pongs of the pings sent at `sentAt[i]` arrived at `arrivedAt[i]` (by now, in order). */
-  readonly pongs: (sentAt: readonly number[], arrivedAt: readonly number[]) => void;
+  /**
+   * Pong i arrived at `arrivedAt[i]`, `rttMs[i]` after its ping left (by now, in order). The
+   * client keeps both arrays: pass arrays of their own for each call.
+   */
+  readonly pongs: (arrivedAt: readonly number[], rttMs: readonly number[]) => void;
 }
 
 /** What the client asks a transport to open. */

@@ -587,15 +587,15 @@ export class SimConnection {
     const count = arrivedAt.length;
     if (count === 0) return;
     this.#arrivedAt = [];
-    // The send times, stepped exactly as #completed's plans stepped them.
+    // Each round trip from its send time, stepped exactly as #completed's plans stepped them.
     const clock = this.#env.echoes!.clock;
-    const sentAt = new Array<number>(count);
+    const rttMs = new Array<number>(count);
     let t0 = this.#firstSentAt;
     for (let i = 0; i < count; i++) {
-      sentAt[i] = t0;
+      rttMs[i] = Math.max(0, arrivedAt[i]! - t0);
       t0 = clock.dueAfter(echo.intervalMs, t0);
     }
-    echo.pongs(sentAt, arrivedAt);
+    echo.pongs(arrivedAt, rttMs);
   }
 
   #clientClose(code: number, reason: string): void {

@@ -81,7 +81,8 @@ describe('echoed pings (heartbeat round trips in one step)', () => {
       });
       // The one step, taken once every pong has arrived (the shell rearmed the ping timers).
       const later = arrivedAt.at(-1)! + 1_000;
-      const echoed = run(state, { type: 'echoed-pings', sentAt, arrivedAt }, later);
+      const rttMs = arrivedAt.map((at, i) => at - sentAt[i]!);
+      const echoed = run(state, { type: 'echoed-pings', arrivedAt, rttMs }, later);
       expect(echoed.state).toEqual(full.state);
       // One effect stands for the pongs the full path emits one by one (the shell builds the
       // events from it); the heartbeat checks the full path armed and cleared do not appear.
@@ -126,7 +127,7 @@ describe('echoed pings (heartbeat round trips in one step)', () => {
     const inFlight = run(state, { type: 'timer', timer: 'ping' }, 90_000).state;
     const result = run(
       inFlight,
-      { type: 'echoed-pings', sentAt: [90_000], arrivedAt: [90_010] },
+      { type: 'echoed-pings', arrivedAt: [90_010], rttMs: [10] },
       90_010,
     );
     expect(result.state).toBe(inFlight);

@@ -51,7 +51,11 @@ function echoingHarness(take: boolean) {
     // These tests follow the periodic pings alone.
     heartbeat: { pingOnConnect: false },
   });
-  const pongs = (sentAt: number[], arrivedAt: number[]) => pending?.pongs(sentAt, arrivedAt);
+  const pongs = (sentAt: number[], arrivedAt: number[]) =>
+    pending?.pongs(
+      arrivedAt,
+      arrivedAt.map((at, i) => at - sentAt[i]!),
+    );
   const handBack = (how: 'replay' | 'rearm') => {
     const ping = pending;
     pending = undefined;
