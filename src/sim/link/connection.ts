@@ -27,6 +27,8 @@ type ServerSide = 'pending' | 'open' | 'closing' | 'closed';
 export interface UpgradeTarget {
   /** An upgrade request reached the server: answer with {@link SimConnection.refuse} or accept. */
   upgrade(connection: SimConnection, token: string): void;
+  /** The server's socket of a connection it accepted is gone. */
+  closed(connection: SimConnection): void;
 }
 
 /** What a connection needs from the network it belongs to. */
@@ -107,6 +109,21 @@ class PingPlan {
   }
 }
 
+/** What a connection's pipes share: the network's clock and latency, the connection's random. */
+class ConnectionLink implements LinkEnvironment {
+  readonly clock: LinkEnvironment['clock'];
+  readonly random: Random;
+  readonly #env: ConnectionEnvironment;
+  constructor(env: ConnectionEnvironment, random: Random) {
+    this.clock = env.clock;
+    this.random = random;
+    this.#env = env;
+  }
+  oneWayMs(nowMs: number): number {
+    return this.#env.oneWayMs(nowMs);
+  }
+}
+
 /** How far apart the order places of the timers ping k's send sets are (see #sendOrder). */
 const sendStep = (k: number): number => (k === 0 ? 1 : VIRTUAL_ORDER_STEP);
 
@@ -128,7 +145,6 @@ export class SimConnection {
   #client: ClientSide = 'connecting';
   #server: ServerSide = 'pending';
   #session: Session | undefined;
-  #onServerClosed: (() => void) | undefined;
   #clientCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #serverCloseTimer: ReturnType<LinkEnvironment['clock']['setTimeout']> | undefined;
   #forgotten = false;
@@ -254,7 +270,7 @@ export class SimConnection {
     this.#handlers = handlers;
     // The connection's own random stream: what its toxics draw does not depend on the order in
     // which simultaneous frames of other connections pass.
-    const link: LinkEnvironment = { clock: env.clock, random, oneWayMs: (t) => env.oneWayMs(t) };
+    const link = new ConnectionLink(env, random);
     const client =
       env.echoes === undefined
         ? new SimConnection.#ClientEnd(this)
@@ -303,12 +319,12 @@ export class SimConnection {
 
   /**
    * Server side: completes the upgrade (101) and binds the session that now runs on this
-   * connection. `onClosed` runs once the server's socket is gone.
+   * connection. The server hears of it again ({@link UpgradeTarget.closed}) once its socket is
+   * gone.
    */
-  accept(open: (transport: SessionTransport) => Session, onClosed: () => void): void {
+  accept(open: (transport: SessionTransport) => Session): void {
     if (this.#server !== 'pending') return;
     this.#server = 'open';
-    this.#onServerClosed = onClosed;
     this.#down.write(responseFrame(101));
     this.#session = open(this.serverTransport);
   }
@@ -747,7 +763,7 @@ export class SimConnection {
     this.#serverCloseTimer = undefined;
     if (!wasPending) {
       this.#session?.handleTransportClosed(code);
-      this.#onServerClosed?.();
+      this.#env.server.closed(this);
     }
     this.#maybeForget();
   }
