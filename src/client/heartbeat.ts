@@ -73,8 +73,13 @@ export function matchPong(
   const index = pending.findIndex((ping) => ping.id === id);
   const ping = pending[index];
   if (ping === undefined) return undefined;
-  const rttMs = Math.max(0, now - ping.sentAt);
+  const rttMs = roundTripMs(ping.sentAt, now);
   return { pending: pending.slice(index + 1), rttMs, onTime: isOnTime(rttMs, options) };
+}
+
+/** The round trip of a ping sent at `sentAt` whose pong arrived at `arrivedAt` (never negative). */
+export function roundTripMs(sentAt: number, arrivedAt: number): number {
+  return Math.max(0, arrivedAt - sentAt);
 }
 
 /** True when a pong that took `rttMs` came back within the pong timeout. */

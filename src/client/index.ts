@@ -41,7 +41,7 @@ export {
   retryBudgetMs,
 } from './backoff.js';
 export type { BackoffOptions, JitterMode } from './backoff.js';
-export { DEFAULT_HEARTBEAT } from './heartbeat.js';
+export { DEFAULT_HEARTBEAT, roundTripMs } from './heartbeat.js';
 export type { HeartbeatOptions } from './heartbeat.js';
 export { DEFAULT_RESUME } from './resume.js';
 export type { ResumeOptions, StreamGap, StreamPosition } from './resume.js';
