@@ -1,4 +1,5 @@
 import {
+  roundTripMs,
   VIRTUAL_ORDER_STEP,
   type CloseInfo,
   type EchoedPing,
@@ -11,6 +12,7 @@ import {
 import type { Session, SessionTransport } from '../../server/index.js';
 import type { SimToxic } from '../toxics/index.js';
 import { closeFrame, dataFrame, responseFrame, upgradeFrame, type Frame } from './frame.js';
+import { PingPlan } from './ping-plan.js';
 import { Pipe, type LinkEnvironment, type PipeReceiver } from './pipe.js';
 
 /** Close code for a connection that ended without a close frame (RFC 6455 §7.1.5). */
@@ -66,47 +68,6 @@ export interface EchoCounts {
 /** Timers the full path would have fired less the links' own (for `simulation.events`). */
 export function sparedTimers(counts: EchoCounts): number {
   return counts.spared - counts.extra;
-}
-
-/**
- * The round trip of one heartbeat ping on a quiet link, computed exactly as the pipes would:
- * it leaves at t0, reaches the server at ts (the up pipe's arrival: up), and its pong reaches
- * the client at t1 (down). lastUp and lastDown are the pipes' last arrivals before it.
- */
-class PingPlan {
-  t0 = 0;
-  ts = 0;
-  t1 = 0;
-  up = 0;
-  down = 0;
-  lastUp = 0;
-  lastDown = 0;
-
-  /** Plans a ping leaving at `t0` after frames that arrived at `lastUp` and `lastDown`. */
-  plan(
-    clock: SimulatedClock,
-    up: Pipe,
-    down: Pipe,
-    t0: number,
-    lastUp: number,
-    lastDown: number,
-  ): void {
-    const upAt = up.arrivalFor(t0, lastUp);
-    const ts = clock.dueAfter(upAt - t0, t0);
-    const downAt = down.arrivalFor(ts, lastDown);
-    this.t0 = t0;
-    this.ts = ts;
-    this.t1 = clock.dueAfter(downAt - ts, ts);
-    this.up = upAt;
-    this.down = downAt;
-    this.lastUp = lastUp;
-    this.lastDown = lastDown;
-  }
-
-  /** Plans the ping after this one, `intervalMs` later. */
-  planNext(clock: SimulatedClock, up: Pipe, down: Pipe, intervalMs: number): void {
-    this.plan(clock, up, down, clock.dueAfter(intervalMs, this.t0), this.up, this.down);
-  }
 }
 
 /** What a connection's pipes share: the network's clock and latency, the connection's random. */
@@ -186,31 +147,35 @@ export class SimConnection {
   // simulated day makes hundreds of thousands), and a closure per method would be copied by
   // every scavenge that finds the connection alive. Whatever either end does hands a played
   // heartbeat back first.
-  static readonly #ClientEnd = class ClientEnd implements TransportSocket, PipeReceiver {
-    readonly #link: SimConnection;
+  // What both ends share: their connection, a flush, and a toxic's reset of the whole link.
+  static readonly #End = class LinkEnd {
+    protected readonly link: SimConnection;
     constructor(link: SimConnection) {
-      this.#link = link;
+      this.link = link;
     }
+    flush(): void {
+      this.link.flush();
+    }
+    resetLink(): void {
+      this.link.reset();
+    }
+  };
+
+  static readonly #ClientEnd = class ClientEnd
+    extends SimConnection.#End
+    implements TransportSocket, PipeReceiver
+  {
     send(data: string): void {
-      const link = this.#link;
+      const link = this.link;
       link.flush();
       if (link.#client === 'open') link.#up.write(dataFrame(data, true));
     }
     close(code: number, reason: string): void {
-      this.#link.flush();
-      this.#link.#clientClose(code, reason);
-    }
-    flush(): void {
-      this.#link.flush();
+      this.link.flush();
+      this.link.#clientClose(code, reason);
     }
     arrive(frame: Frame): void {
-      this.#link.#atClient(frame);
-    }
-    resetLink(): void {
-      this.#link.reset();
-    }
-    protected get link(): SimConnection {
-      return this.#link;
+      this.link.#atClient(frame);
     }
   };
 
@@ -220,38 +185,31 @@ export class SimConnection {
     }
   };
 
-  static readonly #ServerEnd = class ServerEnd implements SessionTransport, PipeReceiver {
-    readonly #link: SimConnection;
-    constructor(link: SimConnection) {
-      this.#link = link;
-    }
+  static readonly #ServerEnd = class ServerEnd
+    extends SimConnection.#End
+    implements SessionTransport, PipeReceiver
+  {
     send(text: string): void {
-      const link = this.#link;
+      const link = this.link;
       link.flush();
       if (link.#server === 'open') link.#down.write(dataFrame(text, false));
     }
     close(code: number, reason: string): void {
-      this.#link.flush();
-      this.#link.#serverClose(code, reason);
+      this.link.flush();
+      this.link.#serverClose(code, reason);
     }
     terminate(): void {
-      this.#link.flush();
-      this.#link.#serverEnd();
-    }
-    flush(): void {
-      this.#link.flush();
+      this.link.flush();
+      this.link.#serverEnd();
     }
     settle(): void {
-      this.#link.#settleForServer();
+      this.link.#settleForServer();
     }
     sleep(wakeIn: number): boolean {
-      return this.#link.#sleep(wakeIn);
+      return this.link.#sleep(wakeIn);
     }
     arrive(frame: Frame): void {
-      this.#link.#atServer(frame);
-    }
-    resetLink(): void {
-      this.#link.reset();
+      this.link.#atServer(frame);
     }
   };
 
@@ -608,7 +566,7 @@ export class SimConnection {
     const rttMs = new Array<number>(count);
     let t0 = this.#firstSentAt;
     for (let i = 0; i < count; i++) {
-      rttMs[i] = Math.max(0, arrivedAt[i]! - t0);
+      rttMs[i] = roundTripMs(t0, arrivedAt[i]!);
       t0 = clock.dueAfter(echo.intervalMs, t0);
     }
     echo.pongs(arrivedAt, rttMs);
