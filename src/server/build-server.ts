@@ -30,6 +30,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { viewRoutes } from './routes/view.js';
 import { takeUpgrades } from './routes/fast-upgrade.js';
+import { TextFrames } from './routes/text-frame.js';
 import { wsRoutes } from './routes/ws.js';
 import { VERSION } from './version.js';
 
@@ -133,6 +134,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     isShuttingDown: () => closeMode !== undefined,
     log: app.log,
     sockets: new Set(),
+    frames: new TextFrames(),
   };
 
   const endSockets = async (mode: ShutdownMode): Promise<void> => {

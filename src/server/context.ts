@@ -5,6 +5,7 @@ import type { Registry, ServerMetrics } from '../metrics/index.js';
 import type { TokenVerifier } from './auth.js';
 import type { Broker } from './broker/broker.js';
 import type { AlertService } from './core/alert-service.js';
+import type { TextFrames } from './routes/text-frame.js';
 
 /** What the route plugins share. */
 export interface AppContext {
@@ -23,4 +24,6 @@ export interface AppContext {
    * tracking, which costs each socket a closure and a listener array of its own.
    */
   sockets: Set<WebSocket>;
+  /** Frames the text the sockets send (see ./routes/text-frame.ts). */
+  frames: TextFrames;
 }

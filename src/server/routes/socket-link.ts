@@ -4,6 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import type { Session } from '../core/session.js';
 import type { SessionTransport } from '../core/types.js';
+import type { TextFrames } from './text-frame.js';
 
 // A replay sends its next batch only once the TCP socket holds less than this unsent.
 const REPLAY_LOW_WATER_BYTES = 64 * 1024;
@@ -24,6 +25,11 @@ export class SocketLink implements SessionTransport {
   readonly #log: FastifyBaseLogger;
   /** The server's open sockets: this one is in it until it closed. */
   readonly #sockets: Set<WebSocket>;
+  /**
+   * Frames text for a write of its own to the TCP socket, past ws's sender; undefined when the
+   * socket negotiated an extension (permessage-deflate), whose frames only ws can build.
+   */
+  #frames: TextFrames | undefined;
   #session: Session | undefined;
   /**
    * The code ws closed with after a bad frame. Its 'close' event reports the peer's code, and a
@@ -31,11 +37,18 @@ export class SocketLink implements SessionTransport {
    */
   #sentCode: number | undefined;
 
-  constructor(socket: WebSocket, raw: Socket, log: FastifyBaseLogger, sockets: Set<WebSocket>) {
+  constructor(
+    socket: WebSocket,
+    raw: Socket,
+    log: FastifyBaseLogger,
+    sockets: Set<WebSocket>,
+    frames: TextFrames,
+  ) {
     this.#socket = socket;
     this.#raw = raw;
     this.#log = log;
     this.#sockets = sockets;
+    this.#frames = socket.extensions === '' ? frames : undefined;
   }
 
   /** Feeds `session` the socket's frames and its end; call once, right after it opened. */
@@ -52,7 +65,11 @@ export class SocketLink implements SessionTransport {
   send(text: string): void {
     const socket = this.#socket;
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(text);
+    const frames = this.#frames;
+    // ws's sender writes each frame at once (no extension, no Blob ever sent here), so a frame
+    // written here keeps its place among ws's own (pongs, the close frame).
+    if (frames !== undefined) this.#raw.write(frames.frame(text));
+    else socket.send(text);
     // The upgrade fast path corks the socket across the 101: the hello goes out with it.
     if (this.#raw.writableCorked !== 0) this.#raw.uncork();
   }
