@@ -120,6 +120,10 @@ export interface PollOptions {
   signal?: AbortSignal | undefined;
 }
 
+function deliverTo(session: Session, alert: BreachAlertMessage, epoch: string): void {
+  session.deliver(alert, epoch);
+}
+
 /** Builds an {@link AlertService}. */
 export function createAlertService(options: AlertServiceOptions): AlertService {
   const clock = options.clock ?? systemClock;
@@ -211,7 +215,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
     wakeUser(alert.userId);
     // A session that closes on a new epoch leaves the list while it is walked; a closed one
     // takes nothing.
-    byUser.forEachOf(alert.userId, (session) => session.deliver(alert, epoch));
+    byUser.forEachOf(alert.userId, deliverTo, alert, epoch);
   });
   const shared = broker.shared;
   // Logged once per outage of the shared store, not once per refused call.

@@ -13,8 +13,12 @@ export class DeliveryLedger {
   #lowest = Infinity;
   // Highest seq a cumulative ack covered (0: none).
   #ackedThrough = 0;
-  // Seq → publish time, epoch ms. Made on the first alert: a quiet user's sockets never need it.
-  #unacked: Map<number, number> | undefined;
+  // The unacknowledged alerts, oldest first from #head: seq, publish time (epoch ms), seq, ...
+  // Plain numbers in one array, so recording an alert allocates nothing once the array has
+  // grown to the socket's usual backlog; made on the first alert (a quiet user's sockets never
+  // need it).
+  #unacked: number[] | undefined;
+  #head = 0;
 
   /** The range carried so far, as `[lowest, highest]` (empty: `[Infinity, 0]`). */
   get carried(): readonly [lowest: number, highest: number] {
@@ -26,16 +30,25 @@ export class DeliveryLedger {
     return seq >= from && seq <= to;
   }
 
+  /** True when this socket carried `seq` (it lies within {@link carried}). */
+  carries(seq: number): boolean {
+    return seq >= this.#lowest && seq <= this.#highest;
+  }
+
   /** Records `seq`, published at `publishedAtMs`, as sent on this socket. */
   record(seq: number, publishedAtMs: number): void {
     if (seq > this.#highest) this.#highest = seq;
     if (seq < this.#lowest) this.#lowest = seq;
-    const unacked = (this.#unacked ??= new Map());
-    if (unacked.size >= MAX_PENDING_ACKS) {
-      const oldest = unacked.keys().next();
-      if (oldest.done !== true) unacked.delete(oldest.value);
+    const unacked = (this.#unacked ??= []);
+    if (unacked.length - this.#head >= 2 * MAX_PENDING_ACKS) {
+      // Full: the oldest is forgotten (and the forgotten ones dropped once they are half).
+      this.#head += 2;
+      if (this.#head >= MAX_PENDING_ACKS) {
+        unacked.splice(0, this.#head);
+        this.#head = 0;
+      }
     }
-    unacked.set(seq, publishedAtMs);
+    unacked.push(seq, publishedAtMs);
   }
 
   /**
@@ -48,18 +61,31 @@ export class DeliveryLedger {
 
   /**
    * A cumulative ack: every alert carried with a seq up to `seq` was delivered. Calls
-   * `delivered` with the publish time of each one not acknowledged before, and forgets it.
+   * `delivered` with the publish time of each one not acknowledged before, oldest first, and
+   * forgets it.
    */
   acknowledge(seq: number, delivered: (publishedAtMs: number) => void): void {
     if (seq <= this.#ackedThrough) return;
     this.#ackedThrough = Math.min(seq, this.#highest);
     const unacked = this.#unacked;
     if (unacked === undefined) return;
-    // Mostly in seq order, but a late resume's replay follows newer live alerts: look at all.
-    for (const [sent, publishedAtMs] of unacked) {
-      if (sent > seq) continue;
-      unacked.delete(sent);
-      delivered(publishedAtMs);
+    // Mostly in seq order, but a late resume's replay follows newer live alerts: look at all,
+    // and keep the ones not covered in their order.
+    let kept = this.#head;
+    for (let i = this.#head; i < unacked.length; i += 2) {
+      const sent = unacked[i]!;
+      if (sent > seq) {
+        unacked[kept] = sent;
+        unacked[kept + 1] = unacked[i + 1]!;
+        kept += 2;
+      } else {
+        delivered(unacked[i + 1]!);
+      }
+    }
+    unacked.length = kept;
+    if (kept === this.#head) {
+      unacked.length = 0;
+      this.#head = 0;
     }
   }
 }

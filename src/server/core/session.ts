@@ -45,6 +45,17 @@ const NOTHING_CARRIED = [Infinity, 0] as const;
 // Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// The publish time last parsed: the alerts of a batch, and an alert to many tabs, share theirs.
+let lastPublishedAt = '';
+let lastPublishedAtMs = Number.NaN;
+function publishedAtMs(publishedAt: string): number {
+  if (publishedAt !== lastPublishedAt) {
+    lastPublishedAtMs = Date.parse(publishedAt);
+    lastPublishedAt = publishedAt;
+  }
+  return lastPublishedAtMs;
+}
+
 /**
  * The per-connection protocol: hello, ping/pong, resume and replay, ordered live delivery,
  * acks, limits and token expiry. Free of Fastify and ws: it talks to a {@link SessionTransport}
@@ -409,13 +420,20 @@ export class Session implements AlertSink {
   #sendAlert(
     alert: BreachAlertMessage,
     outcome: 'sent' | 'replayed',
-    carried = this.#carried(),
+    carried?: readonly [number, number],
   ): boolean {
-    if (DeliveryLedger.within(alert.seq, carried)) return false;
+    const seq = alert.seq;
+    if (
+      carried === undefined
+        ? this.#ledger?.carries(seq) === true
+        : DeliveryLedger.within(seq, carried)
+    ) {
+      return false;
+    }
     // One frame for every socket the alert goes to, and a batch's shared fields encoded once.
     if (this.#phase !== 'closed') this.#transport.send(this.#env.frames.encode(alert));
     this.#env.metrics?.alertDeliveries.inc({ outcome });
-    (this.#ledger ??= new DeliveryLedger()).record(alert.seq, Date.parse(alert.publishedAt));
+    (this.#ledger ??= new DeliveryLedger()).record(seq, publishedAtMs(alert.publishedAt));
     return true;
   }
 

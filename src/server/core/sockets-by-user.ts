@@ -37,15 +37,15 @@ export class SocketsByUser<T> {
    * Calls `fn` once with each session the user held when the call began, newest first (one that
    * closes meanwhile too: `fn` must tolerate a closed session).
    */
-  forEachOf(userId: string, fn: (item: T) => void): void {
+  forEachOf<A, B>(userId: string, fn: (item: T, a: A, b: B) => void, a: A, b: B): void {
     const held = this.#byUser.get(userId);
     if (held === undefined) return;
     if (!Array.isArray(held)) {
-      fn(held);
+      fn(held, a, b);
       return;
     }
     const items = held.slice();
-    for (let i = items.length - 1; i >= 0; i--) fn(items[i]!);
+    for (let i = items.length - 1; i >= 0; i--) fn(items[i]!, a, b);
   }
 
   /** Every session, as a new array. */

@@ -7,6 +7,7 @@ describe('DeliveryLedger', () => {
     expect(ledger.owes(1)).toBe(false); // nothing carried yet
     for (let seq = 1; seq <= 5; seq++) ledger.record(seq, seq * 1000);
     expect(ledger.carried).toEqual([1, 5]);
+    expect([0, 1, 5, 6].map((seq) => ledger.carries(seq))).toEqual([false, true, true, false]);
     expect(ledger.owes(6)).toBe(false);
     const delivered: number[] = [];
     ledger.acknowledge(3, (at) => delivered.push(at));
@@ -32,5 +33,23 @@ describe('DeliveryLedger', () => {
     let timed = 0;
     big.acknowledge(1500, () => (timed += 1));
     expect(timed).toBe(1000);
+  });
+
+  it('keeps the alerts an ack did not cover, in the order they were sent', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(10, 100);
+    ledger.record(4, 40); // a late replay
+    ledger.record(12, 120);
+    ledger.record(5, 50);
+    const delivered: number[] = [];
+    ledger.acknowledge(10, (at) => delivered.push(at));
+    expect(delivered).toEqual([100, 40, 50]);
+    ledger.record(13, 130);
+    ledger.acknowledge(13, (at) => delivered.push(at));
+    expect(delivered).toEqual([100, 40, 50, 120, 130]);
+    // Emptied: the next alert is timed from its own record.
+    ledger.record(14, 140);
+    ledger.acknowledge(14, (at) => delivered.push(at));
+    expect(delivered.slice(5)).toEqual([140]);
   });
 });

@@ -30,7 +30,7 @@ describe('SocketsByUser', () => {
           }
           for (const user of ['a', 'b', 'c']) {
             const seen: string[] = [];
-            held.forEachOf(user, (item) => seen.push(item));
+            held.forEachOf(user, (item, list) => list.push(item), seen, undefined);
             expect(seen).toEqual([...(model.get(user) ?? [])].reverse());
           }
           expect(held.all().sort()).toEqual([...model.values()].flat().sort());
@@ -44,17 +44,22 @@ describe('SocketsByUser', () => {
     const held = new SocketsByUser<string>();
     for (const tab of ['t1', 't2', 't3']) held.add('u', tab);
     const seen: string[] = [];
-    held.forEachOf('u', (tab) => {
-      seen.push(tab);
-      // The newest tab closes the two others while it is being served.
-      if (tab === 't3') {
-        held.remove('u', 't2');
-        held.remove('u', 't1');
-      }
-    });
+    held.forEachOf(
+      'u',
+      (tab, list, user) => {
+        list.push(tab);
+        // The newest tab closes the two others while it is being served.
+        if (tab === 't3') {
+          held.remove(user, 't2');
+          held.remove(user, 't1');
+        }
+      },
+      seen,
+      'u',
+    );
     expect(seen).toEqual(['t3', 't2', 't1']);
     const after: string[] = [];
-    held.forEachOf('u', (tab) => after.push(tab));
+    held.forEachOf('u', (tab, list) => list.push(tab), after, undefined);
     expect(after).toEqual(['t3']);
     expect(held.remove('u', 't3')).toBe(true);
     expect(held.users).toBe(0);
