@@ -219,11 +219,17 @@ export function parseAlertInput(body: unknown, now: string): ParseResult<AlertIn
   });
 }
 
+// A user id parseAlertUserId takes (readString's rule), checked without building results.
+function isAlertUserId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_USER_ID;
+}
+
 /**
  * An alert's `userId` alone, checked and reported as {@link parseAlertInput} checks it: for a
  * batch, whose other fields are checked once for every user.
  */
 export function parseAlertUserId(userId: unknown): ParseResult<string> {
+  if (isAlertUserId(userId)) return { ok: true, value: userId };
   const parsed = collect('alert', { userId: readString({ userId }, 'userId', MAX_USER_ID) });
   return parsed.ok ? { ok: true, value: parsed.value.userId } : parsed;
 }

@@ -105,16 +105,19 @@ function parseBatchBody(
   const first = parseAlertInput({ ...fields, userId: ids[0] }, now);
   if (!first.ok) return bad(first.error.message.replace('alert.userId', 'userIds[0]'));
   const seen = new Set<string>([first.value.userId]);
+  const users = [first.value.userId];
   for (let i = 1; i < ids.length; i++) {
-    const userId = parseAlertUserId(ids[i]);
-    if (!userId.ok) return bad(userId.error.message.replace('alert.userId', `userIds[${i}]`));
-    if (seen.has(userId.value)) {
-      return bad(`userIds[${i}]: ${JSON.stringify(ids[i])} is listed twice (each user once)`);
+    const parsed = parseAlertUserId(ids[i]);
+    if (!parsed.ok) return bad(parsed.error.message.replace('alert.userId', `userIds[${i}]`));
+    const userId = parsed.value;
+    if (seen.has(userId)) {
+      return bad(`userIds[${i}]: ${JSON.stringify(userId)} is listed twice (each user once)`);
     }
-    seen.add(userId.value);
+    seen.add(userId);
+    users.push(userId);
   }
   const { userId: _first, ...input } = first.value;
-  return { input, userIds: [...seen] };
+  return { input, userIds: users };
 }
 
 /** Largest `since` taken: a seq fits in 15 digits. */
