@@ -23,6 +23,24 @@ export type FieldResult<T> = { ok: true; value: T } | { ok: false; message: stri
 
 const MAX_STRING = 4096;
 
+/**
+ * True when {@link readString} takes `value`: the check alone, for the parsers' fast paths
+ * (no result objects for frames that are fine, which are nearly all of them).
+ */
+export function isString(value: unknown, max: number = MAX_STRING): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
+}
+
+/** True when {@link readSeq} takes `value`. */
+export function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** True when {@link readIsoDate} takes `value`. */
+export function isIsoDate(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 /** Reads a non-empty string of at most `max` characters. */
 export function readString(
   obj: JsonObject,
@@ -45,7 +63,7 @@ export function readString(
 /** Reads a non-negative safe integer. */
 export function readSeq(obj: JsonObject, field: string): FieldResult<number> {
   const value = obj[field];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  if (!isSeq(value)) {
     return {
       ok: false,
       message: `${field}: expected a non-negative integer, got ${describe(value)}`,
@@ -77,7 +95,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\
 /** Reads an ISO-8601 date-time string (with a zone) that names a real instant. */
 export function readIsoDate(obj: JsonObject, field: string): FieldResult<string> {
   const value = obj[field];
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+  if (!isIsoDate(value)) {
     return {
       ok: false,
       message: `${field}: expected an ISO-8601 date-time such as 2026-01-01T00:00:00Z, got ${describe(value)}`,

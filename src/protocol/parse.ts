@@ -1,7 +1,10 @@
 import { fail, ProtocolErrorCode, succeed, type ParseResult } from './errors.js';
 import {
   describe,
+  isIsoDate,
   isJsonObject,
+  isSeq,
+  isString,
   readBoolean,
   readEnum,
   readIsoDate,
@@ -17,6 +20,7 @@ import {
   type BreachAlertMessage,
   type ClientMessage,
   type ServerMessage,
+  type Severity,
 } from './messages.js';
 
 /** Longest ping id, alert id or epoch accepted, in characters. */
@@ -71,19 +75,25 @@ export function parseClientMessage(data: unknown): ParseResult<ClientMessage> {
   if (!decoded.ok) return decoded;
   const obj = decoded.value;
   switch (obj.type) {
-    case 'ping':
+    case 'ping': {
+      const id = obj.id;
+      if (isString(id, MAX_ID)) return { ok: true, value: { type: 'ping', id } };
       return collect('ping', {
         type: constant('ping' as const),
         id: readString(obj, 'id', MAX_ID),
       });
+    }
     case 'resume':
       return collect('resume', {
         type: constant('resume' as const),
         lastSeq: readSeq(obj, 'lastSeq'),
         epoch: readEpoch(obj),
       });
-    case 'ack':
+    case 'ack': {
+      const seq = obj.seq;
+      if (isSeq(seq)) return { ok: true, value: { type: 'ack', seq } };
       return collect('ack', { type: constant('ack' as const), seq: readSeq(obj, 'seq') });
+    }
     default:
       return fail(
         ProtocolErrorCode.UNKNOWN_TYPE,
@@ -126,13 +136,18 @@ export function parseServerMessage(data: unknown): ParseResult<ServerMessage> {
         heartbeat: constant(heartbeat.value),
       });
     }
-    case 'pong':
+    case 'pong': {
+      const { id, timestamp, serverTime } = obj;
+      if (isString(id, MAX_ID) && isIsoDate(timestamp) && isFiniteNumber(serverTime)) {
+        return { ok: true, value: { type: 'pong', id, timestamp, serverTime } };
+      }
       return collect('pong', {
         type: constant('pong' as const),
         id: readString(obj, 'id', MAX_ID),
         timestamp: readIsoDate(obj, 'timestamp'),
         serverTime: readNumber(obj, 'serverTime'),
       });
+    }
     case 'resumed':
       return collect('resumed', {
         type: constant('resumed' as const),
@@ -157,6 +172,48 @@ export function parseServerMessage(data: unknown): ParseResult<ServerMessage> {
 }
 
 function parseBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
+  const alert = breachAlertOf(obj);
+  return alert === undefined ? collectBreachAlert(obj) : { ok: true, value: alert };
+}
+
+// The alert when every field is valid (what collectBreachAlert builds then, in its field
+// order), with no result object per field; undefined to let collectBreachAlert say what is not.
+function breachAlertOf(obj: JsonObject): BreachAlertMessage | undefined {
+  const { seq, id, userId, severity, title, source, detectedAt, publishedAt } = obj;
+  if (
+    !(isSeq(seq) && seq >= 1) ||
+    !isString(id, MAX_ID) ||
+    !isString(userId, MAX_USER_ID) ||
+    !isSeverity(severity) ||
+    !isString(title, MAX_TITLE) ||
+    !isString(source, MAX_SOURCE) ||
+    !isIsoDate(detectedAt) ||
+    !isIsoDate(publishedAt)
+  ) {
+    return undefined;
+  }
+  const alert: BreachAlertMessage = {
+    type: 'breach_alert',
+    seq,
+    id,
+    userId,
+    severity,
+    title,
+    source,
+    detectedAt,
+    publishedAt,
+  };
+  if (isJsonObject(obj.payload)) alert.payload = obj.payload;
+  return alert;
+}
+
+const isSeverity = (value: unknown): value is Severity =>
+  typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+function collectBreachAlert(obj: JsonObject): ParseResult<BreachAlertMessage> {
   const seq = readSeq(obj, 'seq');
   if (seq.ok && seq.value < 1) {
     return fail(ProtocolErrorCode.INVALID_FIELD, 'breach_alert.seq: expected an integer >= 1');
@@ -219,17 +276,12 @@ export function parseAlertInput(body: unknown, now: string): ParseResult<AlertIn
   });
 }
 
-// A user id parseAlertUserId takes (readString's rule), checked without building results.
-function isAlertUserId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_USER_ID;
-}
-
 /**
  * An alert's `userId` alone, checked and reported as {@link parseAlertInput} checks it: for a
  * batch, whose other fields are checked once for every user.
  */
 export function parseAlertUserId(userId: unknown): ParseResult<string> {
-  if (isAlertUserId(userId)) return { ok: true, value: userId };
+  if (isString(userId, MAX_USER_ID)) return { ok: true, value: userId };
   const parsed = collect('alert', { userId: readString({ userId }, 'userId', MAX_USER_ID) });
   return parsed.ok ? { ok: true, value: parsed.value.userId } : parsed;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   parseAlertInput,
@@ -179,5 +180,84 @@ describe('close codes', () => {
   it('treats only 4403 as terminal', () => {
     expect(isTerminalCloseCode(CloseCode.FORBIDDEN)).toBe(true);
     expect(isTerminalCloseCode(CloseCode.SERVICE_RESTART)).toBe(false);
+  });
+});
+
+// Each field valid or not, in every combination: a frame whose fields are all valid parses to
+// exactly those fields in the protocol's order; otherwise the error names the first bad field.
+describe('parsing every mix of valid and invalid fields', () => {
+  const variants = (valid: unknown[], invalid: unknown[]) =>
+    fc.oneof(
+      fc.constantFrom(...valid).map((value) => ({ ok: true, value })),
+      fc.constantFrom(...invalid).map((value) => ({ ok: false, value })),
+    );
+  const date = ['2026-01-01T00:00:00Z', '2026-12-05T08:00:00.123Z', '2026-01-01T01:00:00+01:00'];
+  const badDate = ['2026-13-45T00:00:00Z', '2026-01-01', 1767225600000, '', undefined];
+  const text = (max: number) => ['a', 'x'.repeat(max), 'é🚨"\\\u2028'];
+  const badText = (max: number) => ['', 'x'.repeat(max + 1), 7, null, undefined];
+
+  function check(
+    parse: (data: string) => { ok: boolean; value?: unknown; error?: { message: string } },
+    type: string,
+    fields: Record<string, { ok: boolean; value: unknown }>,
+    kind = type,
+  ): void {
+    const frame: Record<string, unknown> = { type };
+    for (const [name, field] of Object.entries(fields)) {
+      if (field.value !== undefined) frame[name] = field.value;
+    }
+    const result = parse(JSON.stringify(frame));
+    const firstBad = Object.keys(fields).find((name) => !fields[name]!.ok);
+    if (firstBad === undefined) {
+      expect(result).toEqual({ ok: true, value: frame });
+      expect(Object.keys(result.value as object)).toEqual(['type', ...Object.keys(fields)]);
+    } else {
+      expect(result.ok).toBe(false);
+      expect(result.error?.message).toMatch(new RegExp(`^${kind}\\.${firstBad}: `));
+    }
+  }
+
+  it('breach_alert', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          seq: variants([1, 2, 9_007_199_254_740_991], [0, -1, 1.5, '3', 2 ** 53]),
+          id: variants(text(128), badText(128)),
+          userId: variants(text(128), badText(128)),
+          severity: variants(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'], ['low', 'SEVERE', 3]),
+          title: variants(text(500), badText(500)),
+          source: variants(text(200), badText(200)),
+          detectedAt: variants(date, badDate),
+          publishedAt: variants(date, badDate),
+        }),
+        (fields) => check(parseServerMessage, 'breach_alert', fields),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('pong, ping and ack', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: variants(text(128), badText(128)),
+          timestamp: variants(date, badDate),
+          serverTime: variants([0, 1767225600000, 1.5], ['1', null]),
+        }),
+        (fields) => check(parseServerMessage, 'pong', fields),
+      ),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.record({ id: variants(text(128), badText(128)) }), (fields) =>
+        check(parseClientMessage, 'ping', fields),
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.record({ seq: variants([0, 1, 2 ** 53 - 1], [-1, 1.5, '3', 2 ** 53]) }),
+        (fields) => check(parseClientMessage, 'ack', fields),
+      ),
+    );
   });
 });
