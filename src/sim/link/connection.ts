@@ -1,5 +1,4 @@
 import {
-  roundTripMs,
   VIRTUAL_ORDER_STEP,
   type CloseInfo,
   type EchoedPing,
@@ -13,6 +12,7 @@ import type { Session, SessionTransport } from '../../server/index.js';
 import type { SimToxic } from '../toxics/index.js';
 import { closeFrame, dataFrame, responseFrame, upgradeFrame, type Frame } from './frame.js';
 import { PingPlan } from './ping-plan.js';
+import { RoundTrips } from './round-trips.js';
 import { Pipe, type LinkEnvironment, type PipeReceiver } from './pipe.js';
 
 /** Close code for a connection that ended without a close frame (RFC 6455 §7.1.5). */
@@ -122,11 +122,8 @@ export class SimConnection {
   #nextK = 0;
   #prevT0 = 0;
   // The client's cursor: the round trips the session has seen complete and the client has not
-  // been told of yet, as the client's machine takes them (arrivedAt is an array it keeps). Their
-  // pings left every intervalMs from firstSentAt on (each time as clock.dueAfter steps it), so
-  // only the first is kept while they wait: on a 5 s heartbeat hundreds wait per connection.
-  #firstSentAt = 0;
-  #arrivedAt: number[] = [];
+  // been told of yet. Made with the first.
+  #trips: RoundTrips | undefined;
   // The session's watchdog while this link plays its wakes (see #sleep): the next wake, at
   // wakeFrom + wakeIn, set by the wake at wakeFrom in the order place wakeOrder (places that far
   // apart); a timer at the token's expiry hands the watchdog back before it would close.
@@ -481,8 +478,7 @@ export class SimConnection {
     const { clock, counts } = echoes;
     const next = this.#next;
     session.echoPing(next.ts);
-    if (this.#arrivedAt.length === 0) this.#firstSentAt = next.t0;
-    this.#arrivedAt.push(next.t1);
+    (this.#trips ??= new RoundTrips()).add(next.t0, next.t1);
     counts.completed += 1;
     // The full path fires the ping timer (but for ping 0's), the ping's and the pong's pipes.
     counts.spared += this.#nextK === 0 ? 2 : 3;
@@ -557,19 +553,8 @@ export class SimConnection {
 
   // Reports to the client, in one transition, the round trips the session has seen complete.
   #reportPongs(echo: EchoedPing): void {
-    const arrivedAt = this.#arrivedAt;
-    const count = arrivedAt.length;
-    if (count === 0) return;
-    this.#arrivedAt = [];
-    // Each round trip from its send time, stepped exactly as #completed's plans stepped them.
-    const clock = this.#env.echoes!.clock;
-    const rttMs = new Array<number>(count);
-    let t0 = this.#firstSentAt;
-    for (let i = 0; i < count; i++) {
-      rttMs[i] = roundTripMs(t0, arrivedAt[i]!);
-      t0 = clock.dueAfter(echo.intervalMs, t0);
-    }
-    echo.pongs(arrivedAt, rttMs);
+    const trips = this.#trips?.take(this.#env.echoes!.clock, echo.intervalMs);
+    if (trips !== undefined) echo.pongs(trips.arrivedAt, trips.rttMs);
   }
 
   #clientClose(code: number, reason: string): void {
