@@ -39,6 +39,11 @@ const benches: Record<string, { file: string; about: string }> = {
     about:
       "alert frames: the server's AlertFrames vs JSON.stringify per send (a batch to 10,000 users, one user with 50 tabs)",
   },
+  'fanout-builds': {
+    file: 'server/fanout-builds.ts',
+    about:
+      'one alert to every user, two builds of the alert server alternating (--builds DIR,DIR): receive p99, call, server CPU',
+  },
   verify: {
     file: 'server/verify.ts',
     about: "token verification per upgrade: the server's HS256 path against jose's jwtVerify",
