@@ -34,6 +34,18 @@ function decodeObject(part: string): Record<string, unknown> | undefined {
   }
 }
 
+// The last header decoded, and its text: an issuer's tokens share one header, so each upgrade
+// after the first skips its decoding. Read only, never handed out.
+let lastHeaderPart = '';
+let lastHeader: Record<string, unknown> | undefined;
+function decodeHeader(part: string): Record<string, unknown> | undefined {
+  if (part !== lastHeaderPart) {
+    lastHeader = decodeObject(part);
+    lastHeaderPart = part;
+  }
+  return lastHeader;
+}
+
 /**
  * Verifies `token` as an HS256 compact JWS under `key` at `nowMs`, with jose's claim rules
  * (no clock tolerance): `iat`, `nbf` and `exp` must be numbers when present, `nbf` not after
@@ -46,7 +58,7 @@ export function verifyHs256(token: string, key: KeyObject, nowMs: number): Hs256
   if (encodedSignature.length !== SIGNATURE_CHARS || !BASE64URL.test(encodedSignature)) {
     return { kind: 'unsure' };
   }
-  const header = decodeObject(encodedHeader);
+  const header = decodeHeader(encodedHeader);
   // A critical extension (RFC 7515 §4.1.11) is jose's to judge.
   if (header === undefined || header.alg !== 'HS256' || 'crit' in header) return { kind: 'unsure' };
   const expected = createHmac('sha256', key).update(`${encodedHeader}.${encodedPayload}`).digest();
