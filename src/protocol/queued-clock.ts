@@ -38,9 +38,19 @@ export class QueuedClock implements Clock {
     return handle;
   }
 
-  /** A cancelled timer leaves the queue when its time comes; the host timer stays armed. */
+  /**
+   * A cancelled timer leaves the queue when its time comes; the host timer stays armed while
+   * any timer waits. The last one cancelled releases it, so a queue with nothing left to fire
+   * does not keep the process alive (a server's shutdown grace, cancelled early, would hold
+   * its exit for the whole grace).
+   */
   clearTimeout(handle: TimerHandle): void {
     this.#queue.clearTimeout(handle);
+    if (this.#armed !== undefined && this.#queue.pendingTimers === 0) {
+      this.#base.clearTimeout(this.#armed);
+      this.#armed = undefined;
+      this.#armedAt = Number.POSITIVE_INFINITY;
+    }
   }
 
   /** Timers set and neither fired nor cancelled. */

@@ -143,24 +143,31 @@ describe('stormwatch run', () => {
         const reportPath = join(dir, 'r.json');
         const junitPath = join(dir, 'r.xml');
         const args = ['run', 'test/fixtures/long-fault.yaml', '--toxiproxy', url];
+        let fetchError: unknown;
         const result = await runCli([...args, '--report', reportPath, '--junit', junitPath], {
+          // Killed before the test's own timeout, so a run that never stops shows its output.
+          timeoutMs: 45_000,
           onStdout: (out, child) => {
             if (!interrupted && /fault latency:downstream on/.test(out)) {
               interrupted = true;
+              // Interrupted whatever the look at the proxy gave: a failed fetch must not leave
+              // the 10-minute fault running.
               void fetch(`${url}/proxies/stormwatch-alerts/toxics`)
                 .then((r) => r.json() as Promise<unknown[]>)
-                .then((toxics) => {
-                  toxicsDuringFault = toxics.length;
-                  child.kill('SIGINT');
-                });
+                .then(
+                  (toxics) => (toxicsDuringFault = toxics.length),
+                  (error: unknown) => (fetchError = error),
+                )
+                .finally(() => child.kill('SIGINT'));
             }
           },
         });
+        // 130 as a shell reports Ctrl-C; the summary does not judge what was cut short.
+        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(130);
+        expect(fetchError).toBeUndefined();
         expect(toxicsDuringFault).toBe(1);
         expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
         expect(result.stdout).toMatch(/faults reset/);
-        // 130 as a shell reports Ctrl-C; the summary does not judge what was cut short.
-        expect(result.code).toBe(130);
         expect(result.stdout).toMatch(/verdict: INTERRUPTED — interrupted during the method/);
         expect(result.stdout).not.toMatch(/ lost \d/);
         expect(result.stdout).toMatch(/ pending \d+ /);

@@ -89,6 +89,8 @@ describe('stormwatch sim', () => {
             file,
           ],
           {
+            // Killed before the test's own timeout, so a run that never stops shows its output.
+            timeoutMs: 45_000,
             onStdout: (text, child) => {
               // Interrupt once the method is under way (a progress line of it).
               if (!sent && /\] method /.test(text)) {

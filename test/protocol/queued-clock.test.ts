@@ -42,6 +42,26 @@ describe('QueuedClock', () => {
     expect(fired).toEqual(['early']);
   });
 
+  it('releases its base timer when the last waiting timer is cleared, and re-arms after', () => {
+    const base = new SimulatedClock(0);
+    const clock = new QueuedClock(base);
+    const fired: string[] = [];
+    const a = clock.setTimeout(() => fired.push('a'), 5_000);
+    const b = clock.setTimeout(() => fired.push('b'), 6_000);
+    clock.clearTimeout(a);
+    expect(base.pendingTimers).toBe(1);
+    clock.clearTimeout(b);
+    expect(clock.pendingTimers).toBe(0);
+    expect(base.pendingTimers).toBe(0);
+    clock.clearTimeout(b);
+    expect(base.pendingTimers).toBe(0);
+    clock.setTimeout(() => fired.push('c'), 7_000);
+    expect(base.pendingTimers).toBe(1);
+    base.advance(7_000);
+    expect(fired).toEqual(['c']);
+    expect(base.pendingTimers).toBe(0);
+  });
+
   it('a throwing callback does not strand the timers after it', () => {
     const base = new SimulatedClock(0);
     const clock = new QueuedClock(base);
