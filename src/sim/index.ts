@@ -10,7 +10,12 @@ export {
   type Simulation,
   type SimulateOptions,
 } from './simulate.js';
-export { simulateInWorker, SimWorkerError, SIM_YOUNG_GENERATION_MB } from './in-worker.js';
+export {
+  simulateInWorker,
+  simYoungGenerationMb,
+  SimWorkerError,
+  SIM_YOUNG_GENERATION_MB,
+} from './in-worker.js';
 export { SimHarness, SIM_URL, DEFAULT_BASE_LATENCY_MS, type SimHarnessOptions } from './harness.js';
 export { SimDriver } from './driver.js';
 export { extendMethod } from './duration.js';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/runner/index.js';
-import { simulateInWorker, SimWorkerError } from '../../src/sim/index.js';
+import {
+  simulateInWorker,
+  simYoungGenerationMb,
+  SimWorkerError,
+  SIM_YOUNG_GENERATION_MB,
+} from '../../src/sim/index.js';
 
 const scenario = (title: string) =>
   parseScenario(
@@ -14,6 +19,17 @@ method:
   );
 const SCENARIO = scenario('tiny');
 const STUB = new URL('../fixtures/sim-worker-stub.js', import.meta.url);
+
+describe('simYoungGenerationMb', () => {
+  it('keeps the 10,000-client size up to 24,576 clients, then 16 KiB a client up to 1,536 MiB', () => {
+    expect(simYoungGenerationMb(1)).toBe(SIM_YOUNG_GENERATION_MB);
+    expect(simYoungGenerationMb(10_000)).toBe(384);
+    expect(simYoungGenerationMb(24_576)).toBe(384);
+    expect(simYoungGenerationMb(50_000)).toBe(781);
+    expect(simYoungGenerationMb(100_000)).toBe(1536);
+    expect(simYoungGenerationMb(1_000_000)).toBe(1536);
+  });
+});
 
 describe('simulateInWorker', () => {
   it('fails with a typed error, not a hang, when its thread cannot start', async () => {
