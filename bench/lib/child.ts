@@ -16,9 +16,21 @@ export interface Child {
  * flags for the child (say `--cpu-prof --cpu-prof-dir=prof` to profile a server under the
  * bench's load) go in `BENCH_CHILD_FLAGS`, space-separated: Node refuses them in NODE_OPTIONS.
  */
-export async function startChild(script: URL, env: Record<string, string> = {}): Promise<Child> {
+export function startChild(script: URL, env: Record<string, string> = {}): Promise<Child> {
+  return startNode(['--import', 'tsx', fileURLToPath(script)], env, script.pathname);
+}
+
+/**
+ * Starts Node with `args` (after the `BENCH_CHILD_FLAGS`) and waits for `READY <port>` on its
+ * stdout; `name` names it in the error when it exits first.
+ */
+export async function startNode(
+  args: string[],
+  env: Record<string, string>,
+  name: string,
+): Promise<Child> {
   const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', fileURLToPath(script)], {
+  const child = spawn(process.execPath, [...flags, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -29,7 +41,7 @@ export async function startChild(script: URL, env: Record<string, string> = {}):
       const match = /READY (\d+)/.exec(out);
       if (match) resolve(Number(match[1]));
     });
-    child.once('exit', (code) => reject(new Error(`${script.pathname} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
   return {
     process: child,

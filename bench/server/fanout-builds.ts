@@ -11,12 +11,12 @@
 // build` writes to dist/): for instance a worktree of an older commit, built, against dist/.
 // Two warm-up rounds go first and are not counted. Traffic stays on 127.0.0.1; both servers are
 // stopped at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { signToken } from '../../src/server/index.js';
+import { startNode, type Child } from '../lib/child.js';
 import { fmt, median, percentile, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({
@@ -67,29 +67,19 @@ process.on('SIGTERM', () => process.exit(0));
 
 interface Target {
   dir: string;
-  child: ChildProcess;
-  port: number;
+  child: Child;
   p99Ms: number[];
   callMs: number[];
   cpuMs: number[];
 }
 
 async function start(dir: string): Promise<Target> {
-  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
-  const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', CHILD], {
-    env: { ...process.env, BENCH_BUILD: resolve(dir) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((done, fail) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\d+)/.exec(out);
-      if (match) done(Number(match[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`${dir}: the server exited with ${code}`)));
-  });
-  return { dir, child, port, p99Ms: [], callMs: [], cpuMs: [] };
+  const child = await startNode(
+    ['--input-type=module', '-e', CHILD],
+    { BENCH_BUILD: resolve(dir) },
+    `${dir}: the server`,
+  );
+  return { dir, child, p99Ms: [], callMs: [], cpuMs: [] };
 }
 
 /** User and system CPU time of a process so far, ms (clock ticks of 10 ms). */
@@ -111,7 +101,7 @@ async function connectAll(target: Target, tokens: string[]): Promise<WebSocket[]
       (_, k) =>
         new Promise<void>((opened, failed) => {
           const socket = new WebSocket(
-            `ws://127.0.0.1:${target.port}/ws/breach-alerts/user-${i + k}`,
+            `ws://127.0.0.1:${target.child.port}/ws/breach-alerts/user-${i + k}`,
             { headers: { authorization: `Bearer ${tokens[i + k]}` } },
           );
           sockets.push(socket);
@@ -157,8 +147,8 @@ try {
       let done: () => void = () => undefined;
       const all = new Promise<void>((settle) => (done = settle));
       current = { title, started: performance.now(), receiveMs: [], done };
-      const cpuBefore = cpuMs(target.child.pid!);
-      const response = await fetch(`http://127.0.0.1:${target.port}/api/alerts/batch`, {
+      const cpuBefore = cpuMs(target.child.process.pid!);
+      const response = await fetch(`http://127.0.0.1:${target.child.port}/api/alerts/batch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher}` },
         body: JSON.stringify({ userIds, severity: 'HIGH', title, source: 'bench' }),
@@ -170,7 +160,7 @@ try {
       await Promise.race([all, sleep(30_000)]);
       // The last writes' CPU lands in the server's clock ticks a little after the receipt.
       await sleep(50);
-      const cpu = cpuMs(target.child.pid!) - cpuBefore;
+      const cpu = cpuMs(target.child.process.pid!) - cpuBefore;
       const received = current.receiveMs;
       current = undefined;
       if (received.length !== USERS) {
@@ -198,5 +188,5 @@ try {
   );
 } finally {
   for (const socket of sockets) socket.terminate();
-  for (const target of targets) target.child.kill('SIGTERM');
+  for (const target of targets) await target.child.stop();
 }
