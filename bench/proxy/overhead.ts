@@ -9,7 +9,6 @@
  *
  *   npx tsx bench/proxy/overhead.ts [--rounds 3] [--bulk-mib 512]
  */
-import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startChild, type Child } from '../lib/child.js';
@@ -30,8 +29,6 @@ const BULK_BYTES = Number(values['bulk-mib']) * 1024 * 1024;
 const BULK_CHUNK = Buffer.alloc(256 * 1024, 1);
 const BULK_TIMEOUT_MS = 60_000;
 const IDLE_CONNECTIONS = 1000;
-/** Clock ticks a second in /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS_PER_S = 100;
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) =>
@@ -48,14 +45,6 @@ function open(port: number): Promise<Socket> {
 
 function percentileOf(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** CPU-seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces), from field 3 on.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
 }
 
 /** Sends one 64-byte message every 1/RATE s, timing each echo. */
@@ -151,9 +140,9 @@ async function round(
   const idleKiBPerConnection = (child.rss() - rssBefore) / 1024 / IDLE_CONNECTIONS;
   for (const socket of idle) socket.destroy();
   const directMBs = await measureThroughput(sinkPort, sinkDone);
-  const cpuBefore = cpuSeconds(child.process.pid!);
+  const cpuBefore = child.cpuSeconds();
   const proxiedMBs = await measureThroughput(sinkProxy, sinkDone);
-  const cpuPerGiB = (cpuSeconds(child.process.pid!) - cpuBefore) / (BULK_BYTES / 2 ** 30);
+  const cpuPerGiB = (child.cpuSeconds() - cpuBefore) / (BULK_BYTES / 2 ** 30);
 
   return { direct, proxied, directMBs, proxiedMBs, cpuPerGiB, idleKiBPerConnection };
 }

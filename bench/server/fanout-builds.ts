@@ -11,7 +11,7 @@
 // build` writes to dist/): for instance a worktree of an older commit, built, against dist/.
 // Two warm-up rounds go first and are not counted. Traffic stays on 127.0.0.1; both servers are
 // stopped at the end.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -82,12 +82,6 @@ async function start(dir: string): Promise<Target> {
   return { dir, child, p99Ms: [], callMs: [], cpuMs: [] };
 }
 
-/** User and system CPU time of a process so far, ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 // The publish in flight: its title, when it started, each client's receive time.
@@ -147,7 +141,7 @@ try {
       let done: () => void = () => undefined;
       const all = new Promise<void>((settle) => (done = settle));
       current = { title, started: performance.now(), receiveMs: [], done };
-      const cpuBefore = cpuMs(target.child.process.pid!);
+      const cpuBefore = target.child.cpuSeconds();
       const response = await fetch(`http://127.0.0.1:${target.child.port}/api/alerts/batch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${publisher}` },
@@ -160,7 +154,7 @@ try {
       await Promise.race([all, sleep(30_000)]);
       // The last writes' CPU lands in the server's clock ticks a little after the receipt.
       await sleep(50);
-      const cpu = cpuMs(target.child.process.pid!) - cpuBefore;
+      const cpu = (target.child.cpuSeconds() - cpuBefore) * 1000;
       const received = current.receiveMs;
       current = undefined;
       if (received.length !== USERS) {
