@@ -30,6 +30,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes } from './routes/health.js';
 import { viewRoutes } from './routes/view.js';
 import { takeUpgrades } from './routes/fast-upgrade.js';
+import { AlertWireFrames } from './routes/alert-wire.js';
 import { TextFrames } from './routes/text-frame.js';
 import { wsRoutes } from './routes/ws.js';
 import { VERSION } from './version.js';
@@ -135,6 +136,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     log: app.log,
     sockets: new Set(),
     frames: new TextFrames(),
+    alertFrames: new AlertWireFrames(),
   };
 
   const endSockets = async (mode: ShutdownMode): Promise<void> => {

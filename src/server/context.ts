@@ -5,6 +5,7 @@ import type { Registry, ServerMetrics } from '../metrics/index.js';
 import type { TokenVerifier } from './auth.js';
 import type { Broker } from './broker/broker.js';
 import type { AlertService } from './core/alert-service.js';
+import type { AlertWireFrames } from './routes/alert-wire.js';
 import type { TextFrames } from './routes/text-frame.js';
 
 /** What the route plugins share. */
@@ -26,4 +27,6 @@ export interface AppContext {
   sockets: Set<WebSocket>;
   /** Frames the text the sockets send (see ./routes/text-frame.ts). */
   frames: TextFrames;
+  /** Frames the alerts the sockets send (see ./routes/alert-wire.ts). */
+  alertFrames: AlertWireFrames;
 }

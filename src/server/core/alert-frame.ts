@@ -29,9 +29,18 @@ export class AlertFrames {
   }
 
   #build(alert: BreachAlertMessage): string {
-    if (alert.payload !== undefined || !Number.isSafeInteger(alert.seq)) {
-      return encodeMessage(alert);
-    }
+    const tail = this.sharedTail(alert);
+    if (tail === undefined) return encodeMessage(alert);
+    return `{"type":"breach_alert","seq":${alert.seq},"id":${JSON.stringify(alert.id)},"userId":${JSON.stringify(alert.userId)}${tail}`;
+  }
+
+  /**
+   * The end of the alert's frame after its user id, `,"severity":…}`, encoded once for every
+   * alert that shares those fields; undefined for an alert of another shape (a payload, a seq
+   * that is not a safe integer), which is encoded whole.
+   */
+  sharedTail(alert: BreachAlertMessage): string | undefined {
+    if (alert.payload !== undefined || !Number.isSafeInteger(alert.seq)) return undefined;
     const shared = this.#shared;
     if (
       shared === undefined ||
@@ -42,14 +51,14 @@ export class AlertFrames {
       alert.publishedAt !== shared.publishedAt
     ) {
       this.#shared = alert;
-      this.#tail = JSON.stringify({
+      this.#tail = `,${JSON.stringify({
         severity: alert.severity,
         title: alert.title,
         source: alert.source,
         detectedAt: alert.detectedAt,
         publishedAt: alert.publishedAt,
-      }).slice(1);
+      }).slice(1)}`;
     }
-    return `{"type":"breach_alert","seq":${alert.seq},"id":${JSON.stringify(alert.id)},"userId":${JSON.stringify(alert.userId)},${this.#tail}`;
+    return this.#tail;
   }
 }

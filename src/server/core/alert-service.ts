@@ -10,6 +10,7 @@ import type { ServerDisconnectReason, ServerMetrics } from '../../metrics/index.
 import type { Broker, HistorySlice } from '../broker/broker.js';
 import { ServerError, ServerErrorCode } from '../errors.js';
 import { AlertFrames } from './alert-frame.js';
+import { createRandomIds } from './random-ids.js';
 import { ConnectLimiter, type Admission } from './connect-limiter.js';
 import { Session, type SessionInit } from './session.js';
 import { SocketsByUser } from './sockets-by-user.js';
@@ -29,7 +30,7 @@ export interface AlertServiceOptions {
   metrics?: ServerMetrics | undefined;
   limits?: Partial<ConnectionLimits> | undefined;
   heartbeat?: HeartbeatAdvice | undefined;
-  /** Makes connection and alert ids. Default: `crypto.randomUUID`. */
+  /** Makes connection and alert ids. Default: random version 4 UUIDs ({@link createRandomIds}). */
   createId?: (() => string) | undefined;
   logger?: SessionLogger | undefined;
 }
@@ -129,7 +130,7 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const clock = options.clock ?? systemClock;
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
-  const createId = options.createId ?? (() => globalThis.crypto.randomUUID());
+  const createId = options.createId ?? createRandomIds();
   const { broker, metrics, logger } = options;
   const limiter = new ConnectLimiter(clock, limits.connectsPerMinute, limits.connectWindowMs);
   const byUser = new SocketsByUser<Session>();
@@ -157,6 +158,8 @@ export function createAlertService(options: AlertServiceOptions): AlertService {
   const waiters = new Map<string, Set<() => void>>();
   let waiting = 0;
   const wakeUser = (userId: string): void => {
+    // Most servers have no long poll waiting: no lookup per alert of a batch then.
+    if (waiters.size === 0) return;
     const set = waiters.get(userId);
     if (set === undefined) return;
     waiters.delete(userId);

@@ -431,7 +431,11 @@ export class Session implements AlertSink {
       return false;
     }
     // One frame for every socket the alert goes to, and a batch's shared fields encoded once.
-    if (this.#phase !== 'closed') this.#transport.send(this.#env.frames.encode(alert));
+    if (this.#phase !== 'closed') {
+      const transport = this.#transport;
+      if (transport.sendAlert !== undefined) transport.sendAlert(alert);
+      else transport.send(this.#env.frames.encode(alert));
+    }
     this.#env.metrics?.alertDeliveries.inc({ outcome });
     (this.#ledger ??= new DeliveryLedger()).record(seq, publishedAtMs(alert.publishedAt));
     return true;

@@ -7,6 +7,11 @@ import type { AlertFrames } from './alert-frame.js';
 export interface SessionTransport {
   /** Sends one text frame. Must not throw when the socket is already closing. */
   send(text: string): void;
+  /**
+   * Optional: sends an alert's `breach_alert` frame, for a transport that writes it without
+   * the text (the socket link); without it the session sends the text `env.frames` encodes.
+   */
+  sendAlert?(alert: BreachAlertMessage): void;
   /** Starts a closing handshake with `code` and `reason`. */
   close(code: number, reason: string): void;
   /** Drops the connection without a close frame (a crash or a hard restart). */

@@ -4,6 +4,8 @@ import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import type { Session } from '../core/session.js';
 import type { SessionTransport } from '../core/types.js';
+import type { BreachAlertMessage } from '../../protocol/index.js';
+import type { AlertWireFrames } from './alert-wire.js';
 import type { TextFrames } from './text-frame.js';
 
 // A replay sends its next batch only once the TCP socket holds less than this unsent.
@@ -30,6 +32,8 @@ export class SocketLink implements SessionTransport {
    * socket negotiated an extension (permessage-deflate), whose frames only ws can build.
    */
   #frames: TextFrames | undefined;
+  /** Frames alerts byte by byte; shared by every socket, like `#frames`. */
+  readonly #alerts: AlertWireFrames;
   #session: Session | undefined;
   /**
    * The code ws closed with after a bad frame. Its 'close' event reports the peer's code, and a
@@ -43,12 +47,14 @@ export class SocketLink implements SessionTransport {
     log: FastifyBaseLogger,
     sockets: Set<WebSocket>,
     frames: TextFrames,
+    alerts: AlertWireFrames,
   ) {
     this.#socket = socket;
     this.#raw = raw;
     this.#log = log;
     this.#sockets = sockets;
     this.#frames = socket.extensions === '' ? frames : undefined;
+    this.#alerts = alerts;
   }
 
   /** Feeds `session` the socket's frames and its end; call once, right after it opened. */
@@ -71,6 +77,14 @@ export class SocketLink implements SessionTransport {
     if (frames !== undefined) this.#raw.write(frames.frame(text));
     else socket.send(text);
     // The upgrade fast path corks the socket across the 101: the hello goes out with it.
+    if (this.#raw.writableCorked !== 0) this.#raw.uncork();
+  }
+
+  sendAlert(alert: BreachAlertMessage): void {
+    const socket = this.#socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (this.#frames !== undefined) this.#raw.write(this.#alerts.frame(alert));
+    else socket.send(this.#alerts.text(alert));
     if (this.#raw.writableCorked !== 0) this.#raw.uncork();
   }
 

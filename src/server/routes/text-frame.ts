@@ -23,7 +23,22 @@ export class TextFrames {
 /** The frame carrying `text` (see {@link TextFrames}). */
 export function textFrame(text: string): Buffer {
   const length = Buffer.byteLength(text, 'utf8');
-  const headerBytes = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = allocTextFrame(length);
+  frame.write(text, frame.length - length, length, 'utf8');
+  return frame;
+}
+
+/** The header's length of a frame whose payload is `length` bytes. */
+export function textFrameHeaderBytes(length: number): number {
+  return length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+}
+
+/**
+ * A text frame for a payload of `length` bytes with its header written: the payload goes in
+ * its last `length` bytes.
+ */
+export function allocTextFrame(length: number): Buffer {
+  const headerBytes = textFrameHeaderBytes(length);
   const frame = Buffer.allocUnsafe(headerBytes + length);
   frame[0] = 0x81;
   if (headerBytes === 2) {
@@ -37,6 +52,5 @@ export function textFrame(text: string): Buffer {
     frame.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.write(text, headerBytes, length, 'utf8');
   return frame;
 }

@@ -103,7 +103,7 @@ function attachSession(
   principal: Principal,
   raw: Socket,
 ): void {
-  const link = new SocketLink(socket, raw, ctx.log, ctx.sockets, ctx.frames);
+  const link = new SocketLink(socket, raw, ctx.log, ctx.sockets, ctx.frames, ctx.alertFrames);
   link.attach(
     ctx.service.open(link, {
       userId: principal.userId,

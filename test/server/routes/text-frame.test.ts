@@ -3,6 +3,8 @@ import pino from 'pino';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { encodeMessage, type BreachAlertMessage } from '../../../src/protocol/index.js';
+import { AlertWireFrames } from '../../../src/server/routes/alert-wire.js';
 import { SocketLink } from '../../../src/server/routes/socket-link.js';
 import { TextFrames, textFrame } from '../../../src/server/routes/text-frame.js';
 
@@ -19,6 +21,19 @@ const TEXTS = [
   '€'.repeat(21_846), // 65,538 bytes
   '{"type":"breach_alert","title":"line\u2028sep 🚨"}',
 ];
+
+// Alerts framed byte by byte (the first two) and from their text (a user id JSON escapes).
+const ALERTS: BreachAlertMessage[] = ['user-1', 'user-2', 'ü "quoted"'].map((userId, i) => ({
+  type: 'breach_alert',
+  seq: 41 + i,
+  id: `00000000-0000-4000-8000-00000000000${i}`,
+  userId,
+  severity: 'HIGH',
+  title: 'Breach 🚨',
+  source: 'scanner',
+  detectedAt: '2026-01-02T03:04:00.000Z',
+  publishedAt: '2026-01-02T03:04:05.678Z',
+}));
 
 // ws's frame builder (not in its type declarations).
 const { Sender } = createRequire(import.meta.url)('ws') as {
@@ -85,6 +100,7 @@ describe('SocketLink.send over a real socket', () => {
         pino({ level: 'silent' }),
         new Set(),
         new TextFrames(),
+        new AlertWireFrames(),
       );
       script(link, socket);
     });
@@ -106,22 +122,33 @@ describe('SocketLink.send over a real socket', () => {
       for (const text of TEXTS.slice(0, 4)) link.send(text);
       socket.ping();
       socket.send('from ws');
+      link.sendAlert(ALERTS[0]!);
       for (const text of TEXTS.slice(4)) link.send(text);
       link.send(TEXTS[8]!); // the same text again: the cached frame
+      for (const alert of ALERTS) link.sendAlert(alert);
       link.close(1000, 'done');
       link.send('after close'); // not sent: the socket is closing
+      link.sendAlert(ALERTS[1]!);
     });
     expect(result.extensions).toBe('');
     expect(result.pings).toBe(1);
-    expect(result.texts).toEqual([...TEXTS.slice(0, 4), 'from ws', ...TEXTS.slice(4), TEXTS[8]]);
+    expect(result.texts).toEqual([
+      ...TEXTS.slice(0, 4),
+      'from ws',
+      encodeMessage(ALERTS[0]!),
+      ...TEXTS.slice(4),
+      TEXTS[8],
+      ...ALERTS.map(encodeMessage),
+    ]);
   });
 
   it('leaves framing to ws when the socket negotiated permessage-deflate', async () => {
     const result = await exchange(true, (link) => {
       for (const text of TEXTS) link.send(text);
+      for (const alert of ALERTS) link.sendAlert(alert);
       link.close(1000, 'done');
     });
     expect(result.extensions).toBe('permessage-deflate');
-    expect(result.texts).toEqual(TEXTS);
+    expect(result.texts).toEqual([...TEXTS, ...ALERTS.map(encodeMessage)]);
   });
 });
