@@ -37,7 +37,7 @@ const benches: Record<string, { file: string; about: string }> = {
   frames: {
     file: 'server/frames.ts',
     about:
-      "alert frames: the server's AlertFrames vs JSON.stringify per send (a batch to 10,000 users, one user with 50 tabs)",
+      "alert frames as written to the socket: AlertWireFrames vs AlertFrames' text vs JSON.stringify per send (a batch to 10,000 users, one user with 50 tabs)",
   },
   'fanout-builds': {
     file: 'server/fanout-builds.ts',

@@ -1,16 +1,22 @@
-// Alert frames: the server's AlertFrames against encoding every send with encodeMessage
-// (JSON.stringify, what the server did before), in the same run, alternating, several rounds;
-// medians. Two workloads, each a frame per socket an alert goes to:
+// Alert frames, the bytes a socket is handed: the socket link's AlertWireFrames (written byte by
+// byte into the frame's buffer), the text AlertFrames encodes then framed (what the link did
+// before), and encodeMessage (JSON.stringify) per send then framed (before that), in the same
+// run, alternating, several rounds; medians. Two workloads, each a frame per socket an alert
+// goes to:
 //   batch     one alert to --users users (a batch publish: seq, id and user differ, the rest is
 //             shared), one socket each
 //   hot user  --alerts alerts to one user with --tabs sockets (tabs)
-// Prints ns per frame and the ratio. The frames are checked to carry the same fields first.
+// Prints ns per frame and the ratios to JSON.stringify. The frames are checked to be the same
+// bytes first.
 //
 //   npx tsx bench/server/frames.ts [--users 10000] [--alerts 2000] [--tabs 50] [--rounds 7]
 import { parseArgs } from 'node:util';
 import { encodeMessage, type BreachAlertMessage } from '../../src/protocol/index.js';
 import { createMemoryBroker } from '../../src/server/broker/memory.js';
 import { AlertFrames } from '../../src/server/core/alert-frame.js';
+import { createRandomIds } from '../../src/server/core/random-ids.js';
+import { AlertWireFrames } from '../../src/server/routes/alert-wire.js';
+import { TextFrames, textFrame } from '../../src/server/routes/text-frame.js';
 import { fmt, median, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({
@@ -33,6 +39,8 @@ for (const [name, value] of Object.entries({ USERS, ALERTS, TABS, ROUNDS })) {
 }
 
 const broker = createMemoryBroker();
+// Ids as the server makes them.
+const createId = createRandomIds();
 const publishedAt = new Date().toISOString();
 const fields = { severity: 'HIGH', source: 'bench', detectedAt: publishedAt } as const;
 // A few batches, so the shared fields change between them as they do between publishes.
@@ -46,7 +54,7 @@ for (let b = 0; b < 3; b++) {
         ...fields,
       })),
       publishedAt,
-      Array.from({ length: USERS }, () => globalThis.crypto.randomUUID()),
+      Array.from({ length: USERS }, createId),
     ),
   );
 }
@@ -56,13 +64,13 @@ for (let a = 0; a < ALERTS; a++) {
     await broker.publish(
       { userId: 'hot-user', title: `breach ${a}`, ...fields },
       new Date().toISOString(),
-      globalThis.crypto.randomUUID(),
+      createId(),
     ),
   );
 }
 
-/** Encodes every frame of a workload with `encode`; returns a checksum so nothing is elided. */
-type Workload = (encode: (alert: BreachAlertMessage) => string) => number;
+/** Frames every alert of a workload with `frame`; returns a checksum so nothing is elided. */
+type Workload = (frame: (alert: BreachAlertMessage) => Buffer) => number;
 const workloads: Record<string, { frames: number; run: Workload }> = {
   [`batch: 1 alert to ${USERS} users`]: {
     frames: batches.length * USERS,
@@ -82,35 +90,58 @@ const workloads: Record<string, { frames: number; run: Workload }> = {
   },
 };
 
+const wire = new AlertWireFrames();
 for (const alert of [...batches.flat(), ...hot]) {
-  const frame = new AlertFrames().encode(alert);
-  if (frame !== encodeMessage(alert)) throw new Error(`frames differ for seq ${alert.seq}`);
+  const text = encodeMessage(alert);
+  if (new AlertFrames().encode(alert) !== text || !wire.frame(alert).equals(textFrame(text))) {
+    throw new Error(`frames differ for seq ${alert.seq}`);
+  }
 }
 
+type Peer = 'wire' | 'text' | 'stringify';
+/** A fresh framer of each kind: a server holds one for its life, a fresh one starts cold. */
+const framers: Record<Peer, () => (alert: BreachAlertMessage) => Buffer> = {
+  wire: () => {
+    const frames = new AlertWireFrames();
+    return (alert) => frames.frame(alert);
+  },
+  // As the socket link did: the text, framed once for all of a user's tabs.
+  text: () => {
+    const frames = new AlertFrames();
+    const texts = new TextFrames();
+    return (alert) => texts.frame(frames.encode(alert));
+  },
+  stringify: () => (alert) => textFrame(encodeMessage(alert)),
+};
+const PEERS = Object.keys(framers) as Peer[];
+
 console.log(
-  `alert frames: AlertFrames vs encodeMessage per send, ${ROUNDS} rounds alternating, medians (node ${process.version})`,
+  `alert frames, as written to the socket: AlertWireFrames, AlertFrames' text framed, encodeMessage per send framed; ${ROUNDS} rounds in rotating order, medians (node ${process.version})`,
 );
 const rows: string[][] = [];
 for (const [name, workload] of Object.entries(workloads)) {
-  const ns: Record<'frames' | 'stringify', number[]> = { frames: [], stringify: [] };
+  const ns: Record<Peer, number[]> = { wire: [], text: [], stringify: [] };
   for (let round = 0; round < ROUNDS + 1; round++) {
-    const order =
-      round % 2 === 0 ? (['frames', 'stringify'] as const) : (['stringify', 'frames'] as const);
-    for (const peer of order) {
-      // A server holds one AlertFrames for its life; a fresh one a round starts cold.
-      const frames = new AlertFrames();
-      const encode =
-        peer === 'frames'
-          ? (alert: BreachAlertMessage) => frames.encode(alert)
-          : (alert: BreachAlertMessage) => encodeMessage(alert);
+    for (let k = 0; k < PEERS.length; k++) {
+      const peer = PEERS[(round + k) % PEERS.length]!;
+      const frame = framers[peer]();
       const start = performance.now();
-      workload.run(encode);
-      // The first round warms both up and is not counted.
+      workload.run(frame);
+      // The first round warms every framer up and is not counted.
       if (round > 0) ns[peer].push(((performance.now() - start) * 1e6) / workload.frames);
     }
   }
-  const f = median(ns.frames);
-  const s = median(ns.stringify);
-  rows.push([name, fmt(f, 0), fmt(s, 0), fmt(f / s)]);
+  const [w, t, s] = PEERS.map((peer) => median(ns[peer])) as [number, number, number];
+  rows.push([name, fmt(w, 0), fmt(t, 0), fmt(s, 0), fmt(w / s), fmt(t / s)]);
 }
-printTable(['workload', 'AlertFrames ns/frame', 'encodeMessage ns/frame', 'ratio'], rows);
+printTable(
+  [
+    'workload',
+    'AlertWireFrames ns/frame',
+    'AlertFrames + frame ns/frame',
+    'stringify + frame ns/frame',
+    'wire ÷ stringify',
+    'text ÷ stringify',
+  ],
+  rows,
+);
