@@ -5,11 +5,12 @@
 // each and the ratios to bare `ws` (the floor).
 //
 //   npx tsx bench/server/compare.ts [--connections 5000] [--seconds 10] [--alerts 200]
-//     [--rounds 3] [--peers alert-server,fastify-naive,socket.io]
+//     [--rounds 3] [--fan-outs 7] [--peers alert-server,fastify-naive,socket.io]
 //
 // Each peer's first fan-outs to everyone run in a process whose batch or broadcast path has not
 // been compiled yet: WARM_UP_FAN_OUTS of them go first and are reported apart (the cold row),
-// the next FAN_OUTS_TO_EVERYONE are the measured ones, for every peer alike.
+// the next --fan-outs are the measured ones, for every peer alike (a round's figure is their
+// median: one fan-out's p99 moves by tens of percent on a busy machine).
 //
 // Traffic stays on 127.0.0.1 and every phase is bounded in count and time.
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     alerts: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
+    'fan-outs': { type: 'string', default: '7' },
     peers: { type: 'string', default: 'alert-server,fastify-naive,socket.io' },
   },
 });
@@ -54,7 +56,7 @@ interface Frame {
   id?: string;
   title?: string;
 }
-const FAN_OUTS_TO_EVERYONE = 3;
+const FAN_OUTS_TO_EVERYONE = Number(values['fan-outs']);
 const WARM_UP_FAN_OUTS = 2;
 
 function encode(dialect: Dialect, type: string, payload: Record<string, unknown>): string {
@@ -252,6 +254,10 @@ if (unknownPeer !== undefined || asked.length === 0) {
   console.error(
     `compare: --peers takes a comma-separated list of ${Object.keys(peers).join(', ')}; got ${JSON.stringify(values.peers)}`,
   );
+  process.exit(2);
+}
+if (!Number.isSafeInteger(FAN_OUTS_TO_EVERYONE) || FAN_OUTS_TO_EVERYONE < 1) {
+  console.error(`compare: --fan-outs takes a positive integer; got ${values['fan-outs']}`);
   process.exit(2);
 }
 console.log(
