@@ -12,6 +12,7 @@ import {
 import { closeCodeLabel, type ServerDisconnectReason } from '../../metrics/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { FloodGuard } from './flood-guard.js';
+import { SessionWatchdog, watchdogVerdict, type HandedWatchdog } from './session-watchdog.js';
 import type { AlertSink, SessionEnvironment, SessionTransport } from './types.js';
 
 /** Where a session is in its life. */
@@ -42,8 +43,6 @@ const REPLAY_BATCH = 100;
 const PING_HEADROOM = 4;
 // What a socket that carried no alert yet carried: a range no seq lies in.
 const NOTHING_CARRIED = [Infinity, 0] as const;
-// Node timers overflow past 2^31-1 ms; longer waits are re-armed in steps.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // The publish time last parsed: the alerts of a batch, and an alert to many tabs, share theirs.
 let lastPublishedAt = '';
@@ -88,12 +87,7 @@ export class Session implements AlertSink {
   #pings = 0;
   #resumeTimer: TimerHandle | undefined;
   /** One timer per session for both the idle check and token expiry (memory per socket). */
-  #watchdog: TimerHandle | undefined;
-  /** When the watchdog fires, clock ms (about: for the simulator's look-ahead). */
-  #watchdogAt: number | undefined;
-  /** When the armed watchdog was set, and for how long. */
-  #watchdogFrom = 0;
-  #watchdogIn = 0;
+  readonly #watchdog: SessionWatchdog;
   #lastFrameAt: number;
 
   constructor(
@@ -112,6 +106,7 @@ export class Session implements AlertSink {
     this.openedAt = env.clock.now();
     this.#lastFrameAt = this.openedAt;
     this.#flood = new FloodGuard(env.clock, env.limits.messagesPerSecond);
+    this.#watchdog = new SessionWatchdog(env.clock, () => this.#watch());
   }
 
   /** Current phase. */
@@ -207,7 +202,7 @@ export class Session implements AlertSink {
   canEchoPing(at: number, before: number): boolean {
     return (
       this.#phase === 'live' &&
-      (this.#watchdogAt === undefined || this.#watchdogAt > before) &&
+      (this.#watchdog.dueAt === undefined || this.#watchdog.dueAt > before) &&
       this.#flood.allows(this.#pingCost(at), at)
     );
   }
@@ -231,12 +226,9 @@ export class Session implements AlertSink {
    * how long (`wakeIn`) and which timer it was; undefined when none is armed. The transport
    * gives it back with {@link resumeWatchdog}, as of `from`.
    */
-  handOverWatchdog(): { from: number; wakeIn: number; timer: TimerHandle } | undefined {
-    const timer = this.#watchdog;
-    if (timer === undefined || this.#phase === 'closed') return undefined;
-    this.#env.clock.clearTimeout(timer);
-    this.#watchdog = undefined;
-    return { from: this.#watchdogFrom, wakeIn: this.#watchdogIn, timer };
+  handOverWatchdog(): HandedWatchdog | undefined {
+    if (this.#phase === 'closed') return undefined;
+    return this.#watchdog.handOver();
   }
 
   /** Clock time of the last frame received. */
@@ -249,7 +241,7 @@ export class Session implements AlertSink {
    * before it wakes again; undefined when it would close the socket instead.
    */
   sleepAfter(at: number, lastFrameAt: number): number | undefined {
-    const wakeIn = this.#sleepAt(at, lastFrameAt);
+    const wakeIn = this.#verdict(at, lastFrameAt);
     return typeof wakeIn === 'number' ? wakeIn : undefined;
   }
 
@@ -259,12 +251,7 @@ export class Session implements AlertSink {
    */
   resumeWatchdog(wakeIn: number): void {
     if (this.#phase === 'closed') return;
-    const clock = this.#env.clock;
-    if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
-    this.#watchdog = clock.setTimeout(this.#onWatchdog, wakeIn);
-    this.#watchdogFrom = clock.now();
-    this.#watchdogIn = wakeIn;
-    this.#watchdogAt = clock.now() + wakeIn;
+    this.#watchdog.resume(wakeIn);
   }
 
   /**
@@ -461,12 +448,12 @@ export class Session implements AlertSink {
    * (4000); otherwise sleeps until the nearer of the two deadlines.
    */
   #watch(): void {
-    this.#watchdog = undefined;
-    this.#watchdogAt = undefined;
+    const watchdog = this.#watchdog;
+    watchdog.woke();
     if (this.#phase === 'closed') return;
     this.#transport.settle?.();
     const now = this.#env.clock.now();
-    const wakeIn = this.#sleepAt(now, this.#lastFrameAt);
+    const wakeIn = this.#verdict(now, this.#lastFrameAt);
     if (wakeIn === 'expired') {
       this.close(CloseCode.TOKEN_EXPIRED, 'token expired', 'token_expired');
       return;
@@ -480,25 +467,21 @@ export class Session implements AlertSink {
       );
       return;
     }
-    this.#watchdogAt = now + wakeIn;
     // A transport that plays the heartbeat may play the wakes too, until it hands them back.
+    watchdog.dueIn(now, wakeIn);
     if (this.#transport.sleep?.(wakeIn) === true) return;
-    this.#watchdog = this.#env.clock.setTimeout(this.#onWatchdog, wakeIn);
-    this.#watchdogFrom = now;
-    this.#watchdogIn = wakeIn;
+    watchdog.arm(now, wakeIn);
   }
 
   // What the watchdog waking at `now` does: close (and why) or sleep this long.
-  #sleepAt(now: number, lastFrameAt: number): number | 'expired' | 'idle' {
-    const expiresAt = this.#tokenExpiresAtMs ?? Infinity;
-    if (expiresAt <= now) return 'expired';
-    const idleMs = this.#env.limits.idleTimeoutMs;
-    const silentFor = now - lastFrameAt;
-    if (silentFor >= idleMs) return 'idle';
-    return Math.min(expiresAt - now, idleMs - silentFor, MAX_TIMER_MS);
+  #verdict(now: number, lastFrameAt: number): number | 'expired' | 'idle' {
+    return watchdogVerdict(
+      now,
+      lastFrameAt,
+      this.#tokenExpiresAtMs,
+      this.#env.limits.idleTimeoutMs,
+    );
   }
-
-  readonly #onWatchdog = (): void => this.#watch();
 
   /** The seqs this socket carried so far: none before its first alert. */
   #carried(): readonly [lowest: number, highest: number] {
@@ -528,8 +511,7 @@ export class Session implements AlertSink {
     this.#pending = undefined;
     this.#clearResumeTimer();
     const { clock, metrics, logger } = this.#env;
-    if (this.#watchdog !== undefined) clock.clearTimeout(this.#watchdog);
-    this.#watchdog = undefined;
+    this.#watchdog.stop();
     metrics?.disconnections.inc({ reason });
     metrics?.closes.inc({ code: closeCodeLabel(code) });
     logger?.info(
