@@ -37,6 +37,19 @@ const alert: fc.Arbitrary<BreachAlertMessage> = fc
     publishedAt: fields.publishedAt,
   }));
 
+// An alert framed byte by byte; the cases below vary it.
+const PLAIN: BreachAlertMessage = {
+  type: 'breach_alert',
+  seq: 7,
+  id: 'a',
+  userId: 'u',
+  severity: 'HIGH',
+  title: 't',
+  source: 's',
+  detectedAt: '2026-01-02T03:04:00.000Z',
+  publishedAt: '2026-01-02T03:04:05.678Z',
+};
+
 describe('AlertWireFrames', () => {
   it('frames the bytes of the text encodeMessage writes, alert after alert', () => {
     const frames = new AlertWireFrames();
@@ -58,17 +71,7 @@ describe('AlertWireFrames', () => {
 
   it('frames an alert of another shape from its text', () => {
     const frames = new AlertWireFrames();
-    const base: BreachAlertMessage = {
-      type: 'breach_alert',
-      seq: 7,
-      id: 'a',
-      userId: 'u',
-      severity: 'HIGH',
-      title: 't',
-      source: 's',
-      detectedAt: '2026-01-02T03:04:00.000Z',
-      publishedAt: '2026-01-02T03:04:05.678Z',
-    };
+    const base = PLAIN;
     const others: BreachAlertMessage[] = [
       { ...base, payload: { detail: 'x' } },
       { ...base, seq: 2 ** 53 },
@@ -83,17 +86,7 @@ describe('AlertWireFrames', () => {
 
   it('frames one alert once however many sockets it goes to', () => {
     const frames = new AlertWireFrames();
-    const a: BreachAlertMessage = {
-      type: 'breach_alert',
-      seq: 1,
-      id: 'a',
-      userId: 'u',
-      severity: 'LOW',
-      title: 't',
-      source: 's',
-      detectedAt: '2026-01-02T03:04:00.000Z',
-      publishedAt: '2026-01-02T03:04:05.678Z',
-    };
+    const a = PLAIN;
     const frame = frames.frame(a);
     expect(frames.frame(a)).toBe(frame);
     expect(frames.frame({ ...a })).not.toBe(frame);
