@@ -28,6 +28,8 @@ import { SimNetwork } from './network.js';
 import { SimServer } from './server.js';
 import { startSimFault } from './sim-faults.js';
 import { mintSimToken } from './tokens.js';
+import { Reading } from './shard/recorder.js';
+import type { ShardSync } from './shard/sync.js';
 import type { SimToxic } from './toxics/index.js';
 
 /** Base URL the simulated fleet connects to (nothing resolves it: the links are virtual). */
@@ -55,6 +57,12 @@ export interface SimHarnessOptions {
   baseLatencyMs?: number | undefined;
   /** Play heartbeats on quiet links without frames (see `SimNetwork`). Default true. */
   echoes?: boolean | undefined;
+  /**
+   * This harness is one shard of a fleet split by user over threads: it runs the clients of
+   * users `u` with `u mod count === index` (their own seeds, as in the whole fleet), the server
+   * for those users, and the publisher's alerts to them.
+   */
+  shard?: ShardSync | undefined;
 }
 
 // Seeds of the independent random streams, mixed with the scenario's seed.
@@ -80,7 +88,10 @@ export class SimHarness implements Harness {
   readonly #server: SimServer;
   readonly #publisher: Publisher;
   readonly #clients: Client[] = [];
+  /** The fleet index of each of {@link #clients}. */
+  readonly #indices: number[] = [];
   readonly #faultRandom: () => number;
+  readonly #shard: ShardSync | undefined;
   #toxicCounter = 0;
 
   constructor(scenario: Scenario, recorder: FleetRecorder, options: SimHarnessOptions) {
@@ -91,7 +102,14 @@ export class SimHarness implements Harness {
     this.#driver = options.driver;
     this.clock = options.driver.clock;
     const markAsync = () => this.#driver.markAsync();
-    const createId = createSeededIds(createSeededRandom(config.seed ^ ID_STREAM));
+    const shard = options.shard;
+    this.#shard = shard;
+    // Each shard draws its own ids, network and faults (the whole fleet's streams when alone).
+    const streamSeed = (stream: number) =>
+      shard === undefined || shard.count === 1
+        ? config.seed ^ stream
+        : (config.seed ^ stream ^ Math.imul(shard.index + 1, 0x9e3779b9)) >>> 0;
+    const createId = createSeededIds(createSeededRandom(streamSeed(ID_STREAM)));
 
     const intervalMs = (config.client.pingIntervalMs ?? 30_000) * scale;
     const timeoutMs = (config.client.pongTimeoutMs ?? 10_000) * scale;
@@ -115,15 +133,19 @@ export class SimHarness implements Harness {
     this.#server.start();
     this.#network = new SimNetwork({
       clock,
-      seed: config.seed ^ NETWORK_STREAM,
+      seed: streamSeed(NETWORK_STREAM),
       baseLatencyMs: options.baseLatencyMs ?? DEFAULT_BASE_LATENCY_MS,
       server: this.#server,
       markAsync,
       echoes: options.echoes ?? true,
     });
-    this.#faultRandom = createSeededRandom(config.seed ^ FAULT_STREAM);
+    this.#faultRandom = createSeededRandom(streamSeed(FAULT_STREAM));
 
+    // User u's clients are u, u + users, u + 2 × users...: a shard holds whole users.
+    const inShard = (i: number) =>
+      shard === undefined || (i % config.users) % shard.count === shard.index;
     const users = Array.from({ length: config.users }, (_, i) => userOf(i, config.users));
+    const ownUsers = new Set(users.filter((_, u) => inShard(u)));
     this.#publisher = new Publisher({
       clock: this.clock,
       random: createSeededRandom(config.seed ^ PUBLISHER_STREAM),
@@ -131,12 +153,14 @@ export class SimHarness implements Harness {
       recorder,
       retryDelayMs: Math.max(20, 250 * scale),
       publish: async (input: AlertInput) => ({ id: (await this.#server.publish(input)).id }),
+      owns: shard === undefined ? undefined : (userId) => ownUsers.has(userId),
     });
 
     // As the real fleet: the same options and the same per-client random seeds.
     const ttlMs = Math.max(1, Math.round((config.tokenTtlMs * scale) / 1000)) * 1000;
     const clientOptions = scaledClientOptions(config);
     for (let i = 0; i < config.clients; i++) {
+      if (!inShard(i)) continue;
       const userId = userOf(i, config.users);
       const client = createClient({
         url: SIM_URL,
@@ -158,6 +182,7 @@ export class SimHarness implements Harness {
       });
       recorder.attach(i, userId, client);
       this.#clients.push(client);
+      this.#indices.push(i);
     }
   }
 
@@ -212,7 +237,7 @@ export class SimHarness implements Harness {
       clock: this.#simClock,
       random: this.#faultRandom,
       network: this.#network,
-      clients: this.#clients.length,
+      clients: this.#indices,
     });
     await this.#controlCall();
     return async () => {
@@ -270,7 +295,10 @@ export class SimHarness implements Harness {
   }
 
   reconnectStopped(): number {
-    return reconnectStopped(this.#clients);
+    const own = reconnectStopped(this.#clients);
+    return this.#shard === undefined
+      ? own
+      : this.#shard.sum([own], this.#simClock.now(), Reading.RECONNECT_STOPPED).sums[0]!;
   }
 
   settle(): void {

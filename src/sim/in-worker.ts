@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
-import type { Progress, Scenario } from '../runner/index.js';
-import type { SimulateOptions, Simulation } from './simulate.js';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { RunnerError, RunnerErrorCode, type Progress, type Scenario } from '../runner/index.js';
+import { createShardLinks, type ShardLink } from './shard/sync.js';
+import { unshardableReason, type SimulateOptions, type Simulation } from './simulate.js';
 
 /**
  * Young generation of the simulation's thread for fleets up to 24,576 clients, MiB (two
@@ -40,6 +41,8 @@ export interface WorkerInput {
   /** Post progress and event lines (only when the caller listens). */
   progress: boolean;
   events: boolean;
+  /** One shard of a sharded run (its ports travel in the transfer list). */
+  shard?: ShardLink | undefined;
 }
 
 /** Messages to the worker. */
@@ -62,20 +65,41 @@ export class SimWorkerError extends Error {
   }
 }
 
+/** Options of {@link simulateInWorker}. */
+export interface SimulateInWorkerOptions extends Omit<SimulateOptions, 'shard'> {
+  /**
+   * Threads to split the fleet over, by user (default 1): each simulates its users' clients and
+   * the server's part for them, and they meet wherever the run reads the whole fleet. The same
+   * seed and shard count give the same report; a different count gives another draw of the
+   * network and faults (see `SimHarness`).
+   */
+  shards?: number | undefined;
+}
+
 /**
  * {@link simulate} on a worker thread of its own, with a young generation sized for simulation
  * ({@link simYoungGenerationMb} of its fleet): what `stormwatch sim` runs. The report is the one
  * `simulate` gives in this thread, byte for byte. Progress and event lines arrive as the
  * worker posts them; aborting the signal aborts the method there (rollbacks still run).
  *
+ * With `shards` above 1, one thread a shard (see {@link SimulateInWorkerOptions.shards}); the
+ * report is shard 0's once it took in the others' recordings, with every shard's events.
+ *
  * @param entry the worker's entry: by default the compiled `sim-worker.js` next to this module,
  *   so from the build (`dist/`), as the CLI runs it
  */
-export function simulateInWorker(
+export async function simulateInWorker(
   scenario: Scenario,
-  options: SimulateOptions = {},
+  options: SimulateInWorkerOptions = {},
   entry: URL = new URL('./sim-worker.js', import.meta.url),
 ): Promise<Simulation> {
+  const count = options.shards ?? 1;
+  if (!Number.isInteger(count) || count < 1) {
+    throw new SimWorkerError(
+      'SIM_WORKER_FAILED',
+      `shards must be a positive integer, got ${count}`,
+    );
+  }
   const input: WorkerInput = {
     scenario,
     echoes: options.echoes ?? true,
@@ -85,33 +109,93 @@ export function simulateInWorker(
     progress: options.onProgress !== undefined,
     events: options.onEvent !== undefined,
   };
+  const youngMb = simYoungGenerationMb(Math.ceil(scenario.config.clients / count));
+  if (count === 1) {
+    const signal = options.signal;
+    return runWorker(entry, input, youngMb, options, {
+      listen: (abort) => {
+        if (signal?.aborted) abort();
+        else signal?.addEventListener('abort', abort, { once: true });
+        return () => signal?.removeEventListener('abort', abort);
+      },
+    });
+  }
+  const reason = unshardableReason(scenario, count);
+  if (reason !== undefined) throw new RunnerError(RunnerErrorCode.SCENARIO_INVALID, reason);
+  const { links, abort, fail } = createShardLinks(count, () => new MessageChannel());
+  const signal = options.signal;
+  if (signal?.aborted) abort();
+  else signal?.addEventListener('abort', abort, { once: true });
+  const quiet: SimulateInWorkerOptions = {};
+  const runs = links.map((link) =>
+    runWorker(entry, { ...input, shard: link }, youngMb, link.index === 0 ? options : quiet, {
+      transfer: link.ports,
+    }),
+  );
+  // One shard failing leaves the others waiting for it at their next meeting: wake them to stop.
+  for (const run of runs) run.catch(fail);
+  try {
+    const results = await Promise.all(runs);
+    const first = results[0]!;
+    const events = results.reduce((n, r) => n + r.events, 0);
+    if (first.report.simulation !== undefined) first.report.simulation.events = events;
+    return {
+      ...first,
+      events,
+      connections: results.reduce((n, r) => n + r.connections, 0),
+      echoes: {
+        echoed: results.reduce((n, r) => n + r.echoes.echoed, 0),
+        playedOut: results.reduce((n, r) => n + r.echoes.playedOut, 0),
+      },
+    };
+  } catch (error) {
+    // The first failure is the cause; the others only saw it.
+    const settled = await Promise.allSettled(runs);
+    const cause = settled.find(
+      (r): r is PromiseRejectedResult =>
+        r.status === 'rejected' &&
+        !(r.reason instanceof SimWorkerError && r.reason.message.includes(SHARD_FAILED_NOTE)),
+    );
+    throw cause?.reason ?? error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+/** In the message of a shard that stopped because another one failed. */
+const SHARD_FAILED_NOTE = 'another shard of the simulation failed';
+
+/** Runs one worker to its outcome, forwarding progress and events to `options`' listeners. */
+function runWorker(
+  entry: URL,
+  input: WorkerInput,
+  youngMb: number,
+  options: SimulateInWorkerOptions,
+  how: { listen?: (abort: () => void) => () => void; transfer?: MessagePort[] },
+): Promise<Simulation> {
   return new Promise<Simulation>((resolve, reject) => {
     let worker: Worker;
     try {
       worker = new Worker(entry, {
         workerData: input,
-        resourceLimits: {
-          maxYoungGenerationSizeMb: simYoungGenerationMb(scenario.config.clients),
-        },
+        transferList: how.transfer ?? [],
+        resourceLimits: { maxYoungGenerationSizeMb: youngMb },
       });
     } catch (error) {
       reject(failed(error));
       return;
     }
-    const signal = options.signal;
-    const onAbort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    const unlisten = how.listen?.(() => worker.postMessage({ type: 'abort' } satisfies ToWorker));
     let settled = false;
     // Settles once: at the outcome the worker posts, at an error, or when it exits without one.
     const settle = (result: Simulation | Error): void => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener('abort', onAbort);
+      unlisten?.();
       void worker.terminate();
       if (result instanceof Error) reject(result);
       else resolve(result);
     };
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: FromWorker) => {
       try {
         if (message.type === 'progress') options.onProgress?.(message.progress);

@@ -6,6 +6,7 @@
 export {
   runOnlyReason,
   simulate,
+  unshardableReason,
   SIM_START_MS,
   type Simulation,
   type SimulateOptions,
@@ -13,11 +14,20 @@ export {
 export {
   simulateInWorker,
   simYoungGenerationMb,
+  type SimulateInWorkerOptions,
   SimWorkerError,
   SIM_YOUNG_GENERATION_MB,
 } from './in-worker.js';
 export { SimHarness, SIM_URL, DEFAULT_BASE_LATENCY_MS, type SimHarnessOptions } from './harness.js';
 export { SimDriver } from './driver.js';
+export { ShardRecorder } from './shard/recorder.js';
+export {
+  createShardLinks,
+  ShardSync,
+  ShardSyncError,
+  SUM_WIDTH,
+  type ShardLink,
+} from './shard/sync.js';
 export { extendMethod } from './duration.js';
 export { SimNetwork, type SimNetworkOptions } from './network.js';
 export { SimServer, ServerUnavailableError, type SimServerOptions } from './server.js';

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Scenario } from '../runner/index.js';
 import type { FromWorker, ToWorker, WorkerInput } from './in-worker.js';
+import { ShardSync } from './shard/sync.js';
 import { simulate } from './simulate.js';
 
 const port = parentPort;
@@ -14,6 +15,13 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'abort') abort.abort();
 });
 
+// Every shard runs with the same listeners, so all read the fleet at the same points; only
+// shard 0's lines are posted.
+const speaks = input.shard === undefined || input.shard.index === 0;
+const say = (message: FromWorker) => {
+  if (speaks) post(message);
+};
+
 try {
   const scenario: Scenario = input.scenario;
   const result = await simulate(scenario, {
@@ -22,9 +30,10 @@ try {
     exactPercentiles: input.exactPercentiles,
     baseLatencyMs: input.baseLatencyMs,
     progressEveryMs: input.progressEveryMs,
-    ...(input.progress ? { onProgress: (progress) => post({ type: 'progress', progress }) } : {}),
+    shard: input.shard === undefined ? undefined : new ShardSync(input.shard),
+    ...(input.progress ? { onProgress: (progress) => say({ type: 'progress', progress }) } : {}),
     ...(input.events
-      ? { onEvent: (line, elapsedMs) => post({ type: 'event', line, elapsedMs }) }
+      ? { onEvent: (line, elapsedMs) => say({ type: 'event', line, elapsedMs }) }
       : {}),
   });
   post({ type: 'done', result });

@@ -12,6 +12,8 @@ import {
 } from '../runner/index.js';
 import { SimDriver } from './driver.js';
 import { SimHarness } from './harness.js';
+import { ShardRecorder } from './shard/recorder.js';
+import type { ShardSync } from './shard/sync.js';
 
 /**
  * Where the virtual clock starts: 2025-01-01T00:00:00Z, a fixed instant so timestamps in
@@ -43,6 +45,11 @@ export interface SimulateOptions {
    * histograms, whose memory does not grow with the run; the report states their bound).
    */
   exactPercentiles?: boolean | undefined;
+  /**
+   * Runs one shard of a fleet split by user over threads (see `simulateInWorker`'s `shards`).
+   * The run stops when the parent aborts through the shards' link; `signal` is not read.
+   */
+  shard?: ShardSync | undefined;
 }
 
 /** What a simulation produced. */
@@ -79,12 +86,20 @@ export async function simulate(
     : TREND_METRICS.filter(
         (metric) => !scenario.thresholds.some((t) => t.metric === metric && t.window !== 'all'),
       );
-  const recorder = new FleetRecorder(clock, { histograms });
+  const shard = options.shard;
+  // A shard stops where every shard learns of the abort: at a meeting, at one virtual time.
+  const shardAbort = new AbortController();
+  const recorder =
+    shard === undefined
+      ? new FleetRecorder(clock, { histograms })
+      : new ShardRecorder(clock, shard, () => shardAbort.abort(), { histograms });
+  const signal = shard === undefined ? options.signal : shardAbort.signal;
   const harness = new SimHarness(scenario, recorder, {
     clock,
     driver,
     baseLatencyMs: options.baseLatencyMs,
     echoes: options.echoes ?? true,
+    shard,
   });
   const onEvent = options.onEvent;
   try {
@@ -96,7 +111,7 @@ export async function simulate(
           ? {}
           : { progressEveryMs: options.progressEveryMs }),
         ...(onEvent === undefined ? {} : { onEvent }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(signal === undefined ? {} : { signal }),
       }),
     );
     // Pings out when the run ended: the full path had fired their timers.
@@ -105,6 +120,7 @@ export async function simulate(
     const bound = recorder.histogramBound;
     outcome.report.simulation = {
       events,
+      ...(shard === undefined || shard.count === 1 ? {} : { shards: shard.count }),
       ...(bound === undefined
         ? {}
         : {
@@ -158,6 +174,22 @@ export function runOnlyReason(scenario: Scenario): string | undefined {
   );
   if (blocked !== undefined && blocked.action === 'fault') {
     return `${scenario.file}:${blocked.line}: fault.${blocked.toxic} acts on HTTP requests and the polling fallback, which the simulator does not model: use stormwatch run`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `scenario` cannot run split over `shards` threads; undefined when it can. A threshold with
+ * abortOnFail is judged while the run goes on, on figures only the whole fleet has.
+ */
+export function unshardableReason(scenario: Scenario, shards: number): string | undefined {
+  if (shards === 1) return undefined;
+  const aborting = scenario.thresholds.find((t) => t.abortOnFail);
+  if (aborting !== undefined) {
+    return `${scenario.file}: thresholds.${aborting.metric} has abortOnFail, which judges the whole fleet while the run goes on: simulate it with --shards 1`;
+  }
+  if (shards > scenario.config.users) {
+    return `--shards ${shards}: more shards than the scenario's ${scenario.config.users} users (a shard holds whole users)`;
   }
   return undefined;
 }

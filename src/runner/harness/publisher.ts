@@ -18,6 +18,12 @@ export interface PublisherOptions {
   recorder: FleetRecorder;
   /** Wait before retrying a refused publish, ms. */
   retryDelayMs: number;
+  /**
+   * Whether this publisher sends `userId`'s alerts (default: every user's). A shard of a
+   * simulated fleet draws every alert as the whole fleet's publisher would, so every shard draws
+   * the same users at the same times, and sends only its own users'.
+   */
+  owns?: ((userId: string) => boolean) | undefined;
 }
 
 /**
@@ -78,6 +84,7 @@ export class Publisher {
     const userId = users[Math.floor(random() * users.length)] ?? users[0] ?? 'user-0';
     const severity: Severity = SEVERITIES[Math.floor(random() * SEVERITIES.length)] ?? 'HIGH';
     this.#sent += 1;
+    if (this.#o.owns?.(userId) === false) return Promise.resolve();
     const input: AlertInput = {
       userId,
       severity,

@@ -2,7 +2,12 @@
 // simulated day hold a fleet's pongs in a fixed few hundred KiB, however long the run and however
 // often the clients ping. Counts, min, max and the sum (so the average) stay exact; percentiles
 // are read off the histogram, within a stated bound of the exact ones.
-import { build, type Histogram } from 'hdr-histogram-js';
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
 import { ExactSum, rankOf, summarize, type Summary } from './order-stats.js';
 import type { SeriesView } from './series-stats.js';
 
@@ -134,6 +139,33 @@ export class HistogramSeries {
     this.#pendingHigh = -1;
   }
 
+  /** Everything recorded, as plain data another thread can {@link merge}. */
+  export(): HistogramState {
+    this.#settle();
+    return {
+      kind: 'histogram',
+      counts: encodeIntoCompressedBase64(this.#histogram),
+      count: this.#count,
+      min: this.#min,
+      max: this.#max,
+      sum: this.#summed ? this.#sum.state() : undefined,
+    };
+  }
+
+  /**
+   * Adds what another series recorded ({@link export}): the counts, min, max and sum come out
+   * as if every sample had been pushed here, whatever the order of merges.
+   */
+  merge(state: HistogramState): void {
+    this.#settle();
+    if (state.count === 0) return;
+    this.#histogram.add(decodeFromCompressedBase64(state.counts, 64, false));
+    this.#count += state.count;
+    this.#min = Math.min(this.#min, state.min);
+    this.#max = Math.max(this.#max, state.max);
+    this.#summed &&= state.sum !== undefined && this.#sum.merge(state.sum);
+  }
+
   /**
    * The summary {@link summarize} would give of every sample mapped through `view.map`: count,
    * average, min and max exact, percentiles within {@link HISTOGRAM_ERROR_BOUND}.
@@ -173,6 +205,18 @@ export class HistogramSeries {
     const units = this.#histogram.getValueAtPercentile(Math.min(100, p));
     return Math.min(this.#max, Math.max(this.#min, units / UNITS_PER_MS));
   }
+}
+
+/** A {@link HistogramSeries} as plain data (structured-cloneable). */
+export interface HistogramState {
+  kind: 'histogram';
+  /** The histogram's counts, HdrHistogram's compressed encoding. */
+  counts: string;
+  count: number;
+  min: number;
+  max: number;
+  /** The exact sum's partials; undefined once it overflowed. */
+  sum: { partials: Float64Array; special: number } | undefined;
 }
 
 /**

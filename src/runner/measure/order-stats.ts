@@ -63,6 +63,21 @@ export class ExactSum {
     return true;
   }
 
+  /** The exact sum so far, as partials and the special values' sum (for {@link merge}). */
+  state(): { partials: Float64Array; special: number } {
+    return { partials: this.#partials.slice(0, this.#count), special: this.#special };
+  }
+
+  /**
+   * Adds another sum's {@link state}: exactly, so merged sums round as one sum of every value
+   * would. Returns false as {@link add} does when the running sum overflows.
+   */
+  merge(other: { partials: Float64Array; special: number }): boolean {
+    this.#special += other.special;
+    for (const partial of other.partials) if (!this.add(partial)) return false;
+    return true;
+  }
+
   /** The correctly rounded sum of the values added. */
   value(): number {
     const special = this.#special;

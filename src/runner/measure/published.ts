@@ -44,6 +44,20 @@ export class PublishedAlerts {
     else early.push(receivedAt);
   }
 
+  /** Every acknowledged alert in order, and the early arrivals held (for {@link merge}). */
+  export(): PublishedState {
+    return { alerts: [...this.#byId.values()], early: [...this.#early] };
+  }
+
+  /**
+   * Adds alerts another recorder saw acknowledged ({@link export}): a fleet split by user, so
+   * no alert is in both.
+   */
+  merge(state: PublishedState): void {
+    for (const published of state.alerts) this.add(published);
+    for (const [id, times] of state.early) for (const at of times) this.holdEarly(id, at);
+  }
+
   get(id: string): Published | undefined {
     return this.#byId.get(id);
   }
@@ -61,4 +75,10 @@ export class PublishedAlerts {
   idsOf(userId: string): readonly string[] {
     return this.#byUser.get(userId) ?? NO_IDS;
   }
+}
+
+/** {@link PublishedAlerts} as plain data (structured-cloneable). */
+export interface PublishedState {
+  alerts: Published[];
+  early: Array<[id: string, receivedAt: number[]]>;
 }

@@ -13,6 +13,15 @@ import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
 import { FleetCounts, type FleetSnapshot } from './fleet-counts.js';
+import {
+  mergeByTime,
+  mergePairedByTime,
+  mergeTimes,
+  replaceContents,
+  type RecordingState,
+  type TrackState,
+  type TrendState,
+} from './recording-state.js';
 
 export type { FleetSnapshot } from './fleet-counts.js';
 
@@ -47,28 +56,8 @@ interface Split {
   fault: number;
 }
 
-interface ClientTrack {
-  index: number;
-  userId: string;
-  state: ClientStateName;
-  poor: boolean;
-  /** Start of the current segment of observed time; undefined before connect(). */
-  since: number | undefined;
-  /** When the connection was lost (start of a reconnect episode). */
-  lostAt: number | undefined;
-  /**
-   * When the connection was lost, kept through `failed` until the next connection (which
-   * then has a backlog to catch up on, also after the app's manual reconnect).
-   */
-  backlogSince: number | undefined;
-  /** When the client last stopped being connected while meant to be (undefined: connected). */
-  downSince: number | undefined;
-  /** Alert ids delivered to this client, with when the first copy arrived (clock ms). */
-  delivered: Map<string, number>;
-  everConnected: boolean;
-  /** How the connection travels (the last connection's, once one opened). */
-  transport: 'websocket' | 'polling' | undefined;
-}
+/** One client as the recorder follows it. */
+type ClientTrack = TrackState;
 
 /** What happened to one reconnect episode. */
 export interface Episode {
@@ -94,7 +83,7 @@ export class FleetRecorder {
   readonly windows = new RunWindows();
   readonly #clock: Clock;
   readonly #tracks: ClientTrack[] = [];
-  readonly #counts = new FleetCounts();
+  #counts = new FleetCounts();
   readonly #published = new PublishedAlerts();
   readonly #faults: FaultRecord[] = [];
   readonly #unsubscribers: Array<() => void> = [];
@@ -129,6 +118,7 @@ export class FleetRecorder {
   /** Backoff delays of the first client that had to reconnect, in order (the schedule). */
   readonly backoffSchedule: Array<{ attempt: number; delayMs: number }> = [];
   #scheduleOf: number | undefined;
+  #scheduleAt: number | undefined;
   readonly opens: number[] = [];
   readonly missed: TimedValue[] = [];
   readonly duplicates: number[] = [];
@@ -220,12 +210,16 @@ export class FleetRecorder {
     this.#observedMs.steady = 0;
     this.#observedMs.fault = 0;
     this.attempts.length = 0;
+    this.#warmupOpens = [...this.opens];
+    this.#warmupFromMs = warmupFromMs;
     this.warmup = warmupHerdOf(this.opens, warmupFromMs);
     this.opens.length = 0;
   }
 
   /** The warm-up's herd (every client connecting at once), set by {@link markStart}. */
   warmup: WarmupHerd = warmupHerdOf([]);
+  #warmupOpens: number[] = [];
+  #warmupFromMs: number | undefined;
 
   /**
    * Follows `client` (index `index`, user `userId`) from now on. A client in another process
@@ -410,6 +404,127 @@ export class FleetRecorder {
     return this.#endAt;
   }
 
+  /** The trends, in {@link TREND_METRICS}' order. */
+  get #trends(): TrendSeries[] {
+    return [
+      this.reconnectDurations,
+      this.pongRtts,
+      this.alertLatencies,
+      this.detections,
+      this.catchUps,
+    ];
+  }
+
+  /**
+   * What this finished recording holds about its clients, as plain data: what
+   * {@link mergeRecordings} takes from the recorders of the rest of a fleet split over threads.
+   */
+  exportRecording(): RecordingState {
+    return {
+      tracks: this.#tracks,
+      published: this.#published.export(),
+      trends: this.#trends.map((series) => series.export()),
+      episodes: this.episodes,
+      disconnections: this.disconnections,
+      disconnectionCauses: this.disconnectionCauses,
+      attempts: this.attempts,
+      heartbeatTimeouts: this.heartbeatTimeouts,
+      poorTransitions: this.poorTransitions,
+      backoffSchedule: { at: this.#scheduleAt, entries: this.backoffSchedule },
+      opens: this.opens,
+      missed: this.missed,
+      duplicates: this.duplicates,
+      deliveries: this.deliveries,
+      plannedDisconnections: this.plannedDisconnections,
+      policyCloses: this.policyCloses,
+      historyResets: this.historyResets,
+      fallbacks: this.fallbacks,
+      connectedMs: { ...this.#connectedMs },
+      observedMs: { ...this.#observedMs },
+      epochs: [...this.epochs],
+      foreignDeliveries: this.foreignDeliveries,
+      warmupOpens: this.#warmupOpens,
+    };
+  }
+
+  /**
+   * Takes in the finished recordings of the rest of a fleet split by user over threads (each
+   * recorder followed its own clients, on the same virtual clock, through the same run): this
+   * recorder then reads as one that had followed every client. Counts and times add, trends
+   * merge, events interleave by time (ties: this recorder's first, then `parts` in order).
+   */
+  mergeRecordings(parts: readonly RecordingState[]): void {
+    if (this.#endAt === undefined) {
+      throw new Error('FleetRecorder.mergeRecordings: finish() this recording first');
+    }
+    const all = [this.exportRecording(), ...parts];
+    const tracks = all.flatMap((p) => p.tracks).sort((a, b) => a.index - b.index);
+    replaceContents(this.#tracks, tracks);
+    this.#counts = new FleetCounts();
+    for (const track of tracks) this.#counts.add(track, true);
+    for (const part of parts) this.#published.merge(part.published);
+    this.#trends.forEach((series, i) => {
+      for (const part of parts) mergeTrend(series, part.trends[i]!);
+    });
+    replaceContents(
+      this.episodes,
+      mergeByTime(
+        all.map((p) => p.episodes as Episode[]),
+        (e) => e.at,
+      ),
+    );
+    const disconnections = mergePairedByTime(
+      all.map((p) => ({ times: p.disconnections, items: p.disconnectionCauses })),
+    );
+    replaceContents(this.disconnections, disconnections.times);
+    replaceContents(this.disconnectionCauses, disconnections.items);
+    replaceContents(
+      this.attempts,
+      mergeByTime(
+        all.map((p) => p.attempts),
+        (a) => a.at,
+      ),
+    );
+    replaceContents(
+      this.missed,
+      mergeByTime(
+        all.map((p) => p.missed),
+        (m) => m.at,
+      ),
+    );
+    const times = (pick: (p: RecordingState) => number[], target: number[]) =>
+      replaceContents(target, mergeTimes(all.map(pick)));
+    times((p) => p.heartbeatTimeouts, this.heartbeatTimeouts);
+    times((p) => p.poorTransitions, this.poorTransitions);
+    times((p) => p.opens, this.opens);
+    times((p) => p.duplicates, this.duplicates);
+    times((p) => p.deliveries, this.deliveries);
+    times((p) => p.plannedDisconnections, this.plannedDisconnections);
+    times((p) => p.policyCloses, this.policyCloses);
+    times((p) => p.historyResets, this.historyResets);
+    times((p) => p.fallbacks, this.fallbacks);
+    // The schedule of the first client of the whole fleet that had to reconnect.
+    const first = all
+      .filter((p) => p.backoffSchedule.at !== undefined)
+      .reduce<RecordingState | undefined>(
+        (best, p) =>
+          best === undefined || p.backoffSchedule.at! < best.backoffSchedule.at! ? p : best,
+        undefined,
+      );
+    this.#scheduleAt = first?.backoffSchedule.at;
+    replaceContents(this.backoffSchedule, [...(first?.backoffSchedule.entries ?? [])]);
+    for (const part of parts) {
+      this.#connectedMs.steady += part.connectedMs.steady;
+      this.#connectedMs.fault += part.connectedMs.fault;
+      this.#observedMs.steady += part.observedMs.steady;
+      this.#observedMs.fault += part.observedMs.fault;
+      for (const epoch of part.epochs) this.epochs.add(epoch);
+      this.foreignDeliveries += part.foreignDeliveries;
+    }
+    this.#warmupOpens = mergeTimes(all.map((p) => p.warmupOpens));
+    if (this.#observed) this.warmup = warmupHerdOf(this.#warmupOpens, this.#warmupFromMs);
+  }
+
   /** Clock time the recording ended (now while running). */
   get endAt(): number {
     return this.#endAt ?? this.#clock.now();
@@ -491,6 +606,7 @@ export class FleetRecorder {
     if (change.reason === 'heartbeat-timeout') this.heartbeatTimeouts.push(at);
     if (change.to === 'reconnecting' && change.delayMs !== undefined && this.#observing(at)) {
       this.#scheduleOf ??= track.index;
+      this.#scheduleAt ??= at;
       if (this.#scheduleOf === track.index && this.backoffSchedule.length < 100) {
         this.backoffSchedule.push({ attempt: change.attempt, delayMs: change.delayMs });
       }
@@ -558,6 +674,17 @@ export class FleetRecorder {
           ? serverTime
           : this.#published.get(alert.id)?.publishedAt;
     if (publishedAt !== undefined) this.alertLatencies.push(now, Math.max(0, now - publishedAt));
+  }
+}
+
+// Adds a part's trend to the same trend here, both kept the same way.
+function mergeTrend(series: TrendSeries, state: TrendState): void {
+  if (series instanceof HistogramSeries && state.kind === 'histogram') series.merge(state);
+  else if (series instanceof SampleSeries && state.kind === 'samples') series.merge(state);
+  else {
+    throw new Error(
+      `FleetRecorder.mergeRecordings: a trend kept as ${state.kind} there is kept the other way here`,
+    );
   }
 }
 

@@ -98,6 +98,25 @@ export class SampleSeries {
     }
   }
 
+  /** Every sample, as plain data another thread can {@link merge}. */
+  export(): SampleState {
+    return {
+      kind: 'samples',
+      at: this.#at === undefined ? undefined : joined(this.#at, this.#length),
+      values: joined(this.#value, this.#length),
+    };
+  }
+
+  /** Appends another series' samples ({@link export}) after this one's. */
+  merge(state: SampleState): void {
+    if ((state.at === undefined) !== (this.#at === undefined)) {
+      throw new Error('SampleSeries.merge: one series keeps times and the other does not');
+    }
+    for (let i = 0; i < state.values.length; i++) {
+      this.push(state.at?.[i] ?? Number.NaN, state.values[i]!);
+    }
+  }
+
   /** The samples as objects (for tests and small series). */
   toArray(): Array<{ at: number; value: number }> {
     const out: Array<{ at: number; value: number }> = [];
@@ -110,5 +129,26 @@ export class SampleSeries {
 function grown(chunk: Float64Array): Float64Array {
   const out = new Float64Array(Math.min(CHUNK, chunk.length * 4));
   out.set(chunk);
+  return out;
+}
+
+/** A {@link SampleSeries} as plain data (structured-cloneable). */
+export interface SampleState {
+  kind: 'samples';
+  /** Times, in order; undefined for a series that keeps values only. */
+  at: Float64Array | undefined;
+  values: Float64Array;
+}
+
+// The first `length` values of `chunks`, in one array.
+function joined(chunks: readonly Float64Array[], length: number): Float64Array {
+  const out = new Float64Array(length);
+  let n = 0;
+  for (const chunk of chunks) {
+    const take = Math.min(chunk.length, length - n);
+    out.set(take === chunk.length ? chunk : chunk.subarray(0, take), n);
+    n += take;
+    if (n === length) break;
+  }
   return out;
 }

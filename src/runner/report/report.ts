@@ -166,6 +166,11 @@ export interface RunReport {
   simulation?: {
     events: number;
     /**
+     * Threads the fleet was split over, by user, when more than one: the report is the same for
+     * the same seed and shard count (each shard draws its own network and faults).
+     */
+    shards?: number;
+    /**
      * How the trends' percentiles were taken when some were kept as streaming histograms: each
      * lies within `relative` of the exact nearest-rank value plus `absoluteSeconds`, either
      * way; counts, min, max and averages are exact. Absent when every trend was exact.

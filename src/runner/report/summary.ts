@@ -64,6 +64,14 @@ function rows(report: RunReport): Array<[string, string]> {
         ] as Array<[string, string]>)
       : []),
     ['pong RTT (s)', dist(m.pong_rtt_seconds)],
+    ...(report.simulation?.shards === undefined
+      ? []
+      : ([
+          [
+            'shards',
+            `the fleet split by user over ${report.simulation.shards} threads (the same seed and count give this report)`,
+          ],
+        ] as Array<[string, string]>)),
     ...(report.simulation?.percentiles === undefined
       ? []
       : ([['percentiles', describeHistograms(report.simulation.percentiles)]] as Array<
