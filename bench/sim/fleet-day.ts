@@ -7,9 +7,12 @@
 //   pings-10k  steady state with 5 s pings, 10,000 clients × 24 h (172 M round trips): ≤ 60 s,
 //              2 GiB
 //   day-100k   the fleet-day at 100,000 clients × 24 h: ≤ 300 s, 8 GiB
+//   day-100k-s2  the same day split over 2 shards (`stormwatch sim --shards 2`): one thread a
+//              shard, each with half the users; same targets
 // Prints wall time, events/s, client-hours per wall second and peak RSS, medians over rounds.
 //
-//   npx tsx bench/sim/fleet-day.ts [--cases day-10k,pings-10k,day-100k] [--rounds 1] [--hours 24]
+//   npx tsx bench/sim/fleet-day.ts [--cases day-10k,pings-10k,day-100k,day-100k-s2] [--rounds 1]
+//     [--hours 24]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +24,7 @@ const DIST = new URL('../../dist/', import.meta.url);
 
 const { values } = parseArgs({
   options: {
-    cases: { type: 'string', default: 'day-10k,pings-10k,day-100k' },
+    cases: { type: 'string', default: 'day-10k,pings-10k,day-100k,day-100k-s2' },
     rounds: { type: 'string', default: '1' },
     hours: { type: 'string', default: '24' },
     child: { type: 'string' },
@@ -92,6 +95,8 @@ thresholds:
 
 interface Case {
   clients: number;
+  /** Threads the fleet is split over (default 1). */
+  shards?: number;
   scenario: (clients: number, hours: number) => string;
   /** Targets at 24 h. */
   maxWallS: number;
@@ -101,6 +106,13 @@ const CASES: Record<string, Case> = {
   'day-10k': { clients: 10_000, scenario: fleetDay, maxWallS: 60, maxRssMiB: 2048 },
   'pings-10k': { clients: 10_000, scenario: pingsDay, maxWallS: 60, maxRssMiB: 2048 },
   'day-100k': { clients: 100_000, scenario: fleetDay, maxWallS: 300, maxRssMiB: 8192 },
+  'day-100k-s2': {
+    clients: 100_000,
+    shards: 2,
+    scenario: fleetDay,
+    maxWallS: 300,
+    maxRssMiB: 8192,
+  },
 };
 
 interface Figures {
@@ -123,10 +135,10 @@ interface Figures {
 async function measure(name: string, hours: number): Promise<Figures> {
   const { parseScenario } = (await import(new URL('runner/index.js', DIST).href)) as typeof Runner;
   const { simulateInWorker } = (await import(new URL('sim/index.js', DIST).href)) as typeof Sim;
-  const { clients, scenario: text } = CASES[name]!;
+  const { clients, shards = 1, scenario: text } = CASES[name]!;
   const scenario = parseScenario(text(clients, hours), `bench/sim/${name}.yaml`);
   const start = performance.now();
-  const result = await simulateInWorker(scenario, { progressEveryMs: 600_000 });
+  const result = await simulateInWorker(scenario, { progressEveryMs: 600_000, shards });
   const wallS = (performance.now() - start) / 1000;
   const r = result.report;
   return {
@@ -215,8 +227,12 @@ if (values.child !== undefined) {
       peer === undefined || name === 'day-10k'
         ? ''
         : ` · ${fmt(clientHours / f.wallS / ((peer.clients * peer.virtualHours) / peer.wallS), 2)}× the 10k day's client-hours/s`;
+    // A sharded case against the same fleet on one thread, when both ran.
+    const alone = c.shards === undefined ? undefined : medians.get(name.replace(/-s\d+$/, ''));
+    const vsAlone =
+      alone === undefined ? '' : ` · ${fmt(alone.wallS / f.wallS, 2)}× as fast as on one thread`;
     console.log(
-      `  ${name.padEnd(9)} ${fmt(f.wallS, 1)} s · ${fmt(f.events / f.wallS)} events/s · ${fmt(clientHours / f.wallS)} client-hours/s · ${fmt(f.peakRssMiB)} MiB${vsPeer} — target ≤ ${c.maxWallS} s and ${fmt(c.maxRssMiB)} MiB${hours >= 24 ? `: ${met ? 'met' : 'MISSED'}` : ' (judged at 24 h only)'}`,
+      `  ${name.padEnd(11)} ${fmt(f.wallS, 1)} s · ${fmt(f.events / f.wallS)} events/s · ${fmt(clientHours / f.wallS)} client-hours/s · ${fmt(f.peakRssMiB)} MiB${vsPeer}${vsAlone} — target ≤ ${c.maxWallS} s and ${fmt(c.maxRssMiB)} MiB${hours >= 24 ? `: ${met ? 'met' : 'MISSED'}` : ' (judged at 24 h only)'}`,
     );
   }
 }

@@ -23,6 +23,8 @@ export class ShardRecorder extends FleetRecorder {
   readonly #clock: Clock;
   readonly #onAbort: () => void;
   #merged = false;
+  /** The fleet's published alerts as last summed, and when (virtual ms). */
+  #published: { at: number; count: number } | undefined;
 
   /**
    * @param onAbort called (in every shard at the same meeting) once the parent asked to stop
@@ -51,7 +53,9 @@ export class ShardRecorder extends FleetRecorder {
       own.byState.failed,
       own.poor,
       own.polling,
+      super.publishedCount,
     ]);
+    this.#published = { at: this.#clock.now(), count: s[8]! };
     return {
       total: s[0]!,
       byState: {
@@ -73,7 +77,13 @@ export class ShardRecorder extends FleetRecorder {
 
   override get publishedCount(): number {
     const own = super.publishedCount;
-    return this.#merged ? own : this.sum(Reading.PUBLISHED, [own])[0]!;
+    if (this.#merged) return own;
+    // The progress line reads it right after the counts, at the same virtual time: one meeting.
+    const now = this.#clock.now();
+    if (this.#published?.at === now) return this.#published.count;
+    const count = this.sum(Reading.PUBLISHED, [own])[0]!;
+    this.#published = { at: now, count };
+    return count;
   }
 
   override finish(): number {
