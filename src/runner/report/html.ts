@@ -181,7 +181,7 @@ export function renderHtml(report: RunReport, assets: HtmlAssets): string {
   const hasTimeline = report.timeline !== undefined && report.timeline.connected.length > 0;
   const backoff = report.metrics.backoff_schedule_seconds;
   const meta = [
-    `${report.mode === 'sim' ? 'simulation' : 'real run'}`,
+    `${report.mode === 'sim' ? 'simulation' : 'real run'}${report.simulation?.shards === undefined ? '' : ` over ${report.simulation.shards} shards`}`,
     `${report.clients} clients (${report.users} users)`,
     `seed ${report.seed}`,
     `time scale ${report.timeScale}`,

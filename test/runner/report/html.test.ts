@@ -37,6 +37,17 @@ describe('renderHtml', () => {
     expect(html).toContain('<title>Proxy down, exact backoff schedule — PASS</title>');
   });
 
+  it('says how many shards a sharded simulation ran on', () => {
+    expect(renderHtml(copy(), ASSETS)).toMatch(/> · simulation · 10 clients/);
+    const sharded = renderHtml(
+      copy((r) => {
+        r.simulation = { ...r.simulation!, shards: 3 };
+      }),
+      ASSETS,
+    );
+    expect(sharded).toMatch(/> · simulation over 3 shards · 10 clients/);
+  });
+
   it('shows a failed verdict in red with its reason', () => {
     const html = renderHtml(
       copy((r) => {
