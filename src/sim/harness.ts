@@ -71,6 +71,9 @@ const ID_STREAM = 0x69647321;
 const FAULT_STREAM = 0x66617531;
 const PUBLISHER_STREAM = 0x5eed; // the real harness's
 
+/** How often, in virtual ms, shards check that a call has settled in all of them. */
+export const SHARD_POLL_MS = 10;
+
 /** Entries each simulated client keeps in its own timeline and RTT log: none (see below). */
 const SIM_CLIENT_LOG_ENTRIES = 0;
 
@@ -261,7 +264,7 @@ export class SimHarness implements Harness {
   }
 
   async stopServer(graceful: boolean): Promise<void> {
-    await this.#server.stop(graceful);
+    await this.#wholeFleet(this.#server.stop(graceful));
     await this.#controlCall();
   }
 
@@ -275,11 +278,43 @@ export class SimHarness implements Harness {
   }
 
   stopPublisher(): Promise<void> {
-    return this.#publisher.stop();
+    return this.#wholeFleet(this.#publisher.stop());
   }
 
   burst(count: number): Promise<void> {
-    return this.#publisher.burst(count);
+    return this.#wholeFleet(this.#publisher.burst(count));
+  }
+
+  /**
+   * Settles when `work` has settled in every shard (at once when not sharded). A graceful stop
+   * drains each shard's own sockets and a publish waits out a refused try, so the same call
+   * ends at different virtual times in different shards; they must go on from the same one.
+   * Each shard checks at once and then every {@link SHARD_POLL_MS} of virtual time, meeting
+   * the others, until none is still at it; it rejects in every shard if it did in any.
+   */
+  async #wholeFleet(work: Promise<void>): Promise<void> {
+    const shard = this.#shard;
+    if (shard === undefined || shard.count === 1) return work;
+    const outcome: { state: 'pending' | 'done' | 'failed'; error?: unknown } = { state: 'pending' };
+    work.then(
+      () => (outcome.state = 'done'),
+      (error: unknown) => {
+        outcome.state = 'failed';
+        outcome.error = error;
+      },
+    );
+    for (let waitMs = 0; ; waitMs = SHARD_POLL_MS) {
+      // A timer of the driver's clock: microtasks the work started settle before it fires.
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, waitMs));
+      const [pending, failed] = shard.sum(
+        [outcome.state === 'pending' ? 1 : 0, outcome.state === 'failed' ? 1 : 0],
+        this.#simClock.now(),
+        Reading.SETTLED,
+      ).sums;
+      if (pending! > 0) continue;
+      if (failed! === 0) return;
+      throw outcome.error ?? new Error('the same call failed in another shard of the simulation');
+    }
   }
 
   async revokeTokens(): Promise<void> {

@@ -8,6 +8,8 @@ export enum Reading {
   UNDELIVERED = 2,
   PUBLISHED = 3,
   RECONNECT_STOPPED = 4,
+  /** Whether a harness call has settled (see `SimHarness`). */
+  SETTLED = 5,
 }
 
 /**
