@@ -295,12 +295,12 @@ export class SimHarness implements Harness {
   async #wholeFleet(work: Promise<void>): Promise<void> {
     const shard = this.#shard;
     if (shard === undefined || shard.count === 1) return work;
-    const outcome: { state: 'pending' | 'done' | 'failed'; error?: unknown } = { state: 'pending' };
+    const outcome: { state: 'pending' | 'done' | 'failed'; error?: Error } = { state: 'pending' };
     work.then(
       () => (outcome.state = 'done'),
       (error: unknown) => {
         outcome.state = 'failed';
-        outcome.error = error;
+        outcome.error = error instanceof Error ? error : new Error(String(error));
       },
     );
     for (let waitMs = 0; ; waitMs = SHARD_POLL_MS) {
