@@ -28,8 +28,7 @@ import { SimNetwork } from './network.js';
 import { SimServer } from './server.js';
 import { startSimFault } from './sim-faults.js';
 import { mintSimToken } from './tokens.js';
-import { Reading } from './shard/recorder.js';
-import type { ShardSync } from './shard/sync.js';
+import { Reading, type ShardMeeting } from './shard/meeting.js';
 import type { SimToxic } from './toxics/index.js';
 
 /** Base URL the simulated fleet connects to (nothing resolves it: the links are virtual). */
@@ -62,7 +61,7 @@ export interface SimHarnessOptions {
    * users `u` with `u mod count === index` (their own seeds, as in the whole fleet), the server
    * for those users, and the publisher's alerts to them.
    */
-  shard?: ShardSync | undefined;
+  shard?: ShardMeeting | undefined;
 }
 
 // Seeds of the independent random streams, mixed with the scenario's seed.
@@ -71,7 +70,7 @@ const ID_STREAM = 0x69647321;
 const FAULT_STREAM = 0x66617531;
 const PUBLISHER_STREAM = 0x5eed; // the real harness's
 
-/** How often, in virtual ms, shards check that a call has settled in all of them. */
+/** How often, in scenario ms, shards check that a call has settled in all of them. */
 export const SHARD_POLL_MS = 10;
 
 /** Entries each simulated client keeps in its own timeline and RTT log: none (see below). */
@@ -91,14 +90,17 @@ export class SimHarness implements Harness {
   readonly #server: SimServer;
   readonly #publisher: Publisher;
   readonly #clients: Client[] = [];
-  /** The fleet index of each of {@link #clients}. */
-  readonly #indices: number[] = [];
+  /** Clients of the whole fleet (a shard runs some of them). */
+  readonly #fleetSize: number;
+  readonly #timeScale: number;
   readonly #faultRandom: () => number;
-  readonly #shard: ShardSync | undefined;
+  readonly #shard: ShardMeeting | undefined;
   #toxicCounter = 0;
 
   constructor(scenario: Scenario, recorder: FleetRecorder, options: SimHarnessOptions) {
     const config = scenario.config;
+    this.#fleetSize = config.clients;
+    this.#timeScale = config.timeScale;
     const scale = config.timeScale;
     const clock = options.clock;
     this.#simClock = clock;
@@ -107,12 +109,15 @@ export class SimHarness implements Harness {
     const markAsync = () => this.#driver.markAsync();
     const shard = options.shard;
     this.#shard = shard;
-    // Each shard draws its own ids, network and faults (the whole fleet's streams when alone).
-    const streamSeed = (stream: number) =>
+    // Each shard draws its own ids (alerts are known by id when the recordings merge). A
+    // client's network is drawn per connection from the client's index, and the sim faults
+    // are drawn over the whole fleet in every shard, each acting on its own clients: the same
+    // as on one thread.
+    const idSeed =
       shard === undefined || shard.count === 1
-        ? config.seed ^ stream
-        : (config.seed ^ stream ^ Math.imul(shard.index + 1, 0x9e3779b9)) >>> 0;
-    const createId = createSeededIds(createSeededRandom(streamSeed(ID_STREAM)));
+        ? config.seed ^ ID_STREAM
+        : (config.seed ^ ID_STREAM ^ Math.imul(shard.index + 1, 0x9e3779b9)) >>> 0;
+    const createId = createSeededIds(createSeededRandom(idSeed));
 
     const intervalMs = (config.client.pingIntervalMs ?? 30_000) * scale;
     const timeoutMs = (config.client.pongTimeoutMs ?? 10_000) * scale;
@@ -136,13 +141,13 @@ export class SimHarness implements Harness {
     this.#server.start();
     this.#network = new SimNetwork({
       clock,
-      seed: streamSeed(NETWORK_STREAM),
+      seed: config.seed ^ NETWORK_STREAM,
       baseLatencyMs: options.baseLatencyMs ?? DEFAULT_BASE_LATENCY_MS,
       server: this.#server,
       markAsync,
       echoes: options.echoes ?? true,
     });
-    this.#faultRandom = createSeededRandom(streamSeed(FAULT_STREAM));
+    this.#faultRandom = createSeededRandom(config.seed ^ FAULT_STREAM);
 
     // User u's clients are u, u + users, u + 2 × users...: a shard holds whole users.
     const inShard = (i: number) =>
@@ -185,7 +190,6 @@ export class SimHarness implements Harness {
       });
       recorder.attach(i, userId, client);
       this.#clients.push(client);
-      this.#indices.push(i);
     }
   }
 
@@ -240,7 +244,7 @@ export class SimHarness implements Harness {
       clock: this.#simClock,
       random: this.#faultRandom,
       network: this.#network,
-      clients: this.#indices,
+      clients: this.#fleetSize,
     });
     await this.#controlCall();
     return async () => {
@@ -289,7 +293,7 @@ export class SimHarness implements Harness {
    * Settles when `work` has settled in every shard (at once when not sharded). A graceful stop
    * drains each shard's own sockets and a publish waits out a refused try, so the same call
    * ends at different virtual times in different shards; they must go on from the same one.
-   * Each shard checks at once and then every {@link SHARD_POLL_MS} of virtual time, meeting
+   * Each shard checks at once and then every {@link SHARD_POLL_MS} of scenario time, meeting
    * the others, until none is still at it; it rejects in every shard if it did in any.
    */
   async #wholeFleet(work: Promise<void>): Promise<void> {
@@ -303,14 +307,13 @@ export class SimHarness implements Harness {
         outcome.error = error instanceof Error ? error : new Error(String(error));
       },
     );
-    for (let waitMs = 0; ; waitMs = SHARD_POLL_MS) {
+    for (let waitMs = 0; ; waitMs = SHARD_POLL_MS * this.#timeScale) {
       // A timer of the driver's clock: microtasks the work started settle before it fires.
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, waitMs));
-      const [pending, failed] = shard.sum(
-        [outcome.state === 'pending' ? 1 : 0, outcome.state === 'failed' ? 1 : 0],
-        this.#simClock.now(),
-        Reading.SETTLED,
-      ).sums;
+      const [pending, failed] = shard.meet(Reading.SETTLED, [
+        outcome.state === 'pending' ? 1 : 0,
+        outcome.state === 'failed' ? 1 : 0,
+      ]);
       if (pending! > 0) continue;
       if (failed! === 0) return;
       throw outcome.error ?? new Error('the same call failed in another shard of the simulation');
@@ -331,9 +334,7 @@ export class SimHarness implements Harness {
 
   reconnectStopped(): number {
     const own = reconnectStopped(this.#clients);
-    return this.#shard === undefined
-      ? own
-      : this.#shard.sum([own], this.#simClock.now(), Reading.RECONNECT_STOPPED).sums[0]!;
+    return this.#shard === undefined ? own : this.#shard.meet(Reading.RECONNECT_STOPPED, [own])[0]!;
   }
 
   settle(): void {

@@ -69,9 +69,10 @@ export class SimWorkerError extends Error {
 export interface SimulateInWorkerOptions extends Omit<SimulateOptions, 'shard'> {
   /**
    * Threads to split the fleet over, by user (default 1): each simulates its users' clients and
-   * the server's part for them, and they meet wherever the run reads the whole fleet. The same
-   * seed and shard count give the same report; a different count gives another draw of the
-   * network and faults (see `SimHarness`).
+   * the server's part for them, and they meet wherever the run reads the whole fleet. Each
+   * client's network and faults are those of one thread, so the report is one thread's but
+   * where the shards wait for each other (see `SimHarness`); the same seed and shard count
+   * give the same report.
    */
   shards?: number | undefined;
 }
@@ -137,6 +138,14 @@ export async function simulateInWorker(
   try {
     const results = await Promise.all(runs);
     const first = results[0]!;
+    // Shard 0's report judges the merged fleet; an error only another shard met (a rollback
+    // that failed there) must not be lost with that shard's own report.
+    const erred = results.findIndex((r) => r.report.verdict === 'error');
+    if (erred > 0 && first.report.verdict !== 'error') {
+      first.report.verdict = 'error';
+      first.report.reason = `shard ${erred}: ${results[erred]!.report.reason ?? 'error'}`;
+      first.exitCode = results[erred]!.exitCode;
+    }
     const events = results.reduce((n, r) => n + r.events, 0);
     if (first.report.simulation !== undefined) first.report.simulation.events = events;
     return {

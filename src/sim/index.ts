@@ -21,6 +21,7 @@ export {
 export { SimHarness, SIM_URL, DEFAULT_BASE_LATENCY_MS, type SimHarnessOptions } from './harness.js';
 export { SimDriver } from './driver.js';
 export { ShardRecorder } from './shard/recorder.js';
+export { createShardMeeting, Reading, type ShardMeeting } from './shard/meeting.js';
 export {
   createShardLinks,
   ShardSync,

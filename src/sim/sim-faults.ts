@@ -8,8 +8,7 @@ export interface SimFaultTarget {
   /** Seeded; only the sim faults draw from it, so they do not shift other random choices. */
   random: Random;
   network: SimNetwork;
-  /** The fleet indices of the clients simulated here (every client, or a shard's), ascending. */
-  clients: readonly number[];
+  clients: number;
 }
 
 /**
@@ -45,14 +44,14 @@ export function startSimFault(
 }
 
 function startDrops(mtbfMs: number, { clock, random, network, clients }: SimFaultTarget) {
-  if (!(mtbfMs > 0) || clients.length === 0) return () => undefined;
-  const meanGapMs = mtbfMs / clients.length;
+  if (!(mtbfMs > 0) || clients === 0) return () => undefined;
+  const meanGapMs = mtbfMs / clients;
   let timer: TimerHandle | undefined;
   const next = (): void => {
     // Exponential gap: -ln(1 - u) · mean, u in [0, 1).
     timer = clock.setTimeout(
       () => {
-        network.drop(clients[Math.floor(random() * clients.length)]!);
+        network.drop(Math.floor(random() * clients));
         next();
       },
       -Math.log(1 - random()) * meanGapMs,
@@ -97,11 +96,11 @@ function startDiurnalLatency(
 }
 
 function startOutage(fraction: number, { random, network, clients }: SimFaultTarget) {
-  const count = Math.round(fraction * clients.length);
+  const count = Math.round(fraction * clients);
   // A partial Fisher–Yates shuffle picks `count` distinct clients.
-  const order = [...clients];
+  const order = Array.from({ length: clients }, (_, i) => i);
   for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random() * (clients.length - i));
+    const j = i + Math.floor(random() * (clients - i));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const hit = order.slice(0, count).sort((a, b) => a - b);

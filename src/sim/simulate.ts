@@ -12,6 +12,7 @@ import {
 } from '../runner/index.js';
 import { SimDriver } from './driver.js';
 import { SimHarness } from './harness.js';
+import { createShardMeeting } from './shard/meeting.js';
 import { ShardRecorder } from './shard/recorder.js';
 import type { ShardSync } from './shard/sync.js';
 
@@ -89,17 +90,19 @@ export async function simulate(
   const shard = options.shard;
   // A shard stops where every shard learns of the abort: at a meeting, at one virtual time.
   const shardAbort = new AbortController();
+  const meeting =
+    shard === undefined ? undefined : createShardMeeting(shard, clock, () => shardAbort.abort());
   const recorder =
-    shard === undefined
+    meeting === undefined
       ? new FleetRecorder(clock, { histograms })
-      : new ShardRecorder(clock, shard, () => shardAbort.abort(), { histograms });
+      : new ShardRecorder(clock, meeting, { histograms });
   const signal = shard === undefined ? options.signal : shardAbort.signal;
   const harness = new SimHarness(scenario, recorder, {
     clock,
     driver,
     baseLatencyMs: options.baseLatencyMs,
     echoes: options.echoes ?? true,
-    shard,
+    shard: meeting,
   });
   const onEvent = options.onEvent;
   try {

@@ -6,6 +6,7 @@ import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Report {
   verdict: string;
+  faults: Array<{ name: string; start: number; end: number | null }>;
   clients: number;
   alerts: { published: number; expected: number; delivered: number; lost: number };
   metrics: { planned_disconnections: number; reconnect_episodes: { recovered: number } };
@@ -57,15 +58,19 @@ describe('stormwatch sim --shards', () => {
         expect(sharded.steadyState.before).toEqual([
           expect.objectContaining({ actual: 300, met: true }),
         ]);
-        // Every shard draws the publisher's alerts as the whole fleet's does and sends its own.
-        expect(sharded.alerts.published).toBe(one.alerts.published);
-        expect(sharded.alerts.expected).toBe(one.alerts.expected);
         expect(sharded.alerts.delivered).toBe(sharded.alerts.expected);
-        expect(sharded.alerts.lost).toBe(0);
-        // Every client was asked back once by the restart and came back, in either run.
         expect(sharded.metrics.planned_disconnections).toBe(300);
-        expect(one.metrics.planned_disconnections).toBe(300);
-        expect(sharded.metrics.reconnect_episodes.recovered).toBe(300);
+        // Each client has its own network and the publisher draws the same alerts, so the
+        // sharded run is the one-thread run: only the graceful stop, which the shards end
+        // together at a 10 ms step, ends up to 10 ms later.
+        const apart = (r: Report) => ({ ...r, simulation: undefined, faults: undefined });
+        expect(apart(sharded)).toEqual(apart(one));
+        expect(sharded.faults).toHaveLength(one.faults.length);
+        sharded.faults.forEach((fault, i) => {
+          expect(fault.start).toBe(one.faults[i]!.start);
+          expect(fault.end! - one.faults[i]!.end!).toBeGreaterThanOrEqual(0);
+          expect(fault.end! - one.faults[i]!.end!).toBeLessThanOrEqual(0.01 + 1e-9);
+        });
         // The shards' timers add up to about the whole fleet's, plus each shard's own copy of
         // the fleet-wide ones (the publisher's schedule, progress, timeline): at 300 clients
         // publishing 5 alerts a second, about a sixth more.

@@ -18,7 +18,7 @@ function diurnal(base: number, peak: number, period: number, startAt = 1_000) {
   startSimFault(
     'latency',
     { base, peak, period },
-    { clock, random: createSeededRandom(1), network, clients: [0] },
+    { clock, random: createSeededRandom(1), network, clients: 1 },
   );
   return { latency: latency!, max };
 }

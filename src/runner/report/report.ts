@@ -167,7 +167,7 @@ export interface RunReport {
     events: number;
     /**
      * Threads the fleet was split over, by user, when more than one: the report is the same for
-     * the same seed and shard count (each shard draws its own network and faults).
+     * the same seed and shard count.
      */
     shards?: number;
     /**

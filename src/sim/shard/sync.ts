@@ -88,6 +88,7 @@ export class ShardSync {
   readonly #values: Float64Array;
   readonly #ports: MessagePort[];
   #meetings = 0;
+  #failure: ShardSyncError | undefined;
   /** Meetings so far. */
   get meetings(): number {
     return this.#meetings;
@@ -115,6 +116,7 @@ export class ShardSync {
     if (values.length > SUM_WIDTH) {
       throw new RangeError(`ShardSync.sum: at most ${SUM_WIDTH} numbers, got ${values.length}`);
     }
+    this.#checkFailed();
     // Two banks in turn: a shard may start the next meeting while another still reads this
     // one's, but not the one after (that needs every shard to have arrived at the next).
     const bank = (this.#meetings & 1) * this.count * SLOTS;
@@ -133,9 +135,14 @@ export class ShardSync {
     for (let s = 0; s < this.count; s++) {
       const base = bank + s * SLOTS;
       if (slots[base + CHECK] !== at || slots[base + TAG] !== tag) {
-        throw new ShardSyncError(
+        // Every shard stops: none may go on to meet or gather with shards out of step.
+        Atomics.store(this.#words, FAILED, 1);
+        Atomics.notify(this.#words, GENERATION);
+        Atomics.notify(this.#words, POSTED);
+        this.#failure = new ShardSyncError(
           `the shards fell out of step at meeting ${this.#meetings}: shard ${this.index} read #${tag} at ${at}, shard ${s} read #${slots[base + TAG]} at ${slots[base + CHECK]}`,
         );
+        throw this.#failure;
       }
       for (let i = 0; i < values.length; i++) sums[i]! += slots[base + i]!;
       aborts += slots[base + ABORT_SEEN]!;
@@ -148,6 +155,7 @@ export class ShardSync {
    * once all arrived; elsewhere, posts it and returns undefined.
    */
   gather<T>(value: T): T[] | undefined {
+    this.#checkFailed();
     if (this.index > 0) {
       this.#ports[0]!.postMessage(value);
       Atomics.add(this.#words, POSTED, 1);
@@ -191,6 +199,8 @@ export class ShardSync {
   }
 
   #checkFailed(): void {
+    // This shard's own finding, again, for whatever the run still tries after it.
+    if (this.#failure !== undefined) throw this.#failure;
     if (Atomics.load(this.#words, FAILED) !== 0) {
       throw new ShardSyncError('another shard of the simulation failed');
     }
