@@ -14,9 +14,8 @@ import { SampleSeries } from './series.js';
 import { RunWindows } from './windows.js';
 import { FleetCounts, type FleetSnapshot } from './fleet-counts.js';
 import {
-  mergeByTime,
-  mergePairedByTime,
-  mergeTimes,
+  EVENT_LISTS,
+  mergeRecordingEvents,
   replaceContents,
   type RecordingState,
   type TrackState,
@@ -466,62 +465,17 @@ export class FleetRecorder {
     this.#trends.forEach((series, i) => {
       for (const part of parts) mergeTrend(series, part.trends[i]!);
     });
-    replaceContents(
-      this.episodes,
-      mergeByTime(
-        all.map((p) => p.episodes as Episode[]),
-        (e) => e.at,
-      ),
-    );
-    const disconnections = mergePairedByTime(
-      all.map((p) => ({ times: p.disconnections, items: p.disconnectionCauses })),
-    );
-    replaceContents(this.disconnections, disconnections.times);
-    replaceContents(this.disconnectionCauses, disconnections.items);
-    replaceContents(
-      this.attempts,
-      mergeByTime(
-        all.map((p) => p.attempts),
-        (a) => a.at,
-      ),
-    );
-    replaceContents(
-      this.missed,
-      mergeByTime(
-        all.map((p) => p.missed),
-        (m) => m.at,
-      ),
-    );
-    const times = (pick: (p: RecordingState) => number[], target: number[]) =>
-      replaceContents(target, mergeTimes(all.map(pick)));
-    times((p) => p.heartbeatTimeouts, this.heartbeatTimeouts);
-    times((p) => p.poorTransitions, this.poorTransitions);
-    times((p) => p.opens, this.opens);
-    times((p) => p.duplicates, this.duplicates);
-    times((p) => p.deliveries, this.deliveries);
-    times((p) => p.plannedDisconnections, this.plannedDisconnections);
-    times((p) => p.policyCloses, this.policyCloses);
-    times((p) => p.historyResets, this.historyResets);
-    times((p) => p.fallbacks, this.fallbacks);
-    // The schedule of the first client of the whole fleet that had to reconnect.
-    const first = all
-      .filter((p) => p.backoffSchedule.at !== undefined)
-      .reduce<RecordingState | undefined>(
-        (best, p) =>
-          best === undefined || p.backoffSchedule.at! < best.backoffSchedule.at! ? p : best,
-        undefined,
-      );
-    this.#scheduleAt = first?.backoffSchedule.at;
-    replaceContents(this.backoffSchedule, [...(first?.backoffSchedule.entries ?? [])]);
-    for (const part of parts) {
-      this.#connectedMs.steady += part.connectedMs.steady;
-      this.#connectedMs.fault += part.connectedMs.fault;
-      this.#observedMs.steady += part.observedMs.steady;
-      this.#observedMs.fault += part.observedMs.fault;
-      for (const epoch of part.epochs) this.epochs.add(epoch);
-      this.foreignDeliveries += part.foreignDeliveries;
+    const merged = mergeRecordingEvents(all);
+    for (const key of EVENT_LISTS) {
+      replaceContents(this[key] as unknown[], merged[key]);
     }
-    this.#warmupOpens = mergeTimes(all.map((p) => p.warmupOpens));
+    this.#scheduleAt = merged.backoffSchedule.at;
+    replaceContents(this.backoffSchedule, merged.backoffSchedule.entries);
+    Object.assign(this.#connectedMs, merged.connectedMs);
+    Object.assign(this.#observedMs, merged.observedMs);
+    for (const epoch of merged.epochs) this.epochs.add(epoch);
+    this.foreignDeliveries = merged.foreignDeliveries;
+    this.#warmupOpens = merged.warmupOpens;
     if (this.#observed) this.warmup = warmupHerdOf(this.#warmupOpens, this.#warmupFromMs);
   }
 

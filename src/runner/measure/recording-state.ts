@@ -88,3 +88,81 @@ export function replaceContents<T>(target: T[], source: readonly T[]): void {
   target.length = 0;
   for (const item of source) target.push(item);
 }
+
+/** The recorder's lists of events by time, which {@link mergeRecordingEvents} interleaves. */
+export const EVENT_LISTS = [
+  'episodes',
+  'disconnections',
+  'disconnectionCauses',
+  'attempts',
+  'missed',
+  'heartbeatTimeouts',
+  'poorTransitions',
+  'opens',
+  'duplicates',
+  'deliveries',
+  'plannedDisconnections',
+  'policyCloses',
+  'historyResets',
+  'fallbacks',
+] as const satisfies ReadonlyArray<keyof RecordingState>;
+
+/** What {@link mergeRecordingEvents} gives: everything but the clients, alerts and trends. */
+export type MergedEvents = Omit<RecordingState, 'tracks' | 'published' | 'trends'>;
+
+/**
+ * The events and totals of a fleet's recordings (`all`, the first one's ties first) as one
+ * recording's: lists interleaved by time, times and counts added, the backoff schedule of the
+ * first client of the whole fleet that had to reconnect.
+ */
+export function mergeRecordingEvents(all: readonly RecordingState[]): MergedEvents {
+  const disconnections = mergePairedByTime(
+    all.map((p) => ({ times: p.disconnections, items: p.disconnectionCauses })),
+  );
+  const times = (pick: (p: RecordingState) => readonly number[]) => mergeTimes(all.map(pick));
+  const sum = (pick: (p: RecordingState) => { steady: number; fault: number }) => ({
+    steady: all.reduce((n, p) => n + pick(p).steady, 0),
+    fault: all.reduce((n, p) => n + pick(p).fault, 0),
+  });
+  const first = all
+    .filter((p) => p.backoffSchedule.at !== undefined)
+    .reduce<RecordingState | undefined>(
+      (best, p) =>
+        best === undefined || p.backoffSchedule.at! < best.backoffSchedule.at! ? p : best,
+      undefined,
+    );
+  return {
+    episodes: mergeByTime(
+      all.map((p) => p.episodes),
+      (e) => e.at,
+    ),
+    disconnections: disconnections.times,
+    disconnectionCauses: disconnections.items,
+    attempts: mergeByTime(
+      all.map((p) => p.attempts),
+      (a) => a.at,
+    ),
+    missed: mergeByTime(
+      all.map((p) => p.missed),
+      (m) => m.at,
+    ),
+    heartbeatTimeouts: times((p) => p.heartbeatTimeouts),
+    poorTransitions: times((p) => p.poorTransitions),
+    opens: times((p) => p.opens),
+    duplicates: times((p) => p.duplicates),
+    deliveries: times((p) => p.deliveries),
+    plannedDisconnections: times((p) => p.plannedDisconnections),
+    policyCloses: times((p) => p.policyCloses),
+    historyResets: times((p) => p.historyResets),
+    fallbacks: times((p) => p.fallbacks),
+    backoffSchedule: {
+      at: first?.backoffSchedule.at,
+      entries: [...(first?.backoffSchedule.entries ?? [])],
+    },
+    connectedMs: sum((p) => p.connectedMs),
+    observedMs: sum((p) => p.observedMs),
+    epochs: [...new Set(all.flatMap((p) => p.epochs))],
+    foreignDeliveries: all.reduce((n, p) => n + p.foreignDeliveries, 0),
+    warmupOpens: times((p) => p.warmupOpens),
+  };
+}

@@ -89,10 +89,6 @@ export class ShardSync {
   readonly #ports: MessagePort[];
   #meetings = 0;
   #failure: ShardSyncError | undefined;
-  /** Meetings so far. */
-  get meetings(): number {
-    return this.#meetings;
-  }
 
   constructor(link: ShardLink) {
     this.index = link.index;
