@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/runner/index.js';
 import { simulate } from '../../src/sim/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInterruptedInMethod } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 describe('stormwatch sim', () => {
@@ -76,31 +76,17 @@ describe('stormwatch sim', () => {
     async () => {
       await withTempDir(async (dir) => {
         const file = join(dir, 'report.json');
-        let sent = false;
-        const result = await runCli(
-          [
-            'sim',
-            'scenarios/steady.yaml',
-            '--clients',
-            '500',
-            '--duration',
-            '48h',
-            '--report',
-            file,
-          ],
-          {
-            // Killed before the test's own timeout, so a run that never stops shows its output.
-            timeoutMs: 45_000,
-            onStdout: (text, child) => {
-              // Interrupt once the method is under way (a progress line of it).
-              if (!sent && /\] method /.test(text)) {
-                sent = true;
-                child.kill('SIGINT');
-              }
-            },
-          },
-        );
-        expect(sent).toBe(true);
+        const result = await runCliInterruptedInMethod([
+          'sim',
+          'scenarios/steady.yaml',
+          '--clients',
+          '500',
+          '--duration',
+          '48h',
+          '--report',
+          file,
+        ]);
+        expect(result.sent).toBe(true);
         expect(result.stderr).toMatch(/SIGINT: stopping the method, running rollbacks/);
         expect(result.code).toBe(130);
         expect(result.stdout).toMatch(/verdict: INTERRUPTED — interrupted during the method/);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInterruptedInMethod } from '../helpers/cli.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 interface Report {
@@ -129,31 +129,19 @@ thresholds:
   it('stops every shard on SIGINT and still writes the report', { timeout: 60_000 }, async () => {
     await withTempDir(async (dir) => {
       const file = join(dir, 'report.json');
-      let sent = false;
-      const result = await runCli(
-        [
-          'sim',
-          'scenarios/steady.yaml',
-          '--clients',
-          '600',
-          '--duration',
-          '48h',
-          '--shards',
-          '2',
-          '--report',
-          file,
-        ],
-        {
-          timeoutMs: 45_000,
-          onStdout: (text, child) => {
-            if (!sent && /\] method /.test(text)) {
-              sent = true;
-              child.kill('SIGINT');
-            }
-          },
-        },
-      );
-      expect(sent).toBe(true);
+      const result = await runCliInterruptedInMethod([
+        'sim',
+        'scenarios/steady.yaml',
+        '--clients',
+        '600',
+        '--duration',
+        '48h',
+        '--shards',
+        '2',
+        '--report',
+        file,
+      ]);
+      expect(result.sent).toBe(true);
       expect(result.code).toBe(130);
       expect(result.stdout).toMatch(/verdict: INTERRUPTED — interrupted during the method/);
       const report = JSON.parse(await readFile(file, 'utf8')) as Report;

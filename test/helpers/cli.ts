@@ -39,3 +39,25 @@ export function runCli(
     });
   });
 }
+
+/**
+ * Runs `bin/stormwatch` with `args` and sends it SIGINT once a progress line of the method
+ * shows (the method is under way); `sent` says whether it was sent. Killed after `timeoutMs`,
+ * so a run that never stops shows its output.
+ */
+export async function runCliInterruptedInMethod(
+  args: string[],
+  timeoutMs = 45_000,
+): Promise<CliResult & { sent: boolean }> {
+  let sent = false;
+  const result = await runCli(args, {
+    timeoutMs,
+    onStdout: (text, child) => {
+      if (!sent && /\] method /.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  return { ...result, sent };
+}
