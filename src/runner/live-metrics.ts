@@ -66,11 +66,11 @@ export class LiveMetrics {
     this.#drain('delivered', r.deliveries, () => m.alertsReceived.inc());
     this.#drain('duplicates', r.duplicates, () => m.alertsDuplicate.inc());
     this.#drain('missed', r.missed, (v) => m.alertsMissed.inc(v.value));
-    this.#drain('attempts', r.attempts, (a) =>
-      m.reconnectAttempts.inc({ result: a.opened ? 'opened' : 'failed' }),
+    this.#drain('attempts', r.attemptsOpened, (opened) =>
+      m.reconnectAttempts.inc({ result: opened ? 'opened' : 'failed' }),
     );
-    this.#drain('episodes', r.episodes, (e) => {
-      if (e.outcome !== 'unfinished') m.reconnectEpisodes.inc({ outcome: e.outcome });
+    this.#drain('episodes', r.episodeOutcomes, (outcome) => {
+      if (outcome !== 'unfinished') m.reconnectEpisodes.inc({ outcome });
     });
     // The reason name only: close codes would make the label set larger for no dashboard.
     this.#drain('disconnections', r.disconnectionCauses, ({ reason }) =>

@@ -103,9 +103,11 @@ export class Measurements {
       case 'planned_disconnections':
         return inWindow(r.plannedDisconnections);
       case 'reconnect_attempts':
-        return r.attempts.filter((a) => r.windows.includes(window, a.at)).length;
+        return inWindow(r.attempts);
       case 'failed_attempts':
-        return r.attempts.filter((a) => !a.opened && r.windows.includes(window, a.at)).length;
+        return countInWindow(r.attempts, r.attemptsOpened, false, (at) =>
+          r.windows.includes(window, at),
+        ).matching;
       case 'heartbeat_timeouts':
         return inWindow(r.heartbeatTimeouts);
       case 'poor_transitions':
@@ -133,14 +135,16 @@ export class Measurements {
         return total > 0 ? pick(connected) / total : undefined;
       }
       case 'reconnect_success_ratio': {
-        const episodes = r.episodes.filter((e) => r.windows.includes(window, e.at));
-        if (episodes.length === 0) return undefined;
-        return episodes.filter((e) => e.outcome === 'recovered').length / episodes.length;
+        const { all, matching } = countInWindow(r.episodes, r.episodeOutcomes, 'recovered', (at) =>
+          r.windows.includes(window, at),
+        );
+        return all === 0 ? undefined : matching / all;
       }
       case 'connection_success_ratio': {
-        const attempts = r.attempts.filter((a) => r.windows.includes(window, a.at));
-        if (attempts.length === 0) return undefined;
-        return attempts.filter((a) => a.opened).length / attempts.length;
+        const { all, matching } = countInWindow(r.attempts, r.attemptsOpened, true, (at) =>
+          r.windows.includes(window, at),
+        );
+        return all === 0 ? undefined : matching / all;
       }
       default:
         return undefined;
@@ -227,4 +231,24 @@ export class Measurements {
         return metric.endsWith('_ratio') ? this.ratio(metric, window) : this.gauge(metric, window);
     }
   }
+}
+
+/**
+ * Of the events at `times` that `keep` takes, how many there are and how many have `value` in
+ * the parallel list `values`.
+ */
+function countInWindow<T>(
+  times: readonly number[],
+  values: readonly T[],
+  value: T,
+  keep: (at: number) => boolean,
+): { all: number; matching: number } {
+  let all = 0;
+  let matching = 0;
+  for (let i = 0; i < times.length; i++) {
+    if (!keep(times[i]!)) continue;
+    all += 1;
+    if (values[i] === value) matching += 1;
+  }
+  return { all, matching };
 }

@@ -24,15 +24,40 @@ export interface TrackState {
   transport: 'websocket' | 'polling' | undefined;
 }
 
+/** Why a connection was lost: the client's reason, and the close code when one came. */
+export interface DisconnectionCause {
+  readonly reason: string;
+  readonly closeCode: number | undefined;
+}
+
+// One frozen object per distinct cause, so a list of millions of causes holds pointers only.
+const CAUSES = new Map<string, Map<number | undefined, DisconnectionCause>>();
+
+/** The shared {@link DisconnectionCause} for `reason` and `closeCode`. */
+export function causeOf(reason: string, closeCode: number | undefined): DisconnectionCause {
+  let byCode = CAUSES.get(reason);
+  if (byCode === undefined) {
+    byCode = new Map<number | undefined, DisconnectionCause>();
+    CAUSES.set(reason, byCode);
+  }
+  let cause = byCode.get(closeCode);
+  if (cause === undefined) byCode.set(closeCode, (cause = Object.freeze({ reason, closeCode })));
+  return cause;
+}
+
 /** Everything a finished {@link FleetRecorder} holds about its clients, as plain data. */
 export interface RecordingState {
   tracks: TrackState[];
   published: PublishedState;
   trends: TrendState[];
-  episodes: Array<{ at: number; durationMs: number | undefined; outcome: string }>;
+  /** When each reconnect episode began, and how it ended (parallel lists). */
+  episodes: number[];
+  episodeOutcomes: Array<'recovered' | 'failed' | 'unfinished'>;
   disconnections: number[];
-  disconnectionCauses: Array<{ reason: string; closeCode: number | undefined }>;
-  attempts: Array<{ at: number; opened: boolean }>;
+  disconnectionCauses: DisconnectionCause[];
+  /** When each connection attempt ended, and whether it opened (parallel lists). */
+  attempts: number[];
+  attemptsOpened: boolean[];
   heartbeatTimeouts: number[];
   poorTransitions: number[];
   /** The backoff schedule kept, and when its first delay was drawn (undefined: none). */
@@ -71,7 +96,7 @@ export function mergeTimes(parts: readonly (readonly number[])[]): number[] {
 
 /**
  * Two parallel lists merged by the first one's times, pairs kept together (disconnections and
- * their causes).
+ * their causes, episodes and their outcomes, attempts and whether they opened).
  */
 export function mergePairedByTime<T>(
   parts: ReadonlyArray<{ times: readonly number[]; items: readonly T[] }>,
@@ -92,9 +117,11 @@ export function replaceContents<T>(target: T[], source: readonly T[]): void {
 /** The recorder's lists of events by time, which {@link mergeRecordingEvents} interleaves. */
 export const EVENT_LISTS = [
   'episodes',
+  'episodeOutcomes',
   'disconnections',
   'disconnectionCauses',
   'attempts',
+  'attemptsOpened',
   'missed',
   'heartbeatTimeouts',
   'poorTransitions',
@@ -119,6 +146,12 @@ export function mergeRecordingEvents(all: readonly RecordingState[]): MergedEven
   const disconnections = mergePairedByTime(
     all.map((p) => ({ times: p.disconnections, items: p.disconnectionCauses })),
   );
+  const episodes = mergePairedByTime(
+    all.map((p) => ({ times: p.episodes, items: p.episodeOutcomes })),
+  );
+  const attempts = mergePairedByTime(
+    all.map((p) => ({ times: p.attempts, items: p.attemptsOpened })),
+  );
   const times = (pick: (p: RecordingState) => readonly number[]) => mergeTimes(all.map(pick));
   const sum = (pick: (p: RecordingState) => { steady: number; fault: number }) => ({
     steady: all.reduce((n, p) => n + pick(p).steady, 0),
@@ -132,16 +165,12 @@ export function mergeRecordingEvents(all: readonly RecordingState[]): MergedEven
       undefined,
     );
   return {
-    episodes: mergeByTime(
-      all.map((p) => p.episodes),
-      (e) => e.at,
-    ),
+    episodes: episodes.times,
+    episodeOutcomes: episodes.items,
     disconnections: disconnections.times,
     disconnectionCauses: disconnections.items,
-    attempts: mergeByTime(
-      all.map((p) => p.attempts),
-      (a) => a.at,
-    ),
+    attempts: attempts.times,
+    attemptsOpened: attempts.items,
     missed: mergeByTime(
       all.map((p) => p.missed),
       (m) => m.at,

@@ -51,7 +51,7 @@ export function buildReport(input: ReportInput): RunReport {
   const { connected, observed } = r.uptime();
   const interrupted = input.verdict === 'interrupted';
   const episodes = { recovered: 0, failed: 0, unfinished: 0 };
-  for (const e of r.episodes) episodes[e.outcome] += 1;
+  for (const outcome of r.episodeOutcomes) episodes[outcome] += 1;
   // Trends are summarized where they are recorded (a day of pongs is hundreds of megabytes).
   const roundSummary = (s: Summary): ReportSummary => {
     return {

@@ -276,6 +276,41 @@ describe('FleetRecorder and Measurements on a scripted timeline', () => {
     expect(m.summary('reconnect_duration_seconds', 'all').count).toBe(4);
   });
 
+  it("keeps a connection's events as numbers and shared constants: no object per event", () => {
+    const {
+      clock,
+      recorder,
+      clients: [a],
+    } = connectedFleet(['a']);
+    for (let i = 1; i <= 50; i++) {
+      a.go('reconnecting', i * 100, 'auth', { closeCode: 4401 });
+      a.go('connecting', i * 100 + 10, 'retry');
+      a.go('connected', i * 100 + 20);
+    }
+    clock.advanceTo(10_000);
+    recorder.finish();
+    // Lists as long as the run is: a day of 100,000 clients opens millions of connections.
+    const lists = {
+      episodes: recorder.episodes,
+      episodeOutcomes: recorder.episodeOutcomes,
+      attempts: recorder.attempts,
+      attemptsOpened: recorder.attemptsOpened,
+      disconnections: recorder.disconnections,
+      opens: recorder.opens,
+    };
+    for (const [name, list] of Object.entries(lists)) {
+      expect(list, name).toHaveLength(50);
+      for (const item of list as unknown[]) expect(typeof item, name).not.toBe('object');
+    }
+    expect(new Set(recorder.disconnectionCauses).size).toBe(1);
+    expect(recorder.disconnectionCauses[0]).toEqual({ reason: 'auth', closeCode: 4401 });
+    const m = new Measurements(recorder, 1);
+    expect(m.ratio('reconnect_success_ratio', 'all')).toBe(1);
+    expect(m.ratio('connection_success_ratio', 'all')).toBe(1);
+    expect(m.count('reconnect_attempts', 'all')).toBe(50);
+    expect(m.count('failed_attempts', 'all')).toBe(0);
+  });
+
   it('leaves alerts published before the run to that run: a long-lived server replaying its history', () => {
     const {
       clock,

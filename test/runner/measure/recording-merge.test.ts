@@ -206,14 +206,15 @@ function readings(recorder: FleetRecorder) {
     longestOutageMs: recorder.longestOutageMs(),
     warmup: recorder.warmup,
     // Counted by outcome in reports; the whole fleet's are in the order they ended.
-    episodes: [...recorder.episodes].sort(
-      (a, b) => a.at - b.at || a.outcome.localeCompare(b.outcome),
-    ),
+    episodes: recorder.episodes
+      .map((at, i) => ({ at, outcome: recorder.episodeOutcomes[i] }))
+      .sort((a, b) => a.at - b.at || a.outcome!.localeCompare(b.outcome!)),
     disconnections: recorder.disconnections,
     causes: recorder.disconnectionCauses,
     planned: recorder.plannedDisconnections,
     policy: recorder.policyCloses,
     attempts: recorder.attempts,
+    attemptsOpened: recorder.attemptsOpened,
     timeouts: recorder.heartbeatTimeouts,
     poor: recorder.poorTransitions,
     backoff: recorder.backoffSchedule,
