@@ -38,6 +38,7 @@ export {
 } from './measure/recorder.js';
 export { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './measure/histogram-series.js';
 export { SampleSeries } from './measure/series.js';
+export { FleetTimeline, TIMELINE_MAX_POINTS } from './measure/timeline.js';
 export { Measurements } from './measure/aggregate.js';
 export { summarize, type Summary } from './measure/order-stats.js';
 export { summarizeSeries, seriesPercentile, type SeriesView } from './measure/series-stats.js';

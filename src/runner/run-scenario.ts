@@ -8,7 +8,6 @@ import { warmupConnectAt } from './measure/warmup-connect.js';
 import type { FleetRecorder, FleetSnapshot } from './measure/recorder.js';
 import { checkProbes } from './probes.js';
 import { buildReport } from './report/build.js';
-import { FleetTimeline } from './measure/timeline.js';
 import type { ProbeResult, RunReport, Verdict } from './report/report.js';
 import type { Probe, Scenario } from './scenario/types.js';
 import { evaluateThresholds, type ThresholdResult } from './thresholds/evaluate.js';
@@ -213,11 +212,11 @@ export async function runScenario(
   const method = new MethodRunner(scenario, harness, recorder, log, abort.signal);
   // The fleet over time for the report's charts, on the faults' origin (the method's start).
   // The first step keeps real runs at one sample per 50 ms or fewer.
-  const timeline = new FleetTimeline(2 ** Math.max(0, Math.ceil(Math.log2(0.05 / scale))));
+  const timeline = recorder.createTimeline(2 ** Math.max(0, Math.ceil(Math.log2(0.05 / scale))));
   let sampler: ReturnType<typeof clock.setTimeout> | undefined;
   let timelineStartAt = 0;
   const sample = () => {
-    timeline.sample(recorder.snapshot());
+    timeline.sample(recorder.timelineSnapshot());
     const dueAt = timelineStartAt + scaled(timeline.nextAtSeconds * 1000);
     sampler = clock.setTimeout(sample, Math.max(0, dueAt - clock.now()));
   };

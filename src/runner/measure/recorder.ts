@@ -11,6 +11,7 @@ import { catchUpMs } from './catch-up.js';
 import { PublishedAlerts } from './published.js';
 import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
+import { FleetTimeline } from './timeline.js';
 import { RunWindows } from './windows.js';
 import { FleetCounts, type FleetSnapshot } from './fleet-counts.js';
 import {
@@ -315,6 +316,19 @@ export class FleetRecorder {
   /** Counts clients per state now. */
   snapshot(): FleetSnapshot {
     return this.#counts.snapshot();
+  }
+
+  /**
+   * The timeline the run samples the fleet into, first step `stepSeconds` (see
+   * {@link timelineSnapshot}).
+   */
+  createTimeline(stepSeconds: number): FleetTimeline {
+    return new FleetTimeline(stepSeconds);
+  }
+
+  /** The counts by state a timeline sample takes now: the fleet's, as {@link snapshot}. */
+  timelineSnapshot(): FleetSnapshot {
+    return this.snapshot();
   }
 
   /**

@@ -25,16 +25,51 @@ export const TIMELINE_MAX_POINTS = 600;
  * the caller's clock runs {@link sample} at {@link nextAtSeconds}.
  */
 export class FleetTimeline {
+  readonly #firstStepSeconds: number;
   #stepSeconds: number;
   readonly #maxPoints: number;
   #connected: number[] = [];
   #reconnecting: number[] = [];
   #failed: number[] = [];
+  /** Every sample as taken, three numbers each, when kept. */
+  readonly #samples: number[] | undefined;
 
-  /** `stepSeconds`: the first step, scenario seconds (default 1). */
-  constructor(stepSeconds = 1, maxPoints = TIMELINE_MAX_POINTS) {
+  /**
+   * `stepSeconds`: the first step, scenario seconds (default 1). `keepSamples`: also keep every
+   * sample as taken (see {@link samples}); their number grows with the run.
+   */
+  constructor(stepSeconds = 1, maxPoints = TIMELINE_MAX_POINTS, keepSamples = false) {
+    this.#firstStepSeconds = stepSeconds;
     this.#stepSeconds = stepSeconds;
     this.#maxPoints = Math.max(2, maxPoints - (maxPoints % 2));
+    this.#samples = keepSamples ? [] : undefined;
+  }
+
+  /**
+   * Every sample as taken, when kept: connected, getting back and failed, three numbers a
+   * sample. The samples of timelines that followed parts of one fleet at the same instants add
+   * up to the whole fleet's ({@link resample}).
+   */
+  get samples(): readonly number[] | undefined {
+    return this.#samples;
+  }
+
+  /**
+   * Makes this timeline the one these samples (as {@link samples} gives them) would have made
+   * from its first step: the whole fleet's, from the summed samples of its parts.
+   */
+  resample(samples: readonly number[]): void {
+    if (samples.length % 3 !== 0) {
+      throw new Error(`FleetTimeline.resample: ${samples.length} numbers are not whole samples`);
+    }
+    this.#stepSeconds = this.#firstStepSeconds;
+    this.#connected = [];
+    this.#reconnecting = [];
+    this.#failed = [];
+    if (this.#samples !== undefined) this.#samples.length = 0;
+    for (let i = 0; i < samples.length; i += 3) {
+      this.#add(samples[i]!, samples[i + 1]!, samples[i + 2]!);
+    }
   }
 
   /** Scenario seconds between points now (it doubles as points merge). */
@@ -49,10 +84,16 @@ export class FleetTimeline {
 
   /** Records the fleet now, as the next point. */
   sample(snapshot: FleetSnapshot): void {
-    this.#connected.push(snapshot.byState.connected);
+    const { byState } = snapshot;
     // An attempt in progress is part of getting back, not a state of its own on the chart.
-    this.#reconnecting.push(snapshot.byState.reconnecting + snapshot.byState.connecting);
-    this.#failed.push(snapshot.byState.failed);
+    this.#add(byState.connected, byState.reconnecting + byState.connecting, byState.failed);
+  }
+
+  #add(connected: number, gettingBack: number, failed: number): void {
+    this.#samples?.push(connected, gettingBack, failed);
+    this.#connected.push(connected);
+    this.#reconnecting.push(gettingBack);
+    this.#failed.push(failed);
     if (this.#connected.length >= this.#maxPoints) this.#merge();
   }
 

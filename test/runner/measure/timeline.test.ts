@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetSnapshot } from '../../../src/runner/index.js';
 import { FleetTimeline } from '../../../src/runner/measure/timeline.js';
@@ -52,5 +53,39 @@ describe('FleetTimeline', () => {
     expect(series.stepSeconds).toBe(256);
     // Sampling slows as the step grows: a few thousand snapshots, not 86,400.
     expect(samples).toBeLessThan(3000);
+  });
+
+  it("sums the samples of timelines that followed parts of a fleet into the whole fleet's, across merges", () => {
+    const counts = fc.tuple(fc.nat(50), fc.nat(50), fc.nat(5));
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(counts, { minLength: 3, maxLength: 3 }), { maxLength: 40 }),
+        (steps) => {
+          // Three parts of one fleet, sampled at the same instants; the whole fleet alongside.
+          const parts = [0, 1, 2].map(() => new FleetTimeline(2, 6, true));
+          const whole = new FleetTimeline(2, 6);
+          for (const step of steps) {
+            step.forEach(([c, r, f], i) => parts[i]!.sample(fleet(c, r, f)));
+            const sum = (k: number) => step.reduce((n, part) => n + part[k]!, 0);
+            whole.sample(fleet(sum(0), sum(1), sum(2)));
+          }
+          const sums = parts[0]!.samples!.map((_, i) =>
+            parts.reduce((n, part) => n + part.samples![i]!, 0),
+          );
+          parts[0]!.resample(sums);
+          expect(parts[0]!.toSeries()).toEqual(whole.toSeries());
+          expect(parts[0]!.nextAtSeconds).toBe(whole.nextAtSeconds);
+          expect(parts[0]!.samples).toEqual(sums);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps no samples unless asked, and refuses samples that are not whole', () => {
+    const timeline = new FleetTimeline(1, 4);
+    timeline.sample(fleet(1, 0));
+    expect(timeline.samples).toBeUndefined();
+    expect(() => timeline.resample([1, 2])).toThrow(/not whole samples/);
   });
 });
