@@ -33,3 +33,52 @@ export function catchUpMs(input: CatchUpInput): number {
   }
   return latest - at;
 }
+
+/** What {@link PendingCatchUps.drain} reads of a client and of the run's published alerts. */
+export interface CatchUpSources {
+  /** Ids of a user's alerts, in the order they were published. */
+  idsOf(userId: string): readonly string[];
+  /** When an alert was published, clock ms; undefined: unknown. */
+  publishedAt(id: string): number | undefined;
+}
+
+/**
+ * The reconnects whose catch-up is timed once the run ends (the publisher learns of some
+ * alerts only after they were delivered): the client, when the loss began and when the
+ * reconnect opened, in three parallel lists. A day of 100,000 clients makes millions of them,
+ * and an object each would live the whole run.
+ */
+export class PendingCatchUps<C extends { userId: string; delivered: ReadonlyMap<string, number> }> {
+  readonly #clients: C[] = [];
+  readonly #lostAt: number[] = [];
+  readonly #at: number[] = [];
+
+  /** `client` lost its connection at `lostAt` and was connected again at `at`. */
+  add(client: C, lostAt: number, at: number): void {
+    this.#clients.push(client);
+    this.#lostAt.push(lostAt);
+    this.#at.push(at);
+  }
+
+  /** Times every reconnect added ({@link catchUpMs}), in order, and forgets them. */
+  drain(sources: CatchUpSources, endAt: number, each: (lostAt: number, ms: number) => void): void {
+    for (let i = 0; i < this.#clients.length; i++) {
+      const client = this.#clients[i]!;
+      const lostAt = this.#lostAt[i]!;
+      each(
+        lostAt,
+        catchUpMs({
+          ids: sources.idsOf(client.userId),
+          publishedAt: (id) => sources.publishedAt(id),
+          deliveredAt: (id) => client.delivered.get(id),
+          lostAt,
+          at: this.#at[i]!,
+          endAt,
+        }),
+      );
+    }
+    this.#clients.length = 0;
+    this.#lostAt.length = 0;
+    this.#at.length = 0;
+  }
+}

@@ -7,7 +7,7 @@ import type {
   StateChange,
 } from '../../client/index.js';
 import { CloseCode, type BreachAlertMessage, type Clock } from '../../protocol/index.js';
-import { catchUpMs } from './catch-up.js';
+import { PendingCatchUps } from './catch-up.js';
 import { PublishedAlerts } from './published.js';
 import { HISTOGRAM_ERROR_BOUND, HistogramSeries } from './histogram-series.js';
 import { SampleSeries } from './series.js';
@@ -102,11 +102,7 @@ export class FleetRecorder {
   // parallel lists where an event has several fields, never an object per event: a day of
   // 100,000 clients opens over 3 M connections, and objects that live the whole run are
   // promoted and marked again by every full collection.
-  // The reconnects that ended an episode: the client's track, when the loss began, when the
-  // reconnect opened (three parallel lists).
-  readonly #recoveryTracks: ClientTrack[] = [];
-  readonly #recoveryLostAt: number[] = [];
-  readonly #recoveryAt: number[] = [];
+  readonly #catchUps = new PendingCatchUps<ClientTrack>();
   /** When each reconnect episode began (the loss), in the order the episodes ended. */
   readonly episodes: number[] = [];
   /** How each of {@link episodes} ended. */
@@ -407,23 +403,15 @@ export class FleetRecorder {
         track.lostAt = undefined;
       }
     }
-    for (let i = 0; i < this.#recoveryTracks.length; i++) {
-      const track = this.#recoveryTracks[i]!;
-      const lostAt = this.#recoveryLostAt[i]!;
-      const at = this.#recoveryAt[i]!;
-      const ms = catchUpMs({
-        ids: this.#published.idsOf(track.userId),
-        publishedAt: (id) => this.#published.get(id)?.publishedAt,
-        deliveredAt: (id) => track.delivered.get(id),
-        lostAt,
-        at,
-        endAt: this.#endAt,
-      });
-      this.catchUps.push(lostAt, ms);
-    }
-    this.#recoveryTracks.length = 0;
-    this.#recoveryLostAt.length = 0;
-    this.#recoveryAt.length = 0;
+    const published = this.#published;
+    this.#catchUps.drain(
+      {
+        idsOf: (userId) => published.idsOf(userId),
+        publishedAt: (id) => published.get(id)?.publishedAt,
+      },
+      this.#endAt,
+      (lostAt, ms) => this.catchUps.push(lostAt, ms),
+    );
     return this.#endAt;
   }
 
@@ -606,9 +594,7 @@ export class FleetRecorder {
       this.opens.push(at);
       track.everConnected = true;
       if (track.backlogSince !== undefined) {
-        this.#recoveryTracks.push(track);
-        this.#recoveryLostAt.push(track.backlogSince);
-        this.#recoveryAt.push(at);
+        this.#catchUps.add(track, track.backlogSince, at);
         track.backlogSince = undefined;
       }
       if (track.lostAt !== undefined) {
